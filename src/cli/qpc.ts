@@ -1,0 +1,1 @@
+console.log('qpc', process.argv.slice(2).join(' '));

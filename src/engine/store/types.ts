@@ -1,0 +1,97 @@
+/**
+ * What the engine keeps on disk, as repositories over one encrypted profile database.
+ * The SQLCipher implementation lives in this folder; an in-memory one serves unit tests only.
+ * Every byte array handed in is copied by the store; every one handed out is the caller's to wipe.
+ */
+
+export interface IdentityRecord {
+  /** BIP39 seed-derived Ed25519 private key (32 bytes). */
+  signingPrivateKey: Uint8Array;
+  signingPublicKey: Uint8Array;
+  /** Hybrid (X25519 + ML-KEM-768) key pair for envelopes, serialized by the envelope module. */
+  hybridPrivateKey: Uint8Array;
+  hybridPublicKey: Uint8Array;
+  username: string | null;
+  createdAt: number;
+}
+
+export interface GroupRecord {
+  /** MLS group id, hex. */
+  groupId: string;
+  name: string;
+  /** MLS ciphersuite name, e.g. MLS_256_XWING_AES256GCM_SHA512_Ed25519. */
+  ciphersuite: string;
+  epoch: bigint;
+  /** ts-mls encodeGroupState output: holds private keys, so it only ever lives in the encrypted store. */
+  state: Uint8Array;
+  updatedAt: number;
+}
+
+export interface KeyPackageRecord {
+  /** KeyPackageRef (RFC 9420 5.2), hex. */
+  ref: string;
+  ciphersuite: string;
+  /** The public KeyPackage as MLS wire bytes. */
+  publicPackage: Uint8Array;
+  /** Encoded private parts (init, HPKE and signature keys). Deleted once a Welcome consumed it. */
+  privatePackage: Uint8Array;
+  lastResort: boolean;
+  createdAt: number;
+}
+
+export type MessageDirection = 'in' | 'out';
+
+export interface MessageRecord {
+  /** Stable id: hex of a hash of the MLS message, so the same message stored twice dedupes. */
+  id: string;
+  groupId: string;
+  /** Sender's identity public key, hex. */
+  sender: string;
+  direction: MessageDirection;
+  text: string;
+  epoch: bigint;
+  sentAt: number;
+  receivedAt: number;
+}
+
+export interface IdentityRepository {
+  load(): IdentityRecord | undefined;
+  save(identity: IdentityRecord): void;
+}
+
+export interface GroupRepository {
+  get(groupId: string): GroupRecord | undefined;
+  list(): GroupRecord[];
+  /** Insert or replace the whole record. */
+  save(group: GroupRecord): void;
+  delete(groupId: string): void;
+}
+
+export interface KeyPackageRepository {
+  put(record: KeyPackageRecord): void;
+  get(ref: string): KeyPackageRecord | undefined;
+  list(): KeyPackageRecord[];
+  delete(ref: string): void;
+  count(): number;
+}
+
+export interface MessageRepository {
+  /** Returns false when a message with this id is already stored (dedupe). */
+  append(message: MessageRecord): boolean;
+  list(groupId: string, options?: { limit?: number; beforeReceivedAt?: number }): MessageRecord[];
+  count(groupId?: string): number;
+}
+
+/** Which key protects the profile database: the OS keychain or a passphrase the user types. */
+export type StoreKeySource = 'keychain' | 'passphrase' | 'raw';
+
+export interface ProfileStore {
+  readonly identity: IdentityRepository;
+  readonly groups: GroupRepository;
+  readonly keyPackages: KeyPackageRepository;
+  readonly messages: MessageRepository;
+  readonly keySource: StoreKeySource;
+  /** Runs fn in one database transaction: all of its writes land, or none. */
+  transaction<T>(fn: () => T): T;
+  close(): void;
+}
