@@ -1,0 +1,79 @@
+/**
+ * The client's encrypted local store: one SQLCipher file per profile (DESIGN.md, data at rest), opened
+ * with a raw 32-byte key from storeKey.ts, migrated to the current schema, exposed as the repositories of
+ * types.ts. Every SQLite failure surfaces as a typed StorageError (storageErrors.ts).
+ */
+import type { ProfileStore, StoreKeySource } from './types.js';
+import type { Database } from './encryptedDatabase.js';
+import { openEncryptedDatabase, rekeyDatabase } from './encryptedDatabase.js';
+import { applyMigrations } from './migrations.js';
+import {
+  SqliteGroupRepository,
+  SqliteIdentityRepository,
+  SqliteKeyPackageRepository,
+} from './sqliteRepositories.js';
+import { SqliteMessageRepository } from './sqliteMessageRepository.js';
+import { withStorageErrors } from './storageErrors.js';
+
+export interface OpenProfileStoreOptions {
+  /** Path of the profile database, e.g. <profileDir>/profile.db. Created (0600, parent 0700) if missing. */
+  file: string;
+  /** Raw 32-byte key. The store does not keep or wipe it: the caller wipes it after opening. */
+  key: Uint8Array;
+  /** Where the key came from, reported back as `store.keySource`. Default 'raw'. */
+  keySource?: StoreKeySource;
+}
+
+/** The connection behind each open store, for rekeying; kept out of the public ProfileStore interface. */
+const connections = new WeakMap<ProfileStore, Database>();
+
+export function openProfileStore(options: OpenProfileStoreOptions): ProfileStore {
+  const { file } = options;
+  const db = openEncryptedDatabase(file, options.key);
+  try {
+    withStorageErrors(file, () => applyMigrations(db));
+    const store: ProfileStore = {
+      identity: new SqliteIdentityRepository(db),
+      groups: new SqliteGroupRepository(db),
+      keyPackages: new SqliteKeyPackageRepository(db),
+      messages: new SqliteMessageRepository(db),
+      keySource: options.keySource ?? 'raw',
+      transaction<T>(fn: () => T): T {
+        return withStorageErrors(file, () => db.transaction(fn)());
+      },
+      close(): void {
+        // Closing the last connection checkpoints the WAL into the main file and removes -wal and -shm.
+        if (db.open) db.close();
+      },
+    };
+    connections.set(store, db);
+    return store;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+/**
+ * Re-encrypts a profile database under newKey: either an open store (which stays open and usable) or a
+ * closed file with its current key. After this, only newKey opens the file.
+ */
+export function rekeyProfileStore(
+  target: ProfileStore | { file: string; key: Uint8Array },
+  newKey: Uint8Array,
+): void {
+  if ('file' in target) {
+    const db = openEncryptedDatabase(target.file, target.key);
+    try {
+      rekeyDatabase(db, newKey);
+    } finally {
+      db.close();
+    }
+    return;
+  }
+  const db = connections.get(target);
+  if (db === undefined || !db.open) {
+    throw new TypeError('rekeyProfileStore needs a store returned by openProfileStore and not yet closed');
+  }
+  rekeyDatabase(db, newKey);
+}

@@ -1,0 +1,99 @@
+/**
+ * Messages of the profile database. `id` is a hash of the MLS message, so appending the same message twice
+ * (a redelivery after a reconnect) stores it once. `list` returns the newest `limit` messages of a group
+ * received before `beforeReceivedAt`, oldest first, which is what a scrolling view pages through.
+ */
+import type Sqlite from 'better-sqlite3-multiple-ciphers';
+import { CodecError } from '../../lib/errors.js';
+import type { MessageDirection, MessageRecord, MessageRepository } from './types.js';
+import { epochFromText, epochToText } from './sqliteRepositories.js';
+import { withStorageErrors } from './storageErrors.js';
+
+type Database = Sqlite.Database;
+
+interface MessageRow {
+  id: string;
+  group_id: string;
+  sender: string;
+  direction: string;
+  text: string;
+  epoch: string;
+  sent_at: number;
+  received_at: number;
+}
+
+function directionFromRow(value: string): MessageDirection {
+  if (value === 'in' || value === 'out') return value;
+  throw new CodecError('STORE_BAD_ROW', 'stored message direction is neither in nor out');
+}
+
+function messageFromRow(row: MessageRow): MessageRecord {
+  return {
+    id: row.id,
+    groupId: row.group_id,
+    sender: row.sender,
+    direction: directionFromRow(row.direction),
+    text: row.text,
+    epoch: epochFromText(row.epoch),
+    sentAt: row.sent_at,
+    receivedAt: row.received_at,
+  };
+}
+
+export class SqliteMessageRepository implements MessageRepository {
+  readonly #file: string;
+  readonly #append;
+  readonly #list;
+  readonly #countGroup;
+  readonly #countAll;
+
+  constructor(db: Database) {
+    this.#file = db.name;
+    // ON CONFLICT(id) rather than INSERT OR IGNORE: only a duplicate id is skipped; any other
+    // constraint failure (a bad direction, a NULL) still throws.
+    this.#append = db.prepare(
+      `INSERT INTO messages (id, group_id, sender, direction, text, epoch, sent_at, received_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING`,
+    );
+    // SQLite reads LIMIT -1 as "no limit".
+    this.#list = db.prepare<[string, number, number], MessageRow>(
+      `SELECT * FROM (
+         SELECT * FROM messages WHERE group_id = ? AND received_at < ?
+         ORDER BY received_at DESC, seq DESC LIMIT ?
+       ) ORDER BY received_at ASC, seq ASC`,
+    );
+    this.#countGroup = db
+      .prepare<[string], number>('SELECT count(*) FROM messages WHERE group_id = ?')
+      .pluck();
+    this.#countAll = db.prepare<[], number>('SELECT count(*) FROM messages').pluck();
+  }
+
+  append(message: MessageRecord): boolean {
+    const epoch = epochToText(message.epoch);
+    const result = withStorageErrors(this.#file, () =>
+      this.#append.run(
+        message.id,
+        message.groupId,
+        message.sender,
+        message.direction,
+        message.text,
+        epoch,
+        message.sentAt,
+        message.receivedAt,
+      ),
+    );
+    return result.changes === 1;
+  }
+
+  list(groupId: string, options: { limit?: number; beforeReceivedAt?: number } = {}): MessageRecord[] {
+    const before = options.beforeReceivedAt ?? Number.MAX_SAFE_INTEGER;
+    const limit = options.limit === undefined ? -1 : Math.max(0, Math.floor(options.limit));
+    return withStorageErrors(this.#file, () => this.#list.all(groupId, before, limit)).map(messageFromRow);
+  }
+
+  count(groupId?: string): number {
+    return withStorageErrors(this.#file, () =>
+      groupId === undefined ? (this.#countAll.get() ?? 0) : (this.#countGroup.get(groupId) ?? 0),
+    );
+  }
+}
