@@ -1,0 +1,44 @@
+import { concatBytes, utf8 } from '../lib/bytes.js';
+import { ValidationError } from '../lib/errors.js';
+import { HYBRID_PUBLIC_KEY_BYTES, IDENTITY_PUBLIC_KEY_BYTES, USERNAME_PATTERN } from './limits.js';
+
+/** Domain-separation label: a signature made for this purpose can never be replayed as another. */
+export const HYBRID_KEY_SIGNATURE_LABEL = 'qpc/v1 hybrid-key';
+
+/**
+ * The bytes the identity key signs (Ed25519) to vouch for a user's hybrid public key, in
+ * RegisterFinish, PublishKeys and LookupUserResponse.hybrid_key_signature:
+ *
+ *   utf8(label) | 0x00 | u8(len(username)) | utf8(username) | identity_pk(32) | hybrid_pk(1216)
+ *
+ * Binding the username stops a server from showing one person's keys under another name.
+ */
+export function hybridKeySignedBytes(
+  username: string,
+  identityPublicKey: Uint8Array,
+  hybridPublicKey: Uint8Array,
+): Uint8Array {
+  if (!USERNAME_PATTERN.test(username)) {
+    throw new ValidationError('PROTOCOL_BAD_USERNAME', `username does not match ${String(USERNAME_PATTERN)}`);
+  }
+  if (identityPublicKey.length !== IDENTITY_PUBLIC_KEY_BYTES) {
+    throw new ValidationError(
+      'PROTOCOL_BAD_KEY_LENGTH',
+      `identity key must be ${IDENTITY_PUBLIC_KEY_BYTES} bytes`,
+    );
+  }
+  if (hybridPublicKey.length !== HYBRID_PUBLIC_KEY_BYTES) {
+    throw new ValidationError(
+      'PROTOCOL_BAD_KEY_LENGTH',
+      `hybrid key must be ${HYBRID_PUBLIC_KEY_BYTES} bytes`,
+    );
+  }
+  const name = utf8(username);
+  return concatBytes(
+    utf8(HYBRID_KEY_SIGNATURE_LABEL),
+    Uint8Array.of(0, name.length),
+    name,
+    identityPublicKey,
+    hybridPublicKey,
+  );
+}
