@@ -1,0 +1,106 @@
+/**
+ * MLS group operations at growing group sizes, for the post-quantum default and the classical suite.
+ * "Size N" = adding the N-th member to a group of N-1. The group of N-1 is built untimed with one big
+ * commit; each repetition starts again from the same stored state (a snapshot of the memory store),
+ * so that every timed operation includes what the engine really does: stage, merge, encode, persist.
+ * Crypto provider: the node:crypto one (src/engine/mls/crypto); QPC_BENCH_MLS_PROVIDER=default measures
+ * ts-mls's own default provider instead, for comparison.
+ */
+import type { CryptoProvider } from 'ts-mls';
+import {
+  CLASSICAL_CIPHERSUITE,
+  DEFAULT_CIPHERSUITE,
+  defaultMlsCryptoProvider,
+} from '../../src/engine/mls/ciphersuites.js';
+import { nodeCryptoProvider } from '../../src/engine/mls/crypto/nodeCryptoProvider.js';
+import { MlsGroupSession } from '../../src/engine/mls/groupSession.js';
+import { keyPackageFor, newTestMember, type TestMember } from '../../src/engine/mls/testKit.js';
+import { createMemoryStore, type MemoryProfileStore } from '../../src/engine/store/memoryStore.js';
+import { figure, heading, percentile, type BenchSection } from '../report.js';
+
+const SIZES = [2, 10, 50, 200] as const;
+const useDefaultProvider = process.env['QPC_BENCH_MLS_PROVIDER'] === 'default';
+const provider: CryptoProvider = useDefaultProvider ? defaultMlsCryptoProvider : nodeCryptoProvider;
+const providerLabel = useDefaultProvider ? 'ts-mls default provider' : 'node:crypto provider';
+const repetitionsFor = (size: number): number => (size >= 200 ? 3 : size >= 50 ? 3 : 5);
+
+function memberWithStore(name: string): TestMember & { store: MemoryProfileStore } {
+  const store = createMemoryStore();
+  return { ...newTestMember(name, store, provider), store };
+}
+
+/** A member whose store is a fresh copy of a snapshot: "the same disk, reopened". */
+function reopened(member: TestMember, snapshot: ReturnType<MemoryProfileStore['snapshot']>): TestMember {
+  return { ...member, env: { ...member.env, store: createMemoryStore(snapshot) } };
+}
+
+async function timed<T>(samples: number[], fn: () => Promise<T>): Promise<T> {
+  const start = performance.now();
+  const result = await fn();
+  samples.push(performance.now() - start);
+  return result;
+}
+
+const median = (samples: number[]): number =>
+  percentile(
+    [...samples].sort((a, b) => a - b),
+    50,
+  );
+
+async function measureSize(ciphersuite: string, size: number): Promise<void> {
+  const alice = memberWithStore('alice');
+  const group = await MlsGroupSession.create(alice.env, { identity: alice.identity, ciphersuite });
+  // The observer is the member who processes the timed commit; it exists from size 3 on.
+  const observer = size >= 3 ? memberWithStore('observer') : undefined;
+  if (size >= 3) {
+    const others = [observer!, ...Array.from({ length: size - 3 }, (_, i) => memberWithStore(`m${i}`))];
+    const packages = await Promise.all(others.map((m) => keyPackageFor(m, ciphersuite)));
+    const { welcome } = await group.addMembers(packages);
+    await MlsGroupSession.join(observer!.env, { identity: observer!.identity, welcome });
+  }
+  const aliceDisk = alice.store.snapshot();
+  const observerDisk = observer?.store.snapshot();
+
+  const commitMs: number[] = [];
+  const processMs: number[] = [];
+  const joinMs: number[] = [];
+  let welcomeBytes = 0;
+  let commitBytes = 0;
+  for (let rep = 0; rep < repetitionsFor(size); rep++) {
+    const newcomer = memberWithStore('newcomer');
+    const newcomerPackage = await keyPackageFor(newcomer, ciphersuite);
+    const aliceNow = await MlsGroupSession.open(reopened(alice, aliceDisk).env, group.groupId);
+    const added = await timed(commitMs, () => aliceNow.addMembers([newcomerPackage]));
+    welcomeBytes = added.welcome.length;
+    commitBytes = added.commit.length;
+    if (observer !== undefined && observerDisk !== undefined) {
+      const observerNow = await MlsGroupSession.open(reopened(observer, observerDisk).env, group.groupId);
+      await timed(processMs, () => observerNow.receive(added.commit));
+    }
+    await timed(joinMs, () =>
+      MlsGroupSession.join(newcomer.env, { identity: newcomer.identity, welcome: added.welcome }),
+    );
+  }
+  const note = `median of ${commitMs.length}`;
+  figure(`N=${size}: add-member commit`, median(commitMs), 'ms', note);
+  if (processMs.length > 0)
+    figure(`N=${size}: process that commit (existing member)`, median(processMs), 'ms', note);
+  figure(`N=${size}: join from the Welcome`, median(joinMs), 'ms', note);
+  figure(`N=${size}: Welcome size (with ratchet tree)`, welcomeBytes / 1024, 'KiB');
+  figure(`N=${size}: commit size`, commitBytes / 1024, 'KiB');
+}
+
+export const section: BenchSection = {
+  name: 'mls-groups',
+  async run() {
+    for (const [label, suite] of [
+      ['X-Wing (default)', DEFAULT_CIPHERSUITE],
+      ['classical suite 1', CLASSICAL_CIPHERSUITE],
+    ] as const) {
+      heading(`MLS groups: ${label}, ${suite}, ${providerLabel}`);
+      const start = performance.now();
+      for (const size of SIZES) await measureSize(suite, size);
+      figure('section time for this suite (incl. untimed setup)', (performance.now() - start) / 1000, 's');
+    }
+  },
+};

@@ -1,0 +1,57 @@
+import type { CryptoProvider } from 'ts-mls';
+import type { Clock } from '../../lib/clock.js';
+import type { ProfileStore } from '../store/types.js';
+import type { MlsIdentity } from './credentials.js';
+
+/** What every group operation needs; injected so tests use memory stores and manual clocks. */
+export interface MlsEnv {
+  store: ProfileStore;
+  provider: CryptoProvider;
+  clock: Clock;
+}
+
+export interface MlsGroupInfo {
+  groupId: string;
+  name: string;
+  ciphersuite: string;
+  epoch: bigint;
+  /** Identity public keys of the current members, in leaf order. */
+  members: Uint8Array[];
+  ownLeafIndex: number;
+  active: boolean;
+}
+
+export type ReceiveResult =
+  | { kind: 'application'; sender: Uint8Array; plaintext: Uint8Array; epoch: bigint }
+  | { kind: 'commit'; sender: Uint8Array; epoch: bigint }
+  | { kind: 'proposal'; sender: Uint8Array; epoch: bigint }
+  | { kind: 'removed'; sender: Uint8Array; epoch: bigint };
+
+export interface CommitOutput {
+  /** MLSMessage bytes to send to the group (already merged and persisted locally). */
+  commit: Uint8Array;
+}
+
+export interface AddMembersOutput extends CommitOutput {
+  /** MLSMessage (Welcome) bytes for the new members; it carries the ratchet tree. */
+  welcome: Uint8Array;
+}
+
+export interface CreateGroupOptions {
+  identity: MlsIdentity;
+  name?: string;
+  ciphersuite?: string;
+  /** Random 32 bytes when absent. */
+  groupId?: Uint8Array;
+}
+
+export interface JoinGroupOptions {
+  identity: MlsIdentity;
+  welcome: Uint8Array;
+  name?: string;
+}
+
+export interface MessageOptions {
+  /** Store a MessageRecord (UTF-8 text) with the state, in the same transaction. Default true. */
+  record?: boolean;
+}
