@@ -1,3 +1,4 @@
+import { nodeCryptoProvider } from './crypto/nodeCryptoProvider.js';
 import {
   defaultCryptoProvider,
   getCiphersuiteFromName,
@@ -29,10 +30,13 @@ export function assertSupportedCiphersuite(name: string): MlsCiphersuiteName {
 }
 
 /**
- * The provider is a parameter everywhere so that a node:crypto implementation can replace ts-mls's
- * default (STACK.md pitfall 13). Until then, callers pass `defaultMlsCryptoProvider`.
+ * The provider is a parameter everywhere; the engine uses the node:crypto one (several times faster than
+ * ts-mls's WebCrypto default, STACK.md pitfall 13), which interoperates with it byte for byte.
  */
-export const defaultMlsCryptoProvider: CryptoProvider = defaultCryptoProvider;
+export const defaultMlsCryptoProvider: CryptoProvider = nodeCryptoProvider;
+
+/** ts-mls's own provider: the interop and benchmark baseline. */
+export const tsMlsDefaultCryptoProvider: CryptoProvider = defaultCryptoProvider;
 
 // Building a CiphersuiteImpl imports modules and sets up KEMs: do it once per provider and suite.
 const implCache = new WeakMap<CryptoProvider, Map<string, Promise<CiphersuiteImpl>>>();

@@ -74,6 +74,10 @@ export function rejectMessage(code: MlsErrorCode, message: string, cause?: unkno
  * stale epochs, non-members and replays first; this mapping is the safety net for what slips through.
  */
 export function mapIncomingError(error: unknown): QpcError {
+  // The node:crypto provider reports a failed AEAD open as our own CryptoError: a message we cannot open.
+  if (error instanceof CryptoError && !(error instanceof MlsCryptoError)) {
+    return rejectMessage(mlsErrorCodes.invalidMessage, 'the message cannot be decrypted', error);
+  }
   if (error instanceof QpcError) return error;
   if (error instanceof CryptoVerificationError) {
     return rejectMessage(
