@@ -1,0 +1,43 @@
+import { AuthError, ConflictError, ValidationError } from '../../lib/errors.js';
+
+/** Stable codes of authentication outcomes (the wire carries them unchanged). */
+export const AuthErrorCode = {
+  /** Unknown user or wrong password: one code and one message for both, so names cannot be probed. */
+  InvalidCredentials: 'AUTH_INVALID_CREDENTIALS',
+  /** The login id is unknown, used already, or older than the login window. */
+  LoginExpired: 'AUTH_LOGIN_EXPIRED',
+  /** The session token is unknown, malformed or expired. */
+  SessionInvalid: 'AUTH_SESSION_INVALID',
+  /** The shared bearer token (auth version 1) is missing, wrong, or its version is unknown. */
+  BearerInvalid: 'AUTH_BEARER_INVALID',
+  UsernameTaken: 'AUTH_USERNAME_TAKEN',
+  IdentityKeyTaken: 'AUTH_IDENTITY_KEY_TAKEN',
+  BadUsername: 'AUTH_BAD_USERNAME',
+  BadKey: 'AUTH_BAD_KEY',
+  TooManyPendingLogins: 'AUTH_TOO_MANY_PENDING_LOGINS',
+} as const;
+
+export type AuthErrorCode = (typeof AuthErrorCode)[keyof typeof AuthErrorCode];
+
+export function invalidCredentials(): AuthError {
+  return new AuthError(AuthErrorCode.InvalidCredentials, 'wrong username or password', {
+    hint: 'Check the username and password, or register first.',
+  });
+}
+
+export function sessionInvalid(): AuthError {
+  return new AuthError(AuthErrorCode.SessionInvalid, 'the session is not valid', { hint: 'Log in again.' });
+}
+
+export function usernameTaken(): ConflictError {
+  return new ConflictError(AuthErrorCode.UsernameTaken, 'this username is taken', {
+    hint: 'Choose another username.',
+  });
+}
+
+export function badUsername(): ValidationError {
+  return new ValidationError(
+    AuthErrorCode.BadUsername,
+    'a username has 3 to 32 characters: a-z, 0-9, dot, dash or underscore, starting with a letter or digit',
+  );
+}

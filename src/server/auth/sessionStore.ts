@@ -1,0 +1,97 @@
+import { createHash } from 'node:crypto';
+import type { Clock } from '../../lib/clock.js';
+import { wipe } from '../../lib/bytes.js';
+import type { AuthError } from '../../lib/errors.js';
+import type { RandomBytes } from '../serverDeps.js';
+import type { ServerDatabase } from '../storage/openServerDatabase.js';
+import { sessionInvalid } from './authErrors.js';
+
+const TOKEN_BYTES = 32;
+const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+
+/** Who a valid session token belongs to. */
+export interface SessionIdentity {
+  userId: number;
+  /** The account's Ed25519 identity public key: deliveries are addressed by it. */
+  identityKey: Uint8Array;
+  expiresAt: number;
+}
+
+export interface IssuedSession {
+  /** 32 random bytes, base64url (43 characters). Sent once to the client; the server keeps only its SHA-256. */
+  token: string;
+  expiresAt: number;
+}
+
+function hashToken(tokenBytes: Uint8Array): Buffer {
+  return createHash('sha256').update(tokenBytes).digest();
+}
+
+/**
+ * Login sessions. The database holds SHA-256(token), so a copy of the database does not let anyone act
+ * as a user. The lookup by hash needs no constant-time compare: the hash of an unknown token says
+ * nothing about a valid one.
+ */
+export class SessionStore {
+  private readonly insertStatement;
+  private readonly selectStatement;
+  private readonly deleteStatement;
+  private readonly pruneStatement;
+
+  constructor(
+    db: ServerDatabase,
+    private readonly deps: { clock: Clock; randomBytes: RandomBytes; sessionTtlMs: number },
+  ) {
+    this.insertStatement = db.prepare<[Buffer, number, Buffer, number, number]>(
+      'INSERT INTO sessions (token_hash, user_id, identity_key, created_at, expires_at) VALUES (?, ?, ?, ?, ?)',
+    );
+    this.selectStatement = db.prepare<
+      [Buffer],
+      { user_id: number; identity_key: Buffer; expires_at: number }
+    >('SELECT user_id, identity_key, expires_at FROM sessions WHERE token_hash = ?');
+    this.deleteStatement = db.prepare<[Buffer]>('DELETE FROM sessions WHERE token_hash = ?');
+    this.pruneStatement = db.prepare<[number]>('DELETE FROM sessions WHERE expires_at <= ?');
+  }
+
+  create(userId: number, identityKey: Uint8Array): IssuedSession {
+    const tokenBytes = this.deps.randomBytes(TOKEN_BYTES);
+    const now = this.deps.clock.now();
+    const expiresAt = now + this.deps.sessionTtlMs;
+    this.insertStatement.run(hashToken(tokenBytes), userId, Buffer.from(identityKey), now, expiresAt);
+    const token = Buffer.from(tokenBytes).toString('base64url');
+    wipe(tokenBytes);
+    return { token, expiresAt };
+  }
+
+  /** The session's identity, or an AuthError (AUTH_SESSION_INVALID) for unknown, malformed or expired tokens. */
+  authenticate(token: string): SessionIdentity | AuthError {
+    const tokenHash = this.hashOf(token);
+    if (tokenHash === undefined) return sessionInvalid();
+    const row = this.selectStatement.get(tokenHash);
+    if (row === undefined) return sessionInvalid();
+    if (row.expires_at <= this.deps.clock.now()) {
+      this.deleteStatement.run(tokenHash);
+      return sessionInvalid();
+    }
+    return { userId: row.user_id, identityKey: new Uint8Array(row.identity_key), expiresAt: row.expires_at };
+  }
+
+  /** Log out. Returns whether a session was removed. */
+  revoke(token: string): boolean {
+    const tokenHash = this.hashOf(token);
+    return tokenHash !== undefined && this.deleteStatement.run(tokenHash).changes > 0;
+  }
+
+  /** Delete expired sessions; returns how many. */
+  pruneExpired(): number {
+    return this.pruneStatement.run(this.deps.clock.now()).changes;
+  }
+
+  private hashOf(token: string): Buffer | undefined {
+    if (!TOKEN_PATTERN.test(token)) return undefined;
+    const tokenBytes = new Uint8Array(Buffer.from(token, 'base64url'));
+    const digest = hashToken(tokenBytes);
+    wipe(tokenBytes);
+    return digest;
+  }
+}

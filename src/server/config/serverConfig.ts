@@ -1,0 +1,201 @@
+import {
+  parseBoolean,
+  parseDbKeyHex,
+  parseDurationMs,
+  parseHostPort,
+  parseLogLevel,
+  parseNonEmptyText,
+  parsePositiveInteger,
+  type HostPort,
+  type LogLevel,
+} from './parseConfigValues.js';
+
+/** Everything qpc-server needs to start, after file, environment and flags were merged and validated. */
+export interface ServerConfig {
+  /** QUIC listen address. */
+  listen: HostPort;
+  /** Absolute path of the data directory (database, generated certificate, generated db key). */
+  dataDir: string;
+  /** Absolute path of the TOML file that was read, if any. */
+  configFile: string | undefined;
+  production: boolean;
+  /** Absolute paths of a PEM or DER certificate and private key; both or neither. */
+  certPath: string | undefined;
+  keyPath: string | undefined;
+  /** 64 lower-case hex digits, or undefined (development then generates one in the data dir). */
+  dbKeyHex: string | undefined;
+  /** Shared bearer token ("auth version 1"), or undefined when bearer auth is off. */
+  authToken: string | undefined;
+  /** Admin HTTP listen address (/metrics, /healthz). */
+  adminListen: HostPort;
+  rateLimitPerIpPerSecond: number;
+  rateLimitPerAccountPerSecond: number;
+  messageMaxBytes: number;
+  /** Maximum number of messages waiting in one recipient's queue. */
+  queueCap: number;
+  messageTtlMs: number;
+  sessionTtlMs: number;
+  logLevel: LogLevel;
+}
+
+/** Settings that come from a file, the environment or a flag (not `configFile`, resolved separately). */
+export type ConfigurableKey = Exclude<keyof ServerConfig, 'configFile'>;
+
+export interface SettingSpec {
+  key: ConfigurableKey;
+  toml: string;
+  env: string;
+  /** Long flag without dashes; undefined for secrets, which never go on a command line (visible in ps). */
+  flag: string | undefined;
+  /** True for `--production` style flags that take no value. */
+  booleanFlag?: boolean;
+  /** Relative paths are resolved against the config file's folder (TOML) or the working directory. */
+  isPath?: boolean;
+  parse: (raw: unknown, label: string) => unknown;
+  description: string;
+}
+
+export const SETTINGS: readonly SettingSpec[] = [
+  {
+    key: 'listen',
+    toml: 'listen',
+    env: 'QPC_LISTEN',
+    flag: 'listen',
+    parse: parseHostPort,
+    description: 'QUIC listen address HOST:PORT',
+  },
+  {
+    key: 'dataDir',
+    toml: 'data_dir',
+    env: 'QPC_DATA_DIR',
+    flag: 'data-dir',
+    isPath: true,
+    parse: parseNonEmptyText,
+    description: 'data directory',
+  },
+  {
+    key: 'production',
+    toml: 'production',
+    env: 'QPC_PRODUCTION',
+    flag: 'production',
+    booleanFlag: true,
+    parse: parseBoolean,
+    description: 'production mode',
+  },
+  {
+    key: 'certPath',
+    toml: 'cert',
+    env: 'QPC_CERT',
+    flag: 'cert',
+    isPath: true,
+    parse: parseNonEmptyText,
+    description: 'TLS certificate file',
+  },
+  {
+    key: 'keyPath',
+    toml: 'key',
+    env: 'QPC_KEY',
+    flag: 'key',
+    isPath: true,
+    parse: parseNonEmptyText,
+    description: 'TLS private key file',
+  },
+  {
+    key: 'dbKeyHex',
+    toml: 'db_key',
+    env: 'QPC_DB_KEY',
+    flag: undefined,
+    parse: parseDbKeyHex,
+    description: 'database key, 64 hex digits',
+  },
+  {
+    key: 'authToken',
+    toml: 'auth_token',
+    env: 'QPC_AUTH_TOKEN',
+    flag: undefined,
+    parse: parseNonEmptyText,
+    description: 'shared bearer token',
+  },
+  {
+    key: 'adminListen',
+    toml: 'admin_listen',
+    env: 'QPC_ADMIN_LISTEN',
+    flag: 'admin-listen',
+    parse: parseHostPort,
+    description: 'admin HTTP address',
+  },
+  {
+    key: 'rateLimitPerIpPerSecond',
+    toml: 'rate_limit_per_ip',
+    env: 'QPC_RATE_LIMIT_PER_IP',
+    flag: 'rate-limit-per-ip',
+    parse: parsePositiveInteger,
+    description: 'requests per second per IP',
+  },
+  {
+    key: 'rateLimitPerAccountPerSecond',
+    toml: 'rate_limit_per_account',
+    env: 'QPC_RATE_LIMIT_PER_ACCOUNT',
+    flag: 'rate-limit-per-account',
+    parse: parsePositiveInteger,
+    description: 'requests per second per account',
+  },
+  {
+    key: 'messageMaxBytes',
+    toml: 'message_max_bytes',
+    env: 'QPC_MESSAGE_MAX_BYTES',
+    flag: 'message-max-bytes',
+    parse: parsePositiveInteger,
+    description: 'largest accepted message',
+  },
+  {
+    key: 'queueCap',
+    toml: 'queue_cap',
+    env: 'QPC_QUEUE_CAP',
+    flag: 'queue-cap',
+    parse: parsePositiveInteger,
+    description: 'messages per recipient queue',
+  },
+  {
+    key: 'messageTtlMs',
+    toml: 'message_ttl',
+    env: 'QPC_MESSAGE_TTL',
+    flag: 'message-ttl',
+    parse: parseDurationMs,
+    description: 'how long an undelivered message is kept',
+  },
+  {
+    key: 'sessionTtlMs',
+    toml: 'session_ttl',
+    env: 'QPC_SESSION_TTL',
+    flag: 'session-ttl',
+    parse: parseDurationMs,
+    description: 'lifetime of a login session',
+  },
+  {
+    key: 'logLevel',
+    toml: 'log_level',
+    env: 'QPC_LOG_LEVEL',
+    flag: 'log-level',
+    parse: parseLogLevel,
+    description: 'log level',
+  },
+];
+
+export const CONFIG_FILE_NAME = 'qpc-server.toml';
+
+export const DEFAULT_CONFIG = {
+  listen: { host: '127.0.0.1', port: 7443 },
+  adminListen: { host: '127.0.0.1', port: 9464 },
+  production: false,
+  rateLimitPerIpPerSecond: 50,
+  rateLimitPerAccountPerSecond: 20,
+  messageMaxBytes: 1024 * 1024,
+  queueCap: 10_000,
+  messageTtlMs: 30 * 86_400_000,
+  sessionTtlMs: 7 * 86_400_000,
+  logLevel: 'info',
+} as const satisfies Partial<ServerConfig>;
+
+/** Shortest bearer token production mode accepts. */
+export const MIN_PRODUCTION_AUTH_TOKEN_LENGTH = 16;

@@ -1,0 +1,79 @@
+import type { Clock } from '../../lib/clock.js';
+import { ValidationError } from '../../lib/errors.js';
+import type { ServerDatabase } from '../storage/openServerDatabase.js';
+import { CommitConflictError } from './deliveryErrors.js';
+import type { Delivery, DeliveryQueues } from './deliveryQueues.js';
+
+export const GROUP_ID_HASH_BYTES = 32;
+
+/**
+ * Orders MLS commits: per group, the first commit for an epoch wins and later ones for the same epoch,
+ * or for an epoch older than the newest accepted, get COMMIT_CONFLICT. The server sees only a hash of
+ * the group id and the epoch number, never the commit's content.
+ */
+export class CommitOrdering {
+  private readonly statements;
+
+  constructor(
+    private readonly db: ServerDatabase,
+    private readonly deps: { clock: Clock },
+  ) {
+    this.statements = {
+      latest: db
+        .prepare<[Buffer], { epoch: bigint | null }>(
+          'SELECT max(epoch) AS epoch FROM group_epochs WHERE group_id_hash = ?',
+        )
+        .safeIntegers(true),
+      insert: db.prepare<[Buffer, bigint, number]>(
+        'INSERT OR IGNORE INTO group_epochs (group_id_hash, epoch, committed_at) VALUES (?, ?, ?)',
+      ),
+      prune: db.prepare<[number]>(
+        `DELETE FROM group_epochs WHERE committed_at <= ? AND epoch < (
+           SELECT max(epoch) FROM group_epochs AS newest WHERE newest.group_id_hash = group_epochs.group_id_hash)`,
+      ),
+    };
+  }
+
+  /** Accept the commit that moves `groupIdHash` out of `epoch`, or return CommitConflictError. */
+  acceptCommit(groupIdHash: Uint8Array, epoch: bigint): { accepted: true } | CommitConflictError {
+    if (groupIdHash.length !== GROUP_ID_HASH_BYTES || epoch < 0n || epoch >= 2n ** 63n) {
+      throw new ValidationError(
+        'COMMIT_BAD_INPUT',
+        'a group id hash is 32 bytes and an epoch a 63-bit integer',
+      );
+    }
+    const key = Buffer.from(groupIdHash);
+    return this.db
+      .transaction(() => {
+        const latest = this.statements.latest.get(key)?.epoch ?? null;
+        if (latest !== null && epoch < latest) return new CommitConflictError(latest);
+        const inserted = this.statements.insert.run(key, epoch, this.deps.clock.now()).changes === 1;
+        return inserted ? ({ accepted: true } as const) : new CommitConflictError(latest ?? epoch);
+      })
+      .immediate();
+  }
+
+  /**
+   * Accept a commit and enqueue its fan-out in one transaction: either the commit is accepted and every
+   * member's copy is durable, or nothing happened (a full queue or a conflict leaves no trace).
+   */
+  acceptCommitAndEnqueue(
+    queues: DeliveryQueues,
+    groupIdHash: Uint8Array,
+    epoch: bigint,
+    deliveries: readonly Delivery[],
+  ): { accepted: true; ids: number[] } | CommitConflictError {
+    return this.db
+      .transaction(() => {
+        const outcome = this.acceptCommit(groupIdHash, epoch);
+        if (outcome instanceof CommitConflictError) return outcome;
+        return { accepted: true as const, ids: queues.enqueueBatch(deliveries).map((stored) => stored.id) };
+      })
+      .immediate();
+  }
+
+  /** Forget epochs committed before `olderThanMs` ago, keeping each group's newest. */
+  prune(olderThanMs: number): number {
+    return this.statements.prune.run(this.deps.clock.now() - olderThanMs).changes;
+  }
+}

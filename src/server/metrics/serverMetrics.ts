@@ -1,0 +1,124 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** Label values must come from small fixed sets: never a username, key, address or message content. */
+const LABEL_VALUE = /^[A-Za-z0-9_]{1,48}$/;
+
+function safeLabel(value: string): string {
+  return LABEL_VALUE.test(value) ? value : 'other';
+}
+
+export type AuthFailureReason =
+  'invalid_credentials' | 'login_expired' | 'bad_request' | 'session_invalid' | 'bearer_invalid';
+export type RateLimitScope = 'ip' | 'account';
+
+/**
+ * The server's Prometheus metrics, in their own registry (not prom-client's global one), so that
+ * tests and several servers in one process do not collide.
+ */
+export class ServerMetrics {
+  readonly registry = new Registry();
+  private readonly connectionsOpen: Gauge;
+  private readonly connectionsTotal: Counter;
+  private readonly requests: Counter<'method' | 'result'>;
+  private readonly latency: Histogram<'method'>;
+  private readonly enqueued: Counter;
+  private readonly delivered: Counter;
+  private readonly authFailures: Counter<'reason'>;
+  private readonly rateLimitHits: Counter<'scope'>;
+
+  /** `queueDepth` is read at scrape time (e.g. DeliveryQueues.totalDepth). */
+  constructor(options: { queueDepth?: () => number } = {}) {
+    const registers = [this.registry];
+    this.connectionsOpen = new Gauge({
+      name: 'qpc_connections_open',
+      help: 'Open QUIC connections',
+      registers,
+    });
+    this.connectionsTotal = new Counter({
+      name: 'qpc_connections_total',
+      help: 'Accepted QUIC connections',
+      registers,
+    });
+    this.requests = new Counter({
+      name: 'qpc_requests_total',
+      help: 'Requests by method and result (ok or an error code)',
+      labelNames: ['method', 'result'],
+      registers,
+    });
+    this.latency = new Histogram({
+      name: 'qpc_request_duration_seconds',
+      help: 'Request handling time by method',
+      labelNames: ['method'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers,
+    });
+    const queueDepth = options.queueDepth;
+    new Gauge({
+      name: 'qpc_queue_depth',
+      help: 'Undelivered, unexpired messages in all queues',
+      registers,
+      collect() {
+        if (queueDepth !== undefined) this.set(queueDepth());
+      },
+    });
+    this.enqueued = new Counter({
+      name: 'qpc_messages_enqueued_total',
+      help: 'Messages accepted for delivery',
+      registers,
+    });
+    this.delivered = new Counter({
+      name: 'qpc_messages_delivered_total',
+      help: 'Messages acknowledged by their recipient',
+      registers,
+    });
+    this.authFailures = new Counter({
+      name: 'qpc_auth_failures_total',
+      help: 'Failed logins and rejected credentials by reason',
+      labelNames: ['reason'],
+      registers,
+    });
+    this.rateLimitHits = new Counter({
+      name: 'rate_limit_hit_total',
+      help: 'Requests refused by a rate limit, by scope',
+      labelNames: ['scope'],
+      registers,
+    });
+  }
+
+  connectionOpened(): void {
+    this.connectionsOpen.inc();
+    this.connectionsTotal.inc();
+  }
+
+  connectionClosed(): void {
+    this.connectionsOpen.dec();
+  }
+
+  /** Record one finished request. `method` is a protocol method name, `result` 'ok' or an error code. */
+  requestFinished(method: string, result: string, durationSeconds: number): void {
+    const label = safeLabel(method);
+    this.requests.inc({ method: label, result: safeLabel(result) });
+    this.latency.observe({ method: label }, durationSeconds);
+  }
+
+  messagesEnqueued(count: number): void {
+    this.enqueued.inc(count);
+  }
+
+  messagesDelivered(count: number): void {
+    this.delivered.inc(count);
+  }
+
+  authFailure(reason: AuthFailureReason): void {
+    this.authFailures.inc({ reason });
+  }
+
+  rateLimitHit(scope: RateLimitScope): void {
+    this.rateLimitHits.inc({ scope });
+  }
+
+  /** The Prometheus text exposition. */
+  render(): Promise<string> {
+    return this.registry.metrics();
+  }
+}

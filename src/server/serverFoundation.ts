@@ -1,0 +1,168 @@
+import type { Clock } from '../lib/clock.js';
+import { wipe } from '../lib/bytes.js';
+import type { Logger } from '../lib/logger.js';
+import { BearerTokenVerifier } from './auth/bearerToken.js';
+import { createOpaqueServerSetup, OpaqueAuthService, opaqueReady } from './auth/opaqueAuthService.js';
+import { SessionStore } from './auth/sessionStore.js';
+import type { ServerConfig } from './config/serverConfig.js';
+import { CommitOrdering } from './delivery/commitOrdering.js';
+import { DeliveryQueues } from './delivery/deliveryQueues.js';
+import { UserDirectory } from './directory/userDirectory.js';
+import { KeyPackageDirectory } from './keyPackages/keyPackageDirectory.js';
+import { ServerMetrics } from './metrics/serverMetrics.js';
+import { RequestRateLimits } from './rateLimit/requestRateLimits.js';
+import type { RandomBytes, Sleep } from './serverDeps.js';
+import { resolveDatabaseKey } from './storage/databaseKey.js';
+import {
+  openServerDatabase,
+  SERVER_DATABASE_FILE,
+  type ServerDatabase,
+} from './storage/openServerDatabase.js';
+import { loadOrCreateServerState } from './storage/serverState.js';
+import { prepareServerCertificate, type ServerCertificate } from './tls/loadServerCertificate.js';
+import { join } from 'node:path';
+
+/** Everything the transport needs, built from a validated config. */
+export interface ServerFoundation {
+  config: ServerConfig;
+  certificate: ServerCertificate;
+  db: ServerDatabase;
+  /** 32-byte seed of the server signing key (from server_state). */
+  signingKeySeed: Uint8Array;
+  directory: UserDirectory;
+  sessions: SessionStore;
+  auth: OpaqueAuthService;
+  bearer: BearerTokenVerifier;
+  keyPackages: KeyPackageDirectory;
+  queues: DeliveryQueues;
+  commits: CommitOrdering;
+  rateLimits: RequestRateLimits;
+  metrics: ServerMetrics;
+  /** Delete expired sessions, messages, KeyPackages and old epochs; returns the counts. */
+  prune(): { sessions: number; messages: number; keyPackages: number; epochs: number };
+  /** Run prune() every `intervalMs` (unref'd timer); close() stops it. Returns a function that stops it. */
+  startPruning(intervalMs?: number): () => void;
+  /** Stop pruning and close the database (wipes the in-memory signing seed). */
+  close(): void;
+}
+
+export interface FoundationDeps {
+  clock: Clock;
+  randomBytes: RandomBytes;
+  sleep: Sleep;
+  logger: Logger;
+}
+
+/**
+ * Build the server's services in dependency order: certificate (TLS errors first, exit code 2), database
+ * key, database, server state, then the services with their metrics hooks. No sockets are opened.
+ */
+export async function createServerFoundation(
+  config: ServerConfig,
+  deps: FoundationDeps,
+): Promise<ServerFoundation> {
+  const { clock, randomBytes, sleep, logger } = deps;
+  const certificate = await prepareServerCertificate({
+    certPath: config.certPath,
+    keyPath: config.keyPath,
+    dataDir: config.dataDir,
+    clock,
+    logger,
+  });
+  const dbKey = resolveDatabaseKey({ ...config, randomBytes });
+  let db: ServerDatabase;
+  try {
+    db = openServerDatabase(join(config.dataDir, SERVER_DATABASE_FILE), dbKey.key);
+  } finally {
+    wipe(dbKey.key);
+  }
+  await opaqueReady;
+  const state = loadOrCreateServerState(db, { createOpaqueSetup: createOpaqueServerSetup, randomBytes });
+
+  const directory = new UserDirectory(db);
+  const sessions = new SessionStore(db, { clock, randomBytes, sessionTtlMs: config.sessionTtlMs });
+  const queues: DeliveryQueues = new DeliveryQueues(db, {
+    clock,
+    messageMaxBytes: config.messageMaxBytes,
+    queueCap: config.queueCap,
+    messageTtlMs: config.messageTtlMs,
+    onEnqueued: (count) => metrics.messagesEnqueued(count),
+    onDelivered: (count) => metrics.messagesDelivered(count),
+  });
+  const metrics = new ServerMetrics({ queueDepth: () => queues.totalDepth() });
+  const auth = new OpaqueAuthService({
+    directory,
+    sessions,
+    serverSetup: state.opaqueSetup,
+    clock,
+    randomBytes,
+    sleep,
+    logger,
+    onAuthFailure: (reason) => metrics.authFailure(reason),
+  });
+  const keyPackages = new KeyPackageDirectory(db, { clock });
+  const commits = new CommitOrdering(db, { clock });
+  const rateLimits = new RequestRateLimits({
+    perIpPerSecond: config.rateLimitPerIpPerSecond,
+    perAccountPerSecond: config.rateLimitPerAccountPerSecond,
+    clock,
+    onLimited: (scope) => metrics.rateLimitHit(scope),
+  });
+  logger.info(
+    {
+      event: 'server_foundation_ready',
+      production: config.production,
+      certificate: certificate.source,
+      dbKey: dbKey.source,
+    },
+    'storage, auth and delivery are ready',
+  );
+  let pruneTimer: NodeJS.Timeout | undefined;
+  const prune = (): ReturnType<ServerFoundation['prune']> => {
+    rateLimits.prune();
+    return {
+      sessions: sessions.pruneExpired(),
+      messages: queues.pruneExpired(),
+      keyPackages: keyPackages.pruneExpired(),
+      epochs: commits.prune(config.messageTtlMs),
+    };
+  };
+  const stopPruning = (): void => {
+    if (pruneTimer !== undefined) clearInterval(pruneTimer);
+    pruneTimer = undefined;
+  };
+  return {
+    config,
+    certificate,
+    db,
+    signingKeySeed: state.signingKeySeed,
+    directory,
+    sessions,
+    auth,
+    bearer: new BearerTokenVerifier(config.authToken),
+    keyPackages,
+    queues,
+    commits,
+    rateLimits,
+    metrics,
+    prune,
+    startPruning: (intervalMs = 60_000) => {
+      stopPruning();
+      pruneTimer = setInterval(() => {
+        try {
+          const pruned = prune();
+          logger.debug({ event: 'pruned', ...pruned }, 'expired records deleted');
+        } catch (error) {
+          logger.error({ event: 'prune_failed', err: error }, 'pruning failed');
+        }
+      }, intervalMs);
+      pruneTimer.unref();
+      return stopPruning;
+    },
+    close: () => {
+      stopPruning();
+      wipe(state.signingKeySeed);
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,70 @@
+import type { ServerDatabase } from './openServerDatabase.js';
+
+/**
+ * Schema history. Each entry runs once, in order, inside a transaction; PRAGMA user_version records how
+ * far a database got. Never edit a released entry: append a new one.
+ */
+export const SERVER_MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE server_state (
+    name TEXT PRIMARY KEY,
+    value BLOB NOT NULL
+  );
+  CREATE TABLE users (
+    id INTEGER PRIMARY KEY,
+    username TEXT NOT NULL UNIQUE,
+    registration_record TEXT NOT NULL,
+    identity_key BLOB NOT NULL UNIQUE,
+    hybrid_key BLOB NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE sessions (
+    token_hash BLOB PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    identity_key BLOB NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+  );
+  CREATE INDEX sessions_by_expiry ON sessions(expires_at);
+  CREATE TABLE key_packages (
+    id INTEGER PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    ref BLOB NOT NULL UNIQUE,
+    cipher_suite TEXT NOT NULL,
+    package BLOB NOT NULL,
+    last_resort INTEGER NOT NULL,
+    not_before INTEGER NOT NULL,
+    not_after INTEGER NOT NULL,
+    uploaded_at INTEGER NOT NULL
+  );
+  CREATE INDEX key_packages_by_user ON key_packages(user_id, last_resort, id);
+  CREATE TABLE queue (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    recipient BLOB NOT NULL,
+    payload BLOB NOT NULL,
+    enqueued_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+  );
+  CREATE INDEX queue_by_recipient ON queue(recipient, id);
+  CREATE INDEX queue_by_expiry ON queue(expires_at);
+  CREATE TABLE group_epochs (
+    group_id_hash BLOB NOT NULL,
+    epoch INTEGER NOT NULL,
+    committed_at INTEGER NOT NULL,
+    PRIMARY KEY (group_id_hash, epoch)
+  ) WITHOUT ROWID;
+  `,
+];
+
+/** Bring the schema up to date; returns the version reached. */
+export function migrateServerDatabase(db: ServerDatabase): number {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  for (let version = current; version < SERVER_MIGRATIONS.length; version++) {
+    const sql = SERVER_MIGRATIONS[version] ?? '';
+    db.transaction(() => {
+      db.exec(sql);
+      db.pragma(`user_version = ${version + 1}`);
+    }).immediate();
+  }
+  return SERVER_MIGRATIONS.length;
+}
