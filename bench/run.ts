@@ -12,7 +12,9 @@ const files = (await readdir(dir)).filter((f) => f.endsWith('.ts')).sort();
 
 console.log(`quicprochat bench — node ${process.version}, ${process.platform}/${process.arch}`);
 for (const file of files) {
-  const mod = (await import(new URL(`./sections/${file}`, import.meta.url).href)) as { section: BenchSection };
+  const mod = (await import(new URL(`./sections/${file}`, import.meta.url).href)) as {
+    section: BenchSection;
+  };
   if (wanted.size > 0 && !wanted.has(mod.section.name)) continue;
   await mod.section.run();
 }

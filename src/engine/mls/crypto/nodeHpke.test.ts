@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-unsafe-assignment -- ts-mls types HPKE keys as the DOM CryptoKey, which our lib (ES2023, no DOM) lacks, so they resolve to an error type here. */
 import { randomBytes } from 'node:crypto';
 import { defaultCryptoProvider, getCiphersuiteFromName, type CiphersuiteName, type Hpke } from 'ts-mls';
 import { beforeAll, describe, expect, it } from 'vitest';

@@ -182,6 +182,5 @@ export function makeNodeHpke(kem: HpkeKem, hash: NodeHashName, aead: NodeAeadNam
   } satisfies NodeHpke;
   // ts-mls types HPKE keys as CryptoKey but only ever hands them back to this object, so our key
   // records stand in for them; `satisfies` above checks every method and field is present.
-  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- needed where CryptoKey resolves
   return nodeHpke as unknown as Hpke;
 }
