@@ -1,0 +1,54 @@
+/** The TUI root: wires the controller to Ink's input, the terminal size and the theme. */
+import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { useApp, useInput, useStdout } from 'ink';
+import type { Key } from 'ink';
+import type { EngineApi } from './engineApi.js';
+import { MainScreen } from './components/MainScreen.js';
+import { createTheme, noColorRequested, ThemeContext } from './components/theme.js';
+import { defaultSize } from './state/layout.js';
+import type { TerminalSize } from './state/layout.js';
+import { createTuiController } from './tuiController.js';
+
+export interface AppProps {
+  readonly engine: EngineApi;
+  /** Defaults to the NO_COLOR environment variable. */
+  readonly noColor?: boolean;
+}
+
+/** Test streams and pipes may not report a size; 80x24 is the size the screens are designed for. */
+export function readTerminalSize(stdout: { columns?: number; rows?: number }): TerminalSize {
+  const columns = stdout.columns !== undefined && stdout.columns > 0 ? stdout.columns : defaultSize.columns;
+  const rows = stdout.rows !== undefined && stdout.rows > 0 ? stdout.rows : defaultSize.rows;
+  return { columns, rows };
+}
+
+export function App({ engine, noColor = noColorRequested(process.env) }: AppProps) {
+  const { exit } = useApp();
+  const { stdout } = useStdout();
+  const [controller] = useState(() =>
+    createTuiController(engine, { size: readTerminalSize(stdout), onExit: () => exit() }),
+  );
+
+  useEffect(() => controller.start(), [controller]);
+
+  // Live resize: the layout is recomputed from the new size on the next render.
+  useEffect(() => {
+    const onResize = (): void => controller.resize(readTerminalSize(stdout));
+    stdout.on('resize', onResize);
+    return () => {
+      stdout.off('resize', onResize);
+    };
+  }, [controller, stdout]);
+
+  // A stable handler, so Ink does not re-subscribe to stdin on every render.
+  const onInput = useCallback((input: string, key: Key) => controller.handleKey(input, key), [controller]);
+  useInput(onInput);
+
+  const state = useSyncExternalStore(controller.store.subscribe, controller.store.getState);
+  const theme = useMemo(() => createTheme(noColor), [noColor]);
+  return (
+    <ThemeContext.Provider value={theme}>
+      <MainScreen state={state} />
+    </ThemeContext.Provider>
+  );
+}

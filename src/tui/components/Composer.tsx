@@ -1,0 +1,83 @@
+/**
+ * The composer: the draft with a visible cursor. A long draft shows its last lines around the
+ * cursor, and a long line scrolls sideways, so the composer never pushes the panes off screen.
+ */
+import { Box, Text } from 'ink';
+import type { ComposerState } from '../state/composerState.js';
+import { composerLines } from '../state/composerState.js';
+import { useTheme } from './theme.js';
+
+export interface ComposerProps {
+  readonly composer: ComposerState;
+  readonly focused: boolean;
+  readonly rows: number;
+  /** Columns for text, after the border and the prompt. */
+  readonly width: number;
+  readonly placeholder: string;
+}
+
+/** The part of a line to show so the cursor column is visible. */
+export function horizontalWindow(
+  line: string,
+  cursorColumn: number,
+  width: number,
+): { text: string; cursor: number } {
+  const chars = [...line];
+  const cursor = [...line.slice(0, cursorColumn)].length;
+  const room = Math.max(1, width - 1);
+  const start = Math.max(0, cursor - room);
+  return { text: chars.slice(start, start + room + 1).join(''), cursor: cursor - start };
+}
+
+function LineWithCursor({
+  line,
+  column,
+  width,
+}: {
+  readonly line: string;
+  readonly column: number;
+  readonly width: number;
+}) {
+  const window = horizontalWindow(line, column, width);
+  const chars = [...window.text];
+  return (
+    <Text>
+      {chars.slice(0, window.cursor).join('')}
+      <Text inverse>{chars[window.cursor] ?? ' '}</Text>
+      {chars.slice(window.cursor + 1).join('')}
+    </Text>
+  );
+}
+
+export function Composer({ composer, focused, rows, width, placeholder }: ComposerProps) {
+  const theme = useTheme();
+  const { lines, cursorLine, cursorColumn } = composerLines(composer);
+  const first = Math.max(0, Math.min(cursorLine - rows + 1, lines.length - rows));
+  const shown = lines.slice(first, first + rows);
+  const textWidth = Math.max(1, width - 2);
+  return (
+    <Box borderStyle="round" borderColor={focused ? theme.focusBorder : theme.border} flexDirection="column">
+      {shown.map((line, index) => {
+        const lineIndex = first + index;
+        const prompt = lineIndex === 0 ? (focused ? '▶ ' : '  ') : '  ';
+        const showPlaceholder = composer.text === '';
+        return (
+          <Box key={lineIndex}>
+            <Text bold={focused}>{prompt}</Text>
+            {focused && lineIndex === cursorLine ? (
+              <LineWithCursor line={line} column={cursorColumn} width={textWidth} />
+            ) : null}
+            {showPlaceholder ? (
+              <Text color={theme.muted} wrap="truncate-end">
+                {placeholder}
+              </Text>
+            ) : null}
+            {!(focused && lineIndex === cursorLine) && !showPlaceholder ? (
+              <Text wrap="truncate-end">{line === '' ? ' ' : line}</Text>
+            ) : null}
+          </Box>
+        );
+      })}
+    </Box>
+  );
+}

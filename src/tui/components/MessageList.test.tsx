@@ -1,0 +1,85 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanup, render } from 'ink-testing-library';
+import { FakeEngine, makeGroup, makeMessage } from '../testing/fakeEngine.js';
+import { renderApp } from '../testing/renderApp.js';
+import { keys, press, waitForText } from '../testing/waitForFrame.js';
+import { MessageList } from './MessageList.js';
+
+process.env.TZ = 'UTC';
+afterEach(() => cleanup());
+
+const tenThousand = Array.from({ length: 10_000 }, (_, index) => makeMessage('big', index));
+const shownNumbers = (frame: string): number[] =>
+  [...frame.matchAll(/message number (\d+)/gu)].map((match) => Number(match[1]));
+
+describe('MessageList with 10,000 messages', () => {
+  it('renders only the rows that fit in the viewport', () => {
+    const app = render(
+      <MessageList
+        group={makeGroup('big')}
+        messages={tenThousand}
+        loading={false}
+        offsetFromBottom={0}
+        focused={false}
+        rows={16}
+        width={58}
+      />,
+    );
+    const frame = app.lastFrame() ?? '';
+    expect(shownNumbers(frame)).toEqual(Array.from({ length: 16 }, (_, index) => 9984 + index));
+    // Border (2) + title (1) + 16 rows.
+    expect(frame.split('\n')).toHaveLength(19);
+  });
+
+  it('renders the window at an offset', () => {
+    const app = render(
+      <MessageList
+        group={makeGroup('big')}
+        messages={tenThousand}
+        loading={false}
+        offsetFromBottom={5000}
+        focused
+        rows={4}
+        width={58}
+      />,
+    );
+    const frame = app.lastFrame() ?? '';
+    expect(shownNumbers(frame)).toEqual([4996, 4997, 4998, 4999]);
+    expect(frame).toContain('5000 newer below');
+  });
+
+  it('scrolls a 10,000-message group in the App with PgUp and PgDn', async () => {
+    const engine = new FakeEngine();
+    engine.groups = [makeGroup('big', { name: 'big' })];
+    engine.messages.set('big', tenThousand);
+    // Hand the whole history over in one page, to hold all 10,000 in the TUI state.
+    const loadAll = engine.loadMessages.bind(engine);
+    engine.loadMessages = (groupId, options) => loadAll(groupId, { ...options, limit: 10_000 });
+    const app = await renderApp(engine);
+    let frame = await waitForText(app, 'message number 9999');
+    expect(shownNumbers(frame)).toEqual(Array.from({ length: 16 }, (_, index) => 9984 + index));
+    frame = await press(app, keys.pageUp, (f) => !f.includes('message number 9999'));
+    expect(shownNumbers(frame)).toEqual(Array.from({ length: 16 }, (_, index) => 9969 + index));
+    frame = await press(app, keys.pageDown, (f) => f.includes('message number 9999'));
+    expect(shownNumbers(frame)).toHaveLength(16);
+  });
+
+  it('loads older pages when scrolled to the top of what is loaded', async () => {
+    const engine = new FakeEngine();
+    engine.groups = [makeGroup('big', { name: 'big' })];
+    engine.messages.set('big', tenThousand);
+    const app = await renderApp(engine);
+    await waitForText(app, 'message number 9999');
+    await press(app, keys.tab, (f) => f.includes('▶ Groups'));
+    await press(app, keys.tab, (f) => f.includes('▶ # big'));
+    // 200 loaded, 15 per page: about 13 pages reach the top, which asks for the page before 9800.
+    let presses = 0;
+    while (engine.callsTo('loadMessages').length < 2 && presses < 20) {
+      const before = Math.min(...shownNumbers(app.lastFrame() ?? ''));
+      await press(app, keys.pageUp, (f) => Math.min(...shownNumbers(f)) < before, 'an older page');
+      presses += 1;
+    }
+    expect(presses).toBe(13);
+    expect(engine.callsTo('loadMessages')[1]?.args).toEqual(['big', { before: 'big-m9800', limit: 200 }]);
+  });
+});

@@ -1,0 +1,89 @@
+/**
+ * The message pane. Only the rows that fit are built: computeMessageWindow walks back from the bottom
+ * of the viewport, so the cost does not grow with the number of messages in the group.
+ */
+import { Box, Text } from 'ink';
+import type { ChatMessage, GroupSummary } from '../engineApi.js';
+import {
+  computeMessageWindow,
+  continuationIndent,
+  deliveryGlyph,
+  formatTime,
+  shortFingerprint,
+} from '../state/messageWindow.js';
+import { useTheme } from './theme.js';
+
+export interface MessageListProps {
+  readonly group: GroupSummary | undefined;
+  readonly messages: readonly ChatMessage[];
+  readonly loading: boolean;
+  readonly offsetFromBottom: number;
+  readonly focused: boolean;
+  /** Rows and columns available for message rows (inside the border, below the title). */
+  readonly rows: number;
+  readonly width: number;
+}
+
+function MessageHeader({ message }: { readonly message: ChatMessage }) {
+  const theme = useTheme();
+  const glyph = deliveryGlyph(message);
+  const failed = message.state === 'failed' && message.outgoing;
+  return (
+    <>
+      <Text color={theme.muted}>{formatTime(message.sentAt)} </Text>
+      <Text bold color={message.outgoing ? theme.good : theme.accent}>
+        {message.sender.username}
+      </Text>
+      <Text color={theme.muted}> {shortFingerprint(message.sender.fingerprint)}</Text>
+      {glyph === '' ? null : <Text color={failed ? theme.danger : theme.muted}> {glyph}</Text>}
+      <Text> </Text>
+    </>
+  );
+}
+
+export function MessageList(props: MessageListProps) {
+  const { group, messages, loading, offsetFromBottom, focused, rows, width } = props;
+  const theme = useTheme();
+  const window = computeMessageWindow(messages, offsetFromBottom, rows, width);
+  const byId = new Map<string, ChatMessage>();
+  for (let index = window.start; index < window.end; index += 1) {
+    const message = messages[index];
+    if (message !== undefined) byId.set(message.id, message);
+  }
+  const title = group === undefined ? 'No group selected' : `# ${group.name}`;
+  const scrolled = offsetFromBottom > 0 ? ` · ${offsetFromBottom} newer below (PgDn)` : '';
+  return (
+    <Box
+      flexDirection="column"
+      flexGrow={1}
+      borderStyle="round"
+      borderColor={focused ? theme.focusBorder : theme.border}
+    >
+      <Text bold={focused} wrap="truncate-end">
+        {focused ? '▶ ' : '  '}
+        {title}
+        <Text color={theme.muted}>
+          {loading ? ' · loading…' : ''}
+          {scrolled}
+          {group !== undefined && messages.length === 0 && !loading ? ' · no messages yet' : ''}
+        </Text>
+      </Text>
+      {/* Rows sit at the bottom, next to the composer, as in a terminal; blank space is above. */}
+      <Box flexDirection="column" height={rows} justifyContent="flex-end" overflow="hidden">
+        {window.rows.map((row) => {
+          const message = byId.get(row.messageId);
+          if (message === undefined) return null;
+          const textColor = message.decryptFailed ? theme.danger : undefined;
+          return (
+            <Text key={row.key} wrap="truncate-end">
+              {row.isFirst ? <MessageHeader message={message} /> : continuationIndent}
+              <Text color={textColor} bold={message.decryptFailed}>
+                {row.text}
+              </Text>
+            </Text>
+          );
+        })}
+      </Box>
+    </Box>
+  );
+}

@@ -1,0 +1,45 @@
+/** The help text, generated from the key table and the slash command list (never written by hand). */
+import { keyBindings } from './keyBindings.js';
+import type { KeyContext } from './keyBindings.js';
+import { slashCommandSpecs } from './slashCommands.js';
+
+const contextNames: Record<KeyContext, string> = {
+  groups: 'groups',
+  messages: 'messages',
+  composer: 'composer',
+  help: 'help',
+  members: 'members',
+  identity: 'identity',
+  createGroup: 'new group',
+  invite: 'invite',
+  confirmQuit: 'quit?',
+};
+
+const keyColumnWidth = 20;
+
+function pad(text: string, width: number): string {
+  const length = [...text].length;
+  return length >= width ? `${text} ` : text + ' '.repeat(width - length);
+}
+
+/** Where a binding applies, compactly: "everywhere" or a list of pane/overlay names. */
+export function contextSummary(contexts: readonly KeyContext[]): string {
+  if (contexts.length === Object.keys(contextNames).length) return 'everywhere';
+  return contexts.map((context) => contextNames[context]).join(', ');
+}
+
+export function helpLines(): string[] {
+  const lines = ['Keys'];
+  for (const binding of keyBindings) {
+    lines.push(`  ${pad(binding.keys.join(' / '), keyColumnWidth)}${binding.description}`);
+    lines.push(`  ${pad('', keyColumnWidth)}  in: ${contextSummary(binding.contexts)}`);
+  }
+  lines.push('  other keys in the composer and dialogs type text');
+  lines.push('');
+  lines.push('Commands (type in the composer, then Enter)');
+  for (const spec of slashCommandSpecs) {
+    lines.push(`  ${pad(spec.usage, keyColumnWidth)}${spec.description}`);
+  }
+  lines.push(`  ${pad('//text', keyColumnWidth)}send a message that starts with "/"`);
+  return lines;
+}

@@ -1,0 +1,114 @@
+/**
+ * Slash commands typed in the composer, parsed purely: text in, a command or an error message out.
+ * The list below also feeds the help overlay and docs/tui.md.
+ */
+
+export type SlashCommand =
+  | { readonly kind: 'create'; readonly name: string }
+  | { readonly kind: 'invite'; readonly username: string }
+  | { readonly kind: 'kick'; readonly username: string }
+  | { readonly kind: 'leave' }
+  | { readonly kind: 'verify'; readonly username: string }
+  | { readonly kind: 'rotate' }
+  | { readonly kind: 'whoami' }
+  | { readonly kind: 'help' }
+  | { readonly kind: 'quit' };
+
+export type ParsedInput =
+  | { readonly kind: 'text'; readonly text: string }
+  | { readonly kind: 'command'; readonly command: SlashCommand }
+  | { readonly kind: 'error'; readonly error: string };
+
+export interface SlashCommandSpec {
+  readonly name: string;
+  readonly usage: string;
+  readonly description: string;
+  readonly argument: 'none' | 'username' | 'groupName';
+}
+
+export const slashCommandSpecs: readonly SlashCommandSpec[] = [
+  { name: 'create', usage: '/create NAME', description: 'create a group and open it', argument: 'groupName' },
+  { name: 'invite', usage: '/invite USER', description: 'add USER to this group', argument: 'username' },
+  { name: 'kick', usage: '/kick USER', description: 'remove USER from this group', argument: 'username' },
+  { name: 'leave', usage: '/leave', description: 'leave this group', argument: 'none' },
+  { name: 'verify', usage: '/verify USER', description: "mark USER's key as verified", argument: 'username' },
+  {
+    name: 'rotate',
+    usage: '/rotate',
+    description: 'fresh keys for you in this group (new epoch)',
+    argument: 'none',
+  },
+  { name: 'whoami', usage: '/whoami', description: 'show your username and fingerprint', argument: 'none' },
+  { name: 'help', usage: '/help', description: 'list keys and commands', argument: 'none' },
+  { name: 'quit', usage: '/quit', description: 'quit qpc', argument: 'none' },
+];
+
+/** The server's rule (docs/protocol.md): 3-32 bytes, lower case; clients lower-case what is typed. */
+const usernamePattern = /^[a-z0-9][a-z0-9_.-]{2,31}$/u;
+export const maxGroupNameLength = 64;
+
+/** Validates a username as typed in a command or an overlay; returns the lower-cased name or an error. */
+export function normalizeUsername(
+  raw: string,
+): { ok: true; username: string } | { ok: false; error: string } {
+  const username = raw.trim().toLowerCase();
+  if (username === '') return { ok: false, error: 'a username is needed' };
+  if (!usernamePattern.test(username)) {
+    return {
+      ok: false,
+      error: `"${raw.trim()}" is not a username (3-32 of a-z 0-9 _ . -, starting with a letter or digit)`,
+    };
+  }
+  return { ok: true, username };
+}
+
+export function normalizeGroupName(raw: string): { ok: true; name: string } | { ok: false; error: string } {
+  const name = raw.trim();
+  if (name === '') return { ok: false, error: 'a group name is needed' };
+  if ([...name].length > maxGroupNameLength) {
+    return { ok: false, error: `a group name has at most ${maxGroupNameLength} characters` };
+  }
+  // Control characters would corrupt the screen for every member.
+  if (/\p{Cc}/u.test(name)) return { ok: false, error: 'a group name cannot hold control characters' };
+  return { ok: true, name };
+}
+
+/**
+ * Parses what the composer holds when Enter is pressed. Text not starting with "/" is a message;
+ * "//" at the start sends a literal "/" message ("//shrug" sends "/shrug").
+ */
+export function parseComposerInput(input: string): ParsedInput {
+  if (!input.startsWith('/')) return { kind: 'text', text: input };
+  if (input.startsWith('//')) return { kind: 'text', text: input.slice(1) };
+
+  const body = input.slice(1).trim();
+  const firstSpace = body.search(/\s/u);
+  const word = (firstSpace === -1 ? body : body.slice(0, firstSpace)).toLowerCase();
+  const rest = firstSpace === -1 ? '' : body.slice(firstSpace).trim();
+  const spec = slashCommandSpecs.find((candidate) => candidate.name === word);
+  if (spec === undefined) {
+    const shown = word === '' ? '/' : `/${word}`;
+    return { kind: 'error', error: `unknown command ${shown}; type /help for the list` };
+  }
+
+  switch (spec.argument) {
+    case 'none':
+      if (rest !== '') return { kind: 'error', error: `${spec.usage} takes no argument` };
+      return { kind: 'command', command: { kind: spec.name } as SlashCommand };
+    case 'groupName': {
+      const checked = normalizeGroupName(rest);
+      if (!checked.ok) return { kind: 'error', error: `${checked.error} (usage: ${spec.usage})` };
+      return { kind: 'command', command: { kind: 'create', name: checked.name } };
+    }
+    case 'username': {
+      if (rest === '') return { kind: 'error', error: `a username is needed (usage: ${spec.usage})` };
+      if (/\s/u.test(rest)) return { kind: 'error', error: `one username only (usage: ${spec.usage})` };
+      const checked = normalizeUsername(rest);
+      if (!checked.ok) return { kind: 'error', error: checked.error };
+      return {
+        kind: 'command',
+        command: { kind: spec.name as 'invite' | 'kick' | 'verify', username: checked.username },
+      };
+    }
+  }
+}

@@ -1,0 +1,156 @@
+/** The TUI reducer: (state, action) => state, no side effects. Engine calls live in tuiController. */
+import { helpLines } from '../helpContent.js';
+import type { AppAction, AppState, Overlay } from './appState.js';
+import { paneOrder, selectedGroup, selectedMessages } from './appState.js';
+import { composerLines, composerReducer } from './composerState.js';
+import { applyEngineEvent, applyMessagePage, withGroups } from './engineEvents.js';
+import { computeLayout } from './layout.js';
+import { computeMessageWindow } from './messageWindow.js';
+
+const maxOverlayInput = 64;
+
+function clamp(value: number, low: number, high: number): number {
+  return Math.min(Math.max(value, low), Math.max(low, high));
+}
+
+/** Rows the help overlay shows at once: the screen minus its border, title and footer. */
+export function helpViewportRows(state: AppState): number {
+  return Math.max(1, state.size.rows - 4);
+}
+
+function scrollMessages(state: AppState, delta: number): AppState {
+  const groupId = state.selectedGroupId;
+  if (groupId === null) return state;
+  const count = selectedMessages(state).length;
+  const offset = clamp((state.scroll[groupId] ?? 0) + delta, 0, count - 1);
+  return { ...state, scroll: { ...state.scroll, [groupId]: offset } };
+}
+
+/** A page is the number of whole messages now on screen, less one kept for context. */
+function messagePageSize(state: AppState): number {
+  const layout = computeLayout(state.size, composerLines(state.composer).lines.length);
+  const offset = state.selectedGroupId === null ? 0 : (state.scroll[state.selectedGroupId] ?? 0);
+  const window = computeMessageWindow(
+    selectedMessages(state),
+    offset,
+    layout.messageRows,
+    layout.messageWidth,
+  );
+  return Math.max(1, window.wholeMessages - 1);
+}
+
+function moveGroupSelection(state: AppState, delta: number): AppState {
+  if (state.groups.length === 0) return state;
+  const index = state.groups.findIndex((group) => group.id === state.selectedGroupId);
+  const next = state.groups[clamp(index + delta, 0, state.groups.length - 1)];
+  return next === undefined ? state : { ...state, selectedGroupId: next.id };
+}
+
+function moveInOverlay(state: AppState, overlay: Overlay, delta: number): AppState {
+  if (overlay.kind === 'help') {
+    const maxScroll = helpLines().length - helpViewportRows(state);
+    return { ...state, overlay: { kind: 'help', scroll: clamp(overlay.scroll + delta, 0, maxScroll) } };
+  }
+  if (overlay.kind === 'members') {
+    const count = state.selectedGroupId === null ? 0 : (state.members[state.selectedGroupId]?.length ?? 0);
+    return {
+      ...state,
+      overlay: { kind: 'members', selected: clamp(overlay.selected + delta, 0, count - 1) },
+    };
+  }
+  return state;
+}
+
+function move(state: AppState, delta: -1 | 1): AppState {
+  if (state.overlay.kind !== 'none') return moveInOverlay(state, state.overlay, delta);
+  switch (state.focus) {
+    case 'groups':
+      return moveGroupSelection(state, delta);
+    case 'messages':
+      // Up (-1) goes back in time: more messages scrolled past at the bottom.
+      return scrollMessages(state, -delta);
+    case 'composer':
+      return { ...state, composer: composerReducer(state.composer, { type: delta < 0 ? 'up' : 'down' }) };
+  }
+}
+
+function page(state: AppState, direction: -1 | 1): AppState {
+  if (state.overlay.kind === 'help')
+    return moveInOverlay(state, state.overlay, direction * helpViewportRows(state));
+  if (state.overlay.kind !== 'none') return state;
+  return scrollMessages(state, -direction * messagePageSize(state));
+}
+
+function editOverlayInput(state: AppState, edit: (input: string) => string): AppState {
+  const overlay = state.overlay;
+  if (overlay.kind !== 'createGroup' && overlay.kind !== 'invite') return state;
+  const input = [...edit(overlay.input)].slice(0, maxOverlayInput).join('');
+  return { ...state, overlay: { ...overlay, input } };
+}
+
+export function appReducer(state: AppState, action: AppAction): AppState {
+  switch (action.type) {
+    case 'resized':
+      return { ...state, size: action.size };
+    case 'snapshotLoaded':
+      return withGroups({ ...state, connection: action.snapshot.connection }, action.snapshot.groups);
+    case 'engineEvent':
+      return applyEngineEvent(state, action.event);
+    case 'selfLoaded':
+      return { ...state, self: action.self };
+    case 'messagesLoading': {
+      const current = state.messages[action.groupId] ?? { items: [], hasMore: true, loading: false };
+      return { ...state, messages: { ...state.messages, [action.groupId]: { ...current, loading: true } } };
+    }
+    case 'messagesLoaded':
+      return applyMessagePage(state, action.groupId, action.page, action.older);
+    case 'membersLoaded':
+      return { ...state, members: { ...state.members, [action.groupId]: action.members } };
+    case 'focusNext':
+    case 'focusPrevious': {
+      if (state.overlay.kind !== 'none') return state;
+      const step = action.type === 'focusNext' ? 1 : paneOrder.length - 1;
+      const next = paneOrder[(paneOrder.indexOf(state.focus) + step) % paneOrder.length];
+      return next === undefined ? state : { ...state, focus: next };
+    }
+    case 'focus':
+      return { ...state, focus: action.pane };
+    case 'move':
+      return move(state, action.delta);
+    case 'page':
+      return page(state, action.direction);
+    case 'selectGroup':
+      return state.groups.some((group) => group.id === action.groupId)
+        ? { ...state, selectedGroupId: action.groupId }
+        : state;
+    case 'openOverlay':
+      return { ...state, overlay: action.overlay };
+    case 'closeOverlay':
+      return { ...state, overlay: { kind: 'none' } };
+    case 'overlayInput':
+      // One line only: a newline or control character in a name would corrupt the screen.
+      return editOverlayInput(state, (input) => input + action.text.replace(/\p{Cc}/gu, ''));
+    case 'overlayBackspace':
+      return editOverlayInput(state, (input) => [...input].slice(0, -1).join(''));
+    case 'composer':
+      return { ...state, composer: composerReducer(state.composer, action.action) };
+    case 'status':
+      return { ...state, status: action.status };
+  }
+}
+
+/** Whether the messages pane is at the top of what is loaded and older messages exist. */
+export function needsOlderMessages(state: AppState): boolean {
+  const group = selectedGroup(state);
+  if (group === undefined) return false;
+  const entry = state.messages[group.id];
+  if (entry === undefined || entry.loading || !entry.hasMore) return false;
+  const layout = computeLayout(state.size, composerLines(state.composer).lines.length);
+  const window = computeMessageWindow(
+    entry.items,
+    state.scroll[group.id] ?? 0,
+    layout.messageRows,
+    layout.messageWidth,
+  );
+  return window.start === 0;
+}

@@ -1,0 +1,111 @@
+/** The whole TUI state: what the screen shows, derived from engine events and key presses. */
+import type {
+  ChatMessage,
+  ConnectionState,
+  EngineEvent,
+  EngineSnapshot,
+  GroupMember,
+  GroupSummary,
+  MessagePage,
+  SelfIdentity,
+} from '../engineApi.js';
+import { emptyComposer } from './composerState.js';
+import type { ComposerAction, ComposerState } from './composerState.js';
+import { defaultSize } from './layout.js';
+import type { TerminalSize } from './layout.js';
+
+export type Pane = 'groups' | 'messages' | 'composer';
+export const paneOrder: readonly Pane[] = ['groups', 'messages', 'composer'];
+
+export type Overlay =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'help'; readonly scroll: number }
+  | { readonly kind: 'members'; readonly selected: number }
+  | { readonly kind: 'identity' }
+  | { readonly kind: 'createGroup'; readonly input: string }
+  | { readonly kind: 'invite'; readonly input: string }
+  /** `outbox` is null when the engine could not tell. */
+  | { readonly kind: 'confirmQuit'; readonly outbox: number | null };
+
+export type OverlayKind = Overlay['kind'];
+
+export interface StatusLine {
+  readonly tone: 'error' | 'info';
+  readonly text: string;
+}
+
+export interface GroupMessages {
+  /** Oldest first. */
+  readonly items: readonly ChatMessage[];
+  readonly hasMore: boolean;
+  readonly loading: boolean;
+}
+
+export interface AppState {
+  readonly size: TerminalSize;
+  readonly focus: Pane;
+  readonly overlay: Overlay;
+  readonly connection: ConnectionState;
+  /** Most recent activity first. */
+  readonly groups: readonly GroupSummary[];
+  readonly selectedGroupId: string | null;
+  readonly messages: Readonly<Record<string, GroupMessages>>;
+  /** Messages scrolled past at the bottom, per group; 0 follows new messages. */
+  readonly scroll: Readonly<Record<string, number>>;
+  readonly members: Readonly<Record<string, readonly GroupMember[]>>;
+  readonly self: SelfIdentity | null;
+  readonly composer: ComposerState;
+  readonly status: StatusLine | null;
+}
+
+export type AppAction =
+  | { readonly type: 'resized'; readonly size: TerminalSize }
+  | { readonly type: 'snapshotLoaded'; readonly snapshot: EngineSnapshot }
+  | { readonly type: 'engineEvent'; readonly event: EngineEvent }
+  | { readonly type: 'selfLoaded'; readonly self: SelfIdentity }
+  | { readonly type: 'messagesLoading'; readonly groupId: string }
+  | {
+      readonly type: 'messagesLoaded';
+      readonly groupId: string;
+      readonly page: MessagePage;
+      readonly older: boolean;
+    }
+  | { readonly type: 'membersLoaded'; readonly groupId: string; readonly members: readonly GroupMember[] }
+  | { readonly type: 'focusNext' }
+  | { readonly type: 'focusPrevious' }
+  | { readonly type: 'focus'; readonly pane: Pane }
+  /** Up/Down in the focused pane or overlay: -1 is up. */
+  | { readonly type: 'move'; readonly delta: -1 | 1 }
+  | { readonly type: 'page'; readonly direction: -1 | 1 }
+  | { readonly type: 'selectGroup'; readonly groupId: string }
+  | { readonly type: 'openOverlay'; readonly overlay: Overlay }
+  | { readonly type: 'closeOverlay' }
+  | { readonly type: 'overlayInput'; readonly text: string }
+  | { readonly type: 'overlayBackspace' }
+  | { readonly type: 'composer'; readonly action: ComposerAction }
+  | { readonly type: 'status'; readonly status: StatusLine | null };
+
+export function initialAppState(size: TerminalSize = defaultSize): AppState {
+  return {
+    size,
+    focus: 'composer',
+    overlay: { kind: 'none' },
+    connection: { status: 'connecting', server: '' },
+    groups: [],
+    selectedGroupId: null,
+    messages: {},
+    scroll: {},
+    members: {},
+    self: null,
+    composer: emptyComposer,
+    status: null,
+  };
+}
+
+export function selectedGroup(state: AppState): GroupSummary | undefined {
+  return state.groups.find((group) => group.id === state.selectedGroupId);
+}
+
+export function selectedMessages(state: AppState): readonly ChatMessage[] {
+  return state.selectedGroupId === null ? [] : (state.messages[state.selectedGroupId]?.items ?? []);
+}

@@ -1,0 +1,318 @@
+/**
+ * The bridge between key presses, the reducer and the engine. Engine calls are fire-and-forget: the
+ * screen never waits on the network; results and failures come back as actions.
+ */
+import type { Key } from 'ink';
+import type { EngineApi, EngineErrorLike, GroupSummary } from './engineApi.js';
+import { resolveKey } from './keyBindings.js';
+import type { KeyCommand, KeyContext } from './keyBindings.js';
+import { parseComposerInput, normalizeGroupName, normalizeUsername } from './slashCommands.js';
+import type { SlashCommand } from './slashCommands.js';
+import { needsOlderMessages } from './state/appReducer.js';
+import { initialAppState, selectedGroup } from './state/appState.js';
+import type { AppAction, AppState } from './state/appState.js';
+import type { TerminalSize } from './state/layout.js';
+import { createTuiStore } from './tuiStore.js';
+import type { TuiStore } from './tuiStore.js';
+
+/** Messages fetched per page: a few screens' worth, so scrolling rarely waits. */
+export const messagePageSize = 200;
+
+export interface TuiController {
+  readonly store: TuiStore;
+  /** Subscribes to the engine and loads the first state; returns the function that undoes it. */
+  start(): () => void;
+  handleKey(input: string, key: Key): void;
+  resize(size: TerminalSize): void;
+}
+
+export interface TuiControllerOptions {
+  readonly size: TerminalSize;
+  /** Called once when the user has chosen to quit. */
+  readonly onExit: () => void;
+}
+
+function describeError(error: unknown): string {
+  if (typeof error === 'object' && error !== null && 'code' in error && 'message' in error) {
+    const { code, message, hint } = error as EngineErrorLike;
+    return `${message} (${code})${hint === undefined ? '' : ` - ${hint}`}`;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+export function createTuiController(engine: EngineApi, options: TuiControllerOptions): TuiController {
+  const store = createTuiStore(initialAppState(options.size));
+  const markReadInFlight = new Set<string>();
+  const markReadFailedAt = new Map<string, number>();
+  let exited = false;
+
+  const showError = (error: unknown): void =>
+    store.dispatch({ type: 'status', status: { tone: 'error', text: describeError(error) } });
+  const showInfo = (text: string): void => store.dispatch({ type: 'status', status: { tone: 'info', text } });
+  const fire = (work: Promise<unknown>, onError: (error: unknown) => void = showError): void => {
+    work.catch(onError);
+  };
+
+  function loadMessages(groupId: string, before: string | undefined): void {
+    store.dispatch({ type: 'messagesLoading', groupId });
+    fire(
+      engine
+        .loadMessages(
+          groupId,
+          before === undefined ? { limit: messagePageSize } : { before, limit: messagePageSize },
+        )
+        .then((page) => dispatch({ type: 'messagesLoaded', groupId, page, older: before !== undefined })),
+      (error) => {
+        dispatch({ type: 'messagesLoaded', groupId, page: { messages: [], hasMore: false }, older: true });
+        showError(error);
+      },
+    );
+  }
+
+  /** Work that follows from a state change: open a newly selected group, fetch older pages, mark read. */
+  function afterChange(previous: AppState, next: AppState): void {
+    const group = selectedGroup(next);
+    if (group === undefined) return;
+    if (next.messages[group.id] === undefined) loadMessages(group.id, undefined);
+    else if (previous.scroll !== next.scroll && needsOlderMessages(next)) {
+      loadMessages(group.id, next.messages[group.id]?.items[0]?.id);
+    }
+    // A failed markRead is retried only once the unread count moves, not on every key press.
+    if (
+      group.unread > 0 &&
+      !markReadInFlight.has(group.id) &&
+      markReadFailedAt.get(group.id) !== group.unread
+    ) {
+      markReadInFlight.add(group.id);
+      const unread = group.unread;
+      fire(
+        engine
+          .markRead(group.id)
+          .then(() => markReadFailedAt.delete(group.id))
+          .catch((error: unknown) => {
+            markReadFailedAt.set(group.id, unread);
+            throw error;
+          })
+          .finally(() => markReadInFlight.delete(group.id)),
+      );
+    }
+  }
+
+  function dispatch(action: AppAction): void {
+    const previous = store.getState();
+    store.dispatch(action);
+    const next = store.getState();
+    if (next !== previous) afterChange(previous, next);
+  }
+
+  function exit(): void {
+    if (exited) return;
+    exited = true;
+    options.onExit();
+  }
+
+  function requestQuit(): void {
+    fire(
+      engine.outboxSize().then((size) => {
+        if (size > 0) dispatch({ type: 'openOverlay', overlay: { kind: 'confirmQuit', outbox: size } });
+        else exit();
+      }),
+      () => dispatch({ type: 'openOverlay', overlay: { kind: 'confirmQuit', outbox: null } }),
+    );
+  }
+
+  /** Runs `work` for the selected group, or says why it cannot. */
+  function withGroup(work: (group: GroupSummary) => void): void {
+    const group = selectedGroup(store.getState());
+    if (group === undefined) showError('no group selected: create one with Ctrl-N or /create NAME');
+    else work(group);
+  }
+
+  function refreshMembers(groupId: string): void {
+    fire(
+      engine.listMembers(groupId).then((members) => dispatch({ type: 'membersLoaded', groupId, members })),
+    );
+  }
+
+  function openIdentity(): void {
+    dispatch({ type: 'openOverlay', overlay: { kind: 'identity' } });
+    fire(engine.whoami().then((self) => dispatch({ type: 'selfLoaded', self })));
+  }
+
+  function createGroup(name: string): void {
+    showInfo(`creating ${name}…`);
+    fire(
+      engine.createGroup(name).then((group) => {
+        const groups = store.getState().groups.filter((candidate) => candidate.id !== group.id);
+        dispatch({ type: 'engineEvent', event: { type: 'groupsChanged', groups: [...groups, group] } });
+        dispatch({ type: 'selectGroup', groupId: group.id });
+        showInfo(`created ${group.name}`);
+      }),
+    );
+  }
+
+  function verify(groupId: string | undefined, username: string): void {
+    fire(
+      engine.markVerified(groupId, username).then(() => {
+        showInfo(`marked ${username} as verified`);
+        if (groupId !== undefined) refreshMembers(groupId);
+      }),
+    );
+  }
+
+  function runSlashCommand(command: SlashCommand): void {
+    switch (command.kind) {
+      case 'create':
+        return createGroup(command.name);
+      case 'invite':
+        return withGroup((group) =>
+          fire(engine.invite(group.id, command.username).then(() => showInfo(`invited ${command.username}`))),
+        );
+      case 'kick':
+        return withGroup((group) =>
+          fire(engine.kick(group.id, command.username).then(() => showInfo(`removed ${command.username}`))),
+        );
+      case 'leave':
+        return withGroup((group) => fire(engine.leave(group.id)));
+      case 'verify':
+        return verify(store.getState().selectedGroupId ?? undefined, command.username);
+      case 'rotate':
+        return withGroup((group) =>
+          fire(engine.selfUpdate(group.id).then(() => showInfo(`fresh keys in ${group.name}`))),
+        );
+      case 'whoami':
+        return openIdentity();
+      case 'help':
+        return dispatch({ type: 'openOverlay', overlay: { kind: 'help', scroll: 0 } });
+      case 'quit':
+        return requestQuit();
+    }
+  }
+
+  function submitComposer(): void {
+    const text = store.getState().composer.text;
+    if (text.trim() === '') return;
+    const parsed = parseComposerInput(text);
+    if (parsed.kind === 'error') {
+      // The draft stays so the typo can be fixed.
+      showError(parsed.error);
+      return;
+    }
+    if (parsed.kind === 'text') {
+      const group = selectedGroup(store.getState());
+      if (group === undefined) {
+        showError('no group selected: create one with Ctrl-N or /create NAME');
+        return;
+      }
+      dispatch({ type: 'composer', action: { type: 'submitted' } });
+      dispatch({ type: 'status', status: null });
+      fire(engine.send(group.id, parsed.text));
+      return;
+    }
+    dispatch({ type: 'composer', action: { type: 'submitted' } });
+    dispatch({ type: 'status', status: null });
+    runSlashCommand(parsed.command);
+  }
+
+  function submitOverlay(state: AppState): void {
+    const overlay = state.overlay;
+    if (overlay.kind === 'createGroup') {
+      const checked = normalizeGroupName(overlay.input);
+      if (!checked.ok) return showError(checked.error);
+      dispatch({ type: 'closeOverlay' });
+      createGroup(checked.name);
+    } else if (overlay.kind === 'invite') {
+      const checked = normalizeUsername(overlay.input);
+      if (!checked.ok) return showError(checked.error);
+      dispatch({ type: 'closeOverlay' });
+      runSlashCommand({ kind: 'invite', username: checked.username });
+    }
+  }
+
+  function runKeyCommand(command: KeyCommand, context: KeyContext, state: AppState): void {
+    switch (command) {
+      case 'quit':
+        // A second Ctrl-C (or q) while asking means "really quit".
+        return context === 'confirmQuit' ? exit() : requestQuit();
+      case 'confirmYes':
+        return exit();
+      case 'confirmNo':
+        return dispatch({ type: 'closeOverlay' });
+      case 'close':
+        return state.overlay.kind === 'none'
+          ? dispatch({ type: 'status', status: null })
+          : dispatch({ type: 'closeOverlay' });
+      case 'help':
+        return dispatch({ type: 'openOverlay', overlay: { kind: 'help', scroll: 0 } });
+      case 'newGroup':
+        return dispatch({ type: 'openOverlay', overlay: { kind: 'createGroup', input: '' } });
+      case 'focusNext':
+        return dispatch({ type: 'focusNext' });
+      case 'focusPrevious':
+        return dispatch({ type: 'focusPrevious' });
+      case 'up':
+        return dispatch({ type: 'move', delta: -1 });
+      case 'down':
+        return dispatch({ type: 'move', delta: 1 });
+      case 'pageUp':
+        return dispatch({ type: 'page', direction: -1 });
+      case 'pageDown':
+        return dispatch({ type: 'page', direction: 1 });
+      case 'enter':
+        if (context === 'composer') return submitComposer();
+        if (context === 'createGroup' || context === 'invite') return submitOverlay(state);
+        return dispatch({ type: 'focus', pane: 'composer' });
+      case 'newline':
+        return dispatch({ type: 'composer', action: { type: 'newline' } });
+      case 'backspace':
+        return context === 'composer'
+          ? dispatch({ type: 'composer', action: { type: 'backspace' } })
+          : dispatch({ type: 'overlayBackspace' });
+      case 'cursorLeft':
+      case 'cursorRight':
+      case 'cursorHome':
+      case 'cursorEnd':
+        return dispatch({ type: 'composer', action: { type: command } });
+      case 'members':
+        return withGroup((group) => {
+          dispatch({ type: 'openOverlay', overlay: { kind: 'members', selected: 0 } });
+          refreshMembers(group.id);
+        });
+      case 'identity':
+        return openIdentity();
+      case 'invite':
+        return withGroup(() => dispatch({ type: 'openOverlay', overlay: { kind: 'invite', input: '' } }));
+      case 'verify': {
+        if (state.overlay.kind !== 'members' || state.selectedGroupId === null) return;
+        const member = state.members[state.selectedGroupId]?.[state.overlay.selected];
+        if (member !== undefined) verify(state.selectedGroupId, member.username);
+        return;
+      }
+    }
+  }
+
+  return {
+    store,
+    start() {
+      const unsubscribe = engine.subscribe((event) => dispatch({ type: 'engineEvent', event }));
+      dispatch({ type: 'snapshotLoaded', snapshot: engine.snapshot() });
+      fire(engine.whoami().then((self) => dispatch({ type: 'selfLoaded', self })));
+      return unsubscribe;
+    },
+    handleKey(input, key) {
+      if (exited) return;
+      const state = store.getState();
+      const context: KeyContext = state.overlay.kind === 'none' ? state.focus : state.overlay.kind;
+      const resolved = resolveKey(input, key, context);
+      if (resolved.kind === 'command') runKeyCommand(resolved.command, context, state);
+      else if (resolved.kind === 'text') {
+        if (context === 'composer')
+          dispatch({ type: 'composer', action: { type: 'insert', text: resolved.text } });
+        else dispatch({ type: 'overlayInput', text: resolved.text });
+      }
+    },
+    resize(size) {
+      dispatch({ type: 'resized', size });
+    },
+  };
+}
