@@ -54,6 +54,33 @@ export const SERVER_MIGRATIONS: readonly string[] = [
     PRIMARY KEY (group_id_hash, epoch)
   ) WITHOUT ROWID;
   `,
+  // 2: what the wire needs beside the queues (src/server/app): the sender and commit label of each
+  // queued copy, Enqueue answers remembered for client_message_id idempotency, and the identity
+  // signature over each user's hybrid key that LookupUser hands out.
+  `
+  CREATE TABLE queue_meta (
+    message_id INTEGER PRIMARY KEY,
+    sender BLOB NOT NULL,
+    group_id BLOB,
+    epoch INTEGER
+  );
+  CREATE TRIGGER queue_meta_follows_queue AFTER DELETE ON queue
+  BEGIN
+    DELETE FROM queue_meta WHERE message_id = old.id;
+  END;
+  CREATE TABLE enqueue_receipts (
+    sender BLOB NOT NULL,
+    client_message_id BLOB NOT NULL,
+    server_time_ms INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (sender, client_message_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX enqueue_receipts_by_age ON enqueue_receipts(created_at);
+  CREATE TABLE hybrid_key_signatures (
+    user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+    signature BLOB NOT NULL
+  );
+  `,
 ];
 
 /** Bring the schema up to date; returns the version reached. */

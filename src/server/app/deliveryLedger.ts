@@ -1,0 +1,185 @@
+import { createHash } from 'node:crypto';
+import type { Clock } from '../../lib/clock.js';
+import { WireErrorCode, DEFAULT_MAX_FRAME_BYTES, type QueuedMessage } from '../../protocol/index.js';
+import type { CommitOrdering } from '../delivery/commitOrdering.js';
+import { CommitConflictError } from '../delivery/deliveryErrors.js';
+import type { DeliveryQueues } from '../delivery/deliveryQueues.js';
+import type { UserDirectory } from '../directory/userDirectory.js';
+import type { ServerDatabase } from '../storage/openServerDatabase.js';
+import { WireError } from './wireErrors.js';
+
+/** How long an Enqueue answer is remembered for its client_message_id (docs/protocol.md: at least 24 h). */
+export const RECEIPT_TTL_MS = 24 * 3_600_000;
+/** Room left in a response frame for the envelope and the FetchQueueResponse framing. */
+const FRAME_BUDGET = DEFAULT_MAX_FRAME_BYTES - 4096;
+/** Protobuf overhead of one QueuedMessage besides payload and group id (tags, lengths, varints, key). */
+const PER_MESSAGE_OVERHEAD = 96;
+
+export interface EnqueueInput {
+  sender: Uint8Array;
+  recipients: readonly Uint8Array[];
+  payload: Uint8Array;
+  groupId: Uint8Array | undefined;
+  epoch: bigint | undefined;
+  clientMessageId: Uint8Array;
+}
+
+export interface EnqueueOutcome {
+  serverTimeMs: number;
+  /** The stored copies, one per recipient (empty for an idempotent replay): what gets pushed. */
+  stored: { recipient: Uint8Array; message: QueuedMessageInit }[];
+}
+
+export interface QueuedMessageInit {
+  messageId: bigint;
+  payload: Uint8Array;
+  senderIdentityKey: Uint8Array;
+  receivedAtMs: bigint;
+  groupId?: Uint8Array;
+  epoch?: bigint;
+}
+
+interface MetaRow {
+  sender: Buffer;
+  group_id: Buffer | null;
+  epoch: bigint | null;
+}
+
+/**
+ * The wire's view of delivery on top of DeliveryQueues and CommitOrdering: sender stamps, commit labels,
+ * client_message_id idempotency and frame-sized fetches. Every Enqueue is one IMMEDIATE transaction, so
+ * the receipt, the commit label and every recipient's copy are durable together or not at all.
+ */
+export class DeliveryLedger {
+  private readonly statements;
+
+  constructor(
+    private readonly db: ServerDatabase,
+    private readonly deps: {
+      clock: Clock;
+      queues: DeliveryQueues;
+      commits: CommitOrdering;
+      directory: UserDirectory;
+    },
+  ) {
+    this.statements = {
+      receipt: db.prepare<[Buffer, Buffer, number], { server_time_ms: number }>(
+        'SELECT server_time_ms FROM enqueue_receipts WHERE sender = ? AND client_message_id = ? AND created_at > ?',
+      ),
+      saveReceipt: db.prepare<[Buffer, Buffer, number, number]>(
+        'INSERT OR REPLACE INTO enqueue_receipts (sender, client_message_id, server_time_ms, created_at) VALUES (?, ?, ?, ?)',
+      ),
+      pruneReceipts: db.prepare<[number]>('DELETE FROM enqueue_receipts WHERE created_at <= ?'),
+      saveMeta: db.prepare<[number, Buffer, Buffer | null, bigint | null]>(
+        'INSERT OR REPLACE INTO queue_meta (message_id, sender, group_id, epoch) VALUES (?, ?, ?, ?)',
+      ),
+      meta: db
+        .prepare<[number], MetaRow>('SELECT sender, group_id, epoch FROM queue_meta WHERE message_id = ?')
+        .safeIntegers(true),
+    };
+  }
+
+  enqueue(input: EnqueueInput): EnqueueOutcome {
+    const now = this.deps.clock.now();
+    const sender = Buffer.from(input.sender);
+    const clientMessageId = Buffer.from(input.clientMessageId);
+    const hasReceipt = clientMessageId.length > 0;
+    return this.db
+      .transaction((): EnqueueOutcome => {
+        if (hasReceipt) {
+          const earlier = this.statements.receipt.get(sender, clientMessageId, now - RECEIPT_TTL_MS);
+          if (earlier !== undefined) return { serverTimeMs: earlier.server_time_ms, stored: [] };
+        }
+        for (const recipient of input.recipients) {
+          if (this.deps.directory.findByIdentityKey(recipient) === undefined) {
+            throw new WireError(WireErrorCode.NotFound, 'a recipient is not a registered user');
+          }
+        }
+        const deliveries = input.recipients.map((recipient) => ({ recipient, payload: input.payload }));
+        let ids: number[];
+        if (input.groupId !== undefined && input.epoch !== undefined) {
+          const groupIdHash = createHash('sha256').update(input.groupId).digest();
+          const outcome = this.deps.commits.acceptCommitAndEnqueue(
+            this.deps.queues,
+            groupIdHash,
+            input.epoch,
+            deliveries,
+          );
+          if (outcome instanceof CommitConflictError) throw outcome;
+          ids = outcome.ids;
+        } else {
+          ids = this.deps.queues.enqueueBatch(deliveries).map((stored) => stored.id);
+        }
+        const groupId = input.groupId === undefined ? null : Buffer.from(input.groupId);
+        const epoch = input.epoch ?? null;
+        for (const id of ids) this.statements.saveMeta.run(id, sender, groupId, epoch);
+        if (hasReceipt) this.statements.saveReceipt.run(sender, clientMessageId, now, now);
+        return {
+          serverTimeMs: now,
+          stored: ids.map((id, index) => ({
+            recipient: input.recipients[index] ?? new Uint8Array(),
+            message: withLabels(
+              {
+                messageId: BigInt(id),
+                payload: input.payload,
+                senderIdentityKey: input.sender,
+                receivedAtMs: BigInt(now),
+              },
+              input.groupId,
+              input.epoch,
+            ),
+          })),
+        };
+      })
+      .immediate();
+  }
+
+  /** Messages after `afterId`, oldest first, at most `limit`, cut so that the answer fits one frame. */
+  fetch(
+    recipient: Uint8Array,
+    afterId: bigint,
+    limit: number,
+  ): { messages: QueuedMessageInit[]; more: boolean } {
+    const cursor = afterId > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(afterId);
+    const result = this.deps.queues.fetch(recipient, { afterId: cursor, limit });
+    const messages: QueuedMessageInit[] = [];
+    let size = 0;
+    for (const queued of result.messages) {
+      const meta = this.statements.meta.get(queued.id);
+      const cost = queued.payload.length + (meta?.group_id?.length ?? 0) + PER_MESSAGE_OVERHEAD;
+      if (messages.length > 0 && size + cost > FRAME_BUDGET) {
+        return { messages, more: true };
+      }
+      size += cost;
+      messages.push(
+        withLabels(
+          {
+            messageId: BigInt(queued.id),
+            payload: queued.payload,
+            senderIdentityKey: meta === undefined ? new Uint8Array() : new Uint8Array(meta.sender),
+            receivedAtMs: BigInt(queued.enqueuedAt),
+          },
+          meta?.group_id === null || meta === undefined ? undefined : new Uint8Array(meta.group_id),
+          meta?.epoch ?? undefined,
+        ),
+      );
+    }
+    return { messages, more: result.hasMore };
+  }
+
+  /** Forget receipts older than RECEIPT_TTL_MS; returns how many. */
+  pruneReceipts(): number {
+    return this.statements.pruneReceipts.run(this.deps.clock.now() - RECEIPT_TTL_MS).changes;
+  }
+}
+
+function withLabels(
+  message: QueuedMessageInit,
+  groupId: Uint8Array | undefined,
+  epoch: bigint | undefined,
+): QueuedMessageInit {
+  if (groupId !== undefined && epoch !== undefined) return { ...message, groupId, epoch };
+  return message;
+}
+
+export type { QueuedMessage };

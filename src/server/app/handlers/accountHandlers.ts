@@ -1,0 +1,75 @@
+import { fromHex, toHex } from '../../../lib/bytes.js';
+import type { Method } from '../../../protocol/index.js';
+import { hybridKeySignedBytes, WireErrorCode } from '../../../protocol/index.js';
+import { callerOf, type MethodHandler } from '../callContext.js';
+import { verifyEd25519 } from '../verifyIdentitySignature.js';
+import { WireError } from '../wireErrors.js';
+
+export const registerStart: MethodHandler<typeof Method.RegisterStart> = async (ctx, body) => {
+  const { registrationResponse } = await ctx.services.foundation.auth.startRegistration({
+    username: body.username,
+    registrationRequest: body.registrationRequest,
+  });
+  return { registrationResponse };
+};
+
+export const registerFinish: MethodHandler<typeof Method.RegisterFinish> = async (ctx, body) => {
+  const signed = hybridKeySignedBytes(body.username, body.identityPublicKey, body.hybridPublicKey);
+  if (!verifyEd25519(body.identityPublicKey, signed, body.identitySignature)) {
+    ctx.services.foundation.metrics.authFailure('bad_request');
+    throw new WireError(
+      WireErrorCode.AuthFailed,
+      'the identity signature over the hybrid key does not verify',
+    );
+  }
+  const { userId } = await ctx.services.foundation.auth.finishRegistration({
+    username: body.username,
+    registrationRecord: body.registrationRecord,
+    identityKey: body.identityPublicKey,
+    hybridKey: body.hybridPublicKey,
+  });
+  ctx.services.hybridKeys.saveSignature(userId, body.identitySignature);
+  return {};
+};
+
+export const loginStart: MethodHandler<typeof Method.LoginStart> = async (ctx, body) => {
+  const { loginId, loginResponse } = await ctx.services.foundation.auth.startLogin({
+    username: body.username,
+    startLoginRequest: body.startLoginRequest,
+  });
+  return { loginId: fromHex(loginId), loginResponse };
+};
+
+export const loginFinish: MethodHandler<typeof Method.LoginFinish> = async (ctx, body) => {
+  const session = await ctx.services.foundation.auth.finishLogin({
+    loginId: toHex(body.loginId),
+    finishLoginRequest: body.finishLoginRequest,
+  });
+  return {
+    sessionToken: new Uint8Array(Buffer.from(session.token, 'base64url')),
+    expiresAtMs: BigInt(session.expiresAt),
+  };
+};
+
+export const logout: MethodHandler<typeof Method.Logout> = (ctx) => {
+  const caller = callerOf(ctx);
+  ctx.services.foundation.sessions.revoke(caller.token);
+  ctx.services.online.endByToken(caller.token);
+  return {};
+};
+
+/**
+ * Binds the stream for pushes (through the stream handler, which owns it), then answers with the number
+ * of messages already waiting; pushes start after this answer is written.
+ */
+export const openSession: MethodHandler<typeof Method.OpenSession> = (ctx) => {
+  const caller = callerOf(ctx);
+  if (ctx.bindSessionStream === undefined) {
+    throw new WireError(WireErrorCode.BadRequest, 'OpenSession needs a stream of its own');
+  }
+  ctx.bindSessionStream(caller);
+  return {
+    serverTimeMs: BigInt(ctx.services.clock.now()),
+    queuedCount: ctx.services.foundation.queues.depth(caller.identityKey),
+  };
+};

@@ -1,0 +1,33 @@
+import type { Method } from '../../../protocol/index.js';
+import { DEFAULT_FETCH_LIMIT } from '../../../protocol/index.js';
+import { callerOf, type MethodHandler } from '../callContext.js';
+
+export const enqueue: MethodHandler<typeof Method.Enqueue> = (ctx, body) => {
+  const caller = callerOf(ctx);
+  const { ledger, online } = ctx.services;
+  const outcome = ledger.enqueue({
+    sender: caller.identityKey,
+    recipients: body.recipientIdentityKeys,
+    payload: body.payload,
+    groupId: body.groupId,
+    epoch: body.epoch,
+    clientMessageId: body.clientMessageId,
+  });
+  // Durable now (the transaction committed): push to whoever is online.
+  for (const { recipient, message } of outcome.stored) online.push(recipient, [message]);
+  return { serverTimeMs: BigInt(outcome.serverTimeMs) };
+};
+
+export const fetchQueue: MethodHandler<typeof Method.FetchQueue> = (ctx, body) => {
+  const caller = callerOf(ctx);
+  const limit = body.limit === 0 ? DEFAULT_FETCH_LIMIT : body.limit;
+  return ctx.services.ledger.fetch(caller.identityKey, body.afterMessageId, limit);
+};
+
+export const ack: MethodHandler<typeof Method.Ack> = (ctx, body) => {
+  const caller = callerOf(ctx);
+  const ids = body.messageIds
+    .filter((id) => id > 0n && id <= BigInt(Number.MAX_SAFE_INTEGER))
+    .map((id) => Number(id));
+  return { removed: ctx.services.foundation.queues.ack(caller.identityKey, ids) };
+};

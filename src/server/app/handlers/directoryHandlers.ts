@@ -1,0 +1,40 @@
+import type { Method } from '../../../protocol/index.js';
+import { hybridKeySignedBytes, WireErrorCode } from '../../../protocol/index.js';
+import { callerOf, type MethodHandler } from '../callContext.js';
+import { verifyEd25519 } from '../verifyIdentitySignature.js';
+import { WireError } from '../wireErrors.js';
+
+export const publishKeys: MethodHandler<typeof Method.PublishKeys> = (ctx, body) => {
+  const caller = callerOf(ctx);
+  const user = ctx.services.foundation.directory.findById(caller.userId);
+  if (user === undefined) throw new WireError(WireErrorCode.Unauthenticated, 'the account no longer exists');
+  const signed = hybridKeySignedBytes(user.username, user.identityKey, body.hybridPublicKey);
+  if (!verifyEd25519(user.identityKey, signed, body.identitySignature)) {
+    throw new WireError(
+      WireErrorCode.AuthFailed,
+      'the identity signature over the hybrid key does not verify',
+    );
+  }
+  ctx.services.hybridKeys.replace(caller.userId, body.hybridPublicKey, body.identitySignature);
+  return {};
+};
+
+export const lookupUser: MethodHandler<typeof Method.LookupUser> = (ctx, body) => {
+  const { directory } = ctx.services.foundation;
+  const user =
+    body.query.case === 'username'
+      ? directory.findByUsername(body.query.value)
+      : body.query.case === 'identityPublicKey'
+        ? directory.findByIdentityKey(body.query.value)
+        : undefined;
+  const signature = user === undefined ? undefined : ctx.services.hybridKeys.signature(user.userId);
+  if (user === undefined || signature === undefined) {
+    throw new WireError(WireErrorCode.NotFound, 'no such user');
+  }
+  return {
+    username: user.username,
+    identityPublicKey: user.identityKey,
+    hybridPublicKey: user.hybridKey,
+    hybridKeySignature: signature,
+  };
+};

@@ -1,0 +1,130 @@
+import { performance } from 'node:perf_hooks';
+import { CodecError } from '../../lib/errors.js';
+import {
+  decodeRequest,
+  decodeRequestBody,
+  encodeErrorResponse,
+  encodeResponseBody,
+  encodeResponse,
+  METHODS,
+  RequestEnvelopeError,
+  WireErrorCode,
+  type MethodId,
+  type RequestEnvelope,
+} from '../../protocol/index.js';
+import type { PeerInfo } from '../transport/quicListener.js';
+import type { AppServices, CallerSession, HandlerTable, MethodHandler } from './callContext.js';
+import { HANDLERS } from './handlerTable.js';
+import { toWireError, WireError, type WireErrorParts } from './wireErrors.js';
+
+/** What one request produced: the Response payload to frame, and what the stream handler needs next. */
+export interface RoutedCall {
+  response: Uint8Array;
+  method: MethodId | undefined;
+  ok: boolean;
+  /** The authenticated caller, for session methods that succeeded (OpenSession binds it to the stream). */
+  session: CallerSession | undefined;
+}
+
+/**
+ * One request payload in, one response payload out: decode and version check, per-IP limit, auth per
+ * METHODS[m].auth, per-account limit, body decode, handler, encode; metrics by method and result.
+ * Never throws: every failure becomes a typed error response.
+ */
+export class RequestRouter {
+  private accepting = true;
+
+  constructor(
+    private readonly services: AppServices,
+    private readonly handlers: HandlerTable = HANDLERS,
+  ) {}
+
+  /** Shutdown: answer UNAVAILABLE from now on while the requests already running finish. */
+  stopAccepting(): void {
+    this.accepting = false;
+  }
+
+  async route(
+    payload: Uint8Array,
+    peer: PeerInfo,
+    hooks: { bindSessionStream?: (session: CallerSession) => void } = {},
+  ): Promise<RoutedCall> {
+    const started = performance.now();
+    let envelope: RequestEnvelope | undefined;
+    let session: CallerSession | undefined;
+    try {
+      envelope = decodeRequest(payload);
+      if (!this.accepting)
+        throw new WireError(WireErrorCode.Unavailable, 'the server is shutting down', 1000);
+      const { foundation } = this.services;
+      const ipLimited = foundation.rateLimits.checkIp(peer.remoteHost);
+      if (ipLimited !== undefined) throw ipLimited;
+      const spec = METHODS[envelope.method];
+      if (spec.auth === 'session') {
+        session = this.authenticate(envelope.authToken);
+        const accountLimited = foundation.rateLimits.checkAccount(session.userId);
+        if (accountLimited !== undefined) throw accountLimited;
+      }
+      const body = decodeRequestBody(envelope.method, envelope.body);
+      const handler = this.handlers[envelope.method] as MethodHandler<MethodId>;
+      const result = await handler(
+        {
+          services: this.services,
+          peer,
+          session,
+          bindSessionStream: hooks.bindSessionStream,
+        },
+        body,
+      );
+      const response = encodeResponse({
+        requestId: envelope.requestId,
+        ok: true,
+        body: encodeResponseBody(envelope.method, result as never),
+      });
+      this.record(envelope.method, 'ok', started);
+      return { response, method: envelope.method, ok: true, session };
+    } catch (error) {
+      const wire = this.wireErrorFor(error);
+      const requestId = envelope?.requestId ?? (error instanceof RequestEnvelopeError ? error.requestId : 0);
+      this.record(envelope?.method, wire.code, started);
+      return {
+        response: encodeErrorResponse(requestId, wire.code, wire.message, wire.retryAfterMs),
+        method: envelope?.method,
+        ok: false,
+        session: undefined,
+      };
+    }
+  }
+
+  private authenticate(authToken: Uint8Array | undefined): CallerSession {
+    const { sessions, metrics } = this.services.foundation;
+    if (authToken === undefined || authToken.length === 0) {
+      throw new WireError(WireErrorCode.Unauthenticated, 'this method needs a session token; log in first');
+    }
+    const token = Buffer.from(authToken).toString('base64url');
+    const identity = sessions.authenticate(token);
+    if (identity instanceof Error) {
+      metrics.authFailure('session_invalid');
+      throw new WireError(WireErrorCode.Unauthenticated, 'the session token is unknown, expired or revoked');
+    }
+    return { ...identity, token };
+  }
+
+  private wireErrorFor(error: unknown): WireErrorParts {
+    const wire = toWireError(error);
+    if (wire.code === WireErrorCode.Internal) {
+      this.services.logger.error(
+        { event: 'request_failed', err: error instanceof Error ? error.name : typeof error },
+        'a request failed unexpectedly',
+      );
+    } else if (error instanceof CodecError) {
+      this.services.logger.debug({ event: 'bad_request', code: error.code }, 'a request did not decode');
+    }
+    return wire;
+  }
+
+  private record(method: MethodId | undefined, result: string, started: number): void {
+    const name = method === undefined ? 'unknown' : METHODS[method].name;
+    this.services.foundation.metrics.requestFinished(name, result, (performance.now() - started) / 1000);
+  }
+}

@@ -1,0 +1,152 @@
+import type { Logger } from '../../lib/logger.js';
+import { CodecError } from '../../lib/errors.js';
+import {
+  DEFAULT_MAX_FRAME_BYTES,
+  encodeErrorResponse,
+  encodeFrame,
+  Method,
+  readOneFrame,
+  WireErrorCode,
+} from '../../protocol/index.js';
+import type { ServerMetrics } from '../metrics/serverMetrics.js';
+import type { PeerInfo, QuicStreamLike, StreamHandler } from '../transport/quicListener.js';
+import type { RequestRouter } from './requestRouter.js';
+import type { SessionRegistry } from './sessionRegistry.js';
+
+/** A stream that sends no whole request in this time is reset, so idle streams cannot pile up. */
+export const REQUEST_READ_TIMEOUT_MS = 30_000;
+
+export interface AppStreamHandler extends StreamHandler {
+  /** Requests being read, handled or answered right now. */
+  inFlight(): number;
+  /** Resolves when no request is in flight (the drain step of a graceful shutdown). */
+  idle(): Promise<void>;
+}
+
+/**
+ * The wire over QUIC: one request frame per stream, one response frame back, then the stream ends;
+ * an OpenSession that succeeds keeps its stream for pushes. A stream that sends garbage gets a typed
+ * error (request id 0 when none could be read) and is closed; nothing a stream does reaches another.
+ */
+export function createStreamHandler(deps: {
+  router: RequestRouter;
+  online: SessionRegistry;
+  metrics: ServerMetrics;
+  logger: Logger;
+  maxFrameBytes?: number;
+}): AppStreamHandler {
+  const maxFrameBytes = deps.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
+  let inFlight = 0;
+  let idleWaiters: (() => void)[] = [];
+
+  const finished = (): void => {
+    inFlight--;
+    if (inFlight === 0) {
+      for (const resolve of idleWaiters) resolve();
+      idleWaiters = [];
+    }
+  };
+
+  const serve = async (stream: QuicStreamLike, peer: PeerInfo): Promise<void> => {
+    const timer = setTimeout(() => stream.abort(), REQUEST_READ_TIMEOUT_MS);
+    let payload: Uint8Array;
+    try {
+      payload = await readOneFrame(stream.readable, maxFrameBytes);
+    } catch (error) {
+      clearTimeout(timer);
+      await refuseUnreadable(stream, error);
+      return;
+    }
+    clearTimeout(timer);
+    discardRest(stream);
+    const writer = stream.writable.getWriter();
+    let responseWritten: () => void = () => undefined;
+    const ready = new Promise<void>((resolve) => (responseWritten = resolve));
+    let boundSession = false;
+    const call = await deps.router.route(payload, peer, {
+      bindSessionStream: (session) => {
+        boundSession = true;
+        deps.online.open({
+          identityKey: session.identityKey,
+          token: session.token,
+          expiresAt: session.expiresAt,
+          connectionId: peer.connectionId,
+          ready,
+          sink: {
+            write: (frame) => writer.write(frame),
+            close: () => {
+              writer.close().catch(() => stream.abort());
+            },
+          },
+        });
+      },
+    });
+    try {
+      await writer.write(encodeFrame(call.response, maxFrameBytes));
+    } catch {
+      stream.abort(); // the client went away; a bound session is forgotten at its first push
+      return;
+    } finally {
+      responseWritten();
+    }
+    if (boundSession && call.ok && call.method === Method.OpenSession) return; // stays open for pushes
+    await writer.close().catch(() => stream.abort());
+  };
+
+  /** Too large, truncated or a broken stream: answer BAD_REQUEST if the stream still takes it, then close. */
+  const refuseUnreadable = async (stream: QuicStreamLike, error: unknown): Promise<void> => {
+    const reason = error instanceof CodecError ? error.code : 'STREAM_ERROR';
+    deps.metrics.requestFinished('unknown', WireErrorCode.BadRequest, 0);
+    deps.logger.debug({ event: 'unreadable_request', reason }, 'a request frame could not be read');
+    const writer = stream.writable.getWriter();
+    try {
+      const message = error instanceof CodecError ? error.message : 'the request stream broke';
+      await writer.write(encodeFrame(encodeErrorResponse(0, WireErrorCode.BadRequest, message)));
+      await writer.close();
+    } catch {
+      stream.abort(); // the stream is gone already
+      return;
+    }
+    // Stop the rest of an oversized or broken request without resetting the answer just written.
+    stream.readable.cancel().catch(() => stream.abort());
+  };
+
+  return {
+    onConnection: () => deps.metrics.connectionOpened(),
+    onConnectionClosed: (peer) => {
+      deps.metrics.connectionClosed();
+      deps.online.dropConnection(peer.connectionId);
+    },
+    onStream: async (stream, peer) => {
+      inFlight++;
+      try {
+        await serve(stream, peer);
+      } finally {
+        finished();
+      }
+    },
+    inFlight: () => inFlight,
+    idle: () =>
+      inFlight === 0 ? Promise.resolve() : new Promise<void>((resolve) => idleWaiters.push(resolve)),
+  };
+}
+
+/**
+ * A request stream carries exactly one frame and then its end. Read on in the background: the end is
+ * fine, anything more breaks the rule and the stream is reset.
+ */
+function discardRest(stream: QuicStreamLike): void {
+  let reader: ReadableStreamDefaultReader<Uint8Array>;
+  try {
+    reader = stream.readable.getReader();
+  } catch {
+    return;
+  }
+  reader.read().then(
+    ({ done }) => {
+      if (!done) reader.cancel().catch(() => undefined);
+      reader.releaseLock();
+    },
+    () => undefined,
+  );
+}

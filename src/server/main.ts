@@ -1,0 +1,133 @@
+import type { Clock } from '../lib/clock.js';
+import type { Logger } from '../lib/logger.js';
+import { DeliveryLedger } from './app/deliveryLedger.js';
+import { HybridKeyStore } from './app/hybridKeyStore.js';
+import { RequestRouter } from './app/requestRouter.js';
+import { SessionRegistry } from './app/sessionRegistry.js';
+import { createStreamHandler } from './app/streamHandler.js';
+import type { ServerConfig } from './config/serverConfig.js';
+import { startAdminServer, type AdminServer } from './metrics/adminServer.js';
+import { createServerFoundation, type ServerFoundation } from './serverFoundation.js';
+import type { RandomBytes, Sleep } from './serverDeps.js';
+import { startQuicListener } from './transport/quicListener.js';
+
+/** QUIC idle timeout: a client that vanished is noticed after this (STACK.md pitfall 5). */
+export const SERVER_IDLE_TIMEOUT_MS = 30_000;
+/** How long a shutdown waits for requests in flight before closing anyway. */
+export const DRAIN_TIMEOUT_MS = 10_000;
+const PRUNE_INTERVAL_MS = 60_000;
+
+export interface QpcServerDeps {
+  clock: Clock;
+  randomBytes: RandomBytes;
+  sleep: Sleep;
+  logger: Logger;
+}
+
+export interface RunningQpcServer {
+  /** Bound QUIC port (resolved when the config asked for 0). */
+  port: number;
+  host: string;
+  /** Bound admin HTTP port (/metrics, /healthz). */
+  adminPort: number;
+  /** SHA-256 of the certificate DER, lower-case hex: what clients pin. */
+  certSha256: string;
+  foundation: ServerFoundation;
+  /** Graceful stop: refuse new requests, drain those in flight, end sessions, close QUIC, admin and the database. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Start qpc-server: the services (createServerFoundation), the wire on top of them, QUIC and the admin
+ * HTTP server. Logs one `listening` line with port, adminPort and certSha256 once both listen.
+ */
+export async function startQpcServer(config: ServerConfig, deps: QpcServerDeps): Promise<RunningQpcServer> {
+  const { logger } = deps;
+  const foundation = await createServerFoundation(config, deps);
+  let admin: AdminServer | undefined;
+  try {
+    const online = new SessionRegistry({ logger, now: () => deps.clock.now() });
+    const ledger = new DeliveryLedger(foundation.db, {
+      clock: deps.clock,
+      queues: foundation.queues,
+      commits: foundation.commits,
+      directory: foundation.directory,
+    });
+    const services = {
+      foundation,
+      ledger,
+      hybridKeys: new HybridKeyStore(foundation.db),
+      online,
+      clock: deps.clock,
+      logger,
+    };
+    const router = new RequestRouter(services);
+    const handler = createStreamHandler({ router, online, metrics: foundation.metrics, logger });
+    admin = await startAdminServer({
+      listen: config.adminListen,
+      metrics: foundation.metrics,
+      logger,
+      healthy: () => foundation.db.open,
+    });
+    const quic = await startQuicListener({
+      host: config.listen.host,
+      port: config.listen.port,
+      certPem: foundation.certificate.certPem,
+      keyPem: foundation.certificate.keyPem,
+      maxIdleTimeoutMs: SERVER_IDLE_TIMEOUT_MS,
+      handler,
+      logger,
+    });
+    const pruneTimer = setInterval(() => {
+      try {
+        const pruned = { ...foundation.prune(), receipts: ledger.pruneReceipts() };
+        logger.debug({ event: 'pruned', ...pruned }, 'expired data removed');
+      } catch (error) {
+        logger.warn({ event: 'prune_failed', err: (error as Error).name }, 'pruning failed');
+      }
+    }, PRUNE_INTERVAL_MS);
+    pruneTimer.unref();
+
+    const adminServer = admin;
+    let stopping: Promise<void> | undefined;
+    const stop = (): Promise<void> => {
+      stopping ??= (async () => {
+        clearInterval(pruneTimer);
+        router.stopAccepting();
+        const drained = await Promise.race([
+          handler.idle().then(() => true),
+          deps.sleep(DRAIN_TIMEOUT_MS).then(() => false),
+        ]);
+        await online.endAll();
+        await quic.stop({ force: true }).catch(() => undefined);
+        await adminServer.close().catch(() => undefined);
+        foundation.close();
+        logger.info({ event: 'stopped', drained }, 'qpc-server stopped');
+      })();
+      return stopping;
+    };
+
+    logger.info(
+      {
+        event: 'listening',
+        host: quic.host,
+        port: quic.port,
+        adminPort: adminServer.address.port,
+        certSha256: foundation.certificate.fingerprintSha256,
+      },
+      'listening',
+    );
+    return {
+      port: quic.port,
+      host: quic.host,
+      adminPort: adminServer.address.port,
+      certSha256: foundation.certificate.fingerprintSha256,
+      foundation,
+      stop,
+    };
+  } catch (error) {
+    await admin?.close().catch(() => undefined);
+    foundation.close();
+    throw error;
+  }
+}
