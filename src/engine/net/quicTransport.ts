@@ -20,6 +20,8 @@ export interface QuicTransportOptions {
   connectTimeoutMs?: number;
   /** Without an idle timeout a client retries a dead server forever (STACK.md pitfall 5). */
   maxIdleTimeoutMs?: number;
+  /** Keep-alive PINGs keep an idle session alive; must be well under maxIdleTimeoutMs. */
+  keepAliveIntervalMs?: number;
 }
 
 export interface DuplexStream {
@@ -65,7 +67,7 @@ export async function connectQuic(options: QuicTransportOptions): Promise<QuicTr
           verifyPeer: true,
           applicationProtos: [QPC_ALPN],
           maxIdleTimeout: options.maxIdleTimeoutMs ?? 30_000,
-          keepAliveIntervalTime: 10_000,
+          keepAliveIntervalTime: options.keepAliveIntervalMs ?? 10_000,
           verifyCallback: (certs: Uint8Array[]) => {
             const leaf = certs[0];
             if (!leaf) return Promise.resolve(native.CryptoError.BadCertificate);

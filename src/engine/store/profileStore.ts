@@ -3,7 +3,7 @@
  * with a raw 32-byte key from storeKey.ts, migrated to the current schema, exposed as the repositories of
  * types.ts. Every SQLite failure surfaces as a typed StorageError (storageErrors.ts).
  */
-import type { ProfileStore, StoreKeySource } from './types.js';
+import type { ClientProfileStore, ProfileStore, StoreKeySource } from './types.js';
 import type { Database } from './encryptedDatabase.js';
 import { openEncryptedDatabase, rekeyDatabase } from './encryptedDatabase.js';
 import { applyMigrations } from './migrations.js';
@@ -13,6 +13,13 @@ import {
   SqliteKeyPackageRepository,
 } from './sqliteRepositories.js';
 import { SqliteMessageRepository } from './sqliteMessageRepository.js';
+import {
+  SqliteContactRepository,
+  SqliteInboxRepository,
+  SqliteOutboxRepository,
+  SqliteServerPinRepository,
+  SqliteSettingsRepository,
+} from './sqliteClientRepositories.js';
 import { withStorageErrors } from './storageErrors.js';
 
 export interface OpenProfileStoreOptions {
@@ -27,16 +34,21 @@ export interface OpenProfileStoreOptions {
 /** The connection behind each open store, for rekeying; kept out of the public ProfileStore interface. */
 const connections = new WeakMap<ProfileStore, Database>();
 
-export function openProfileStore(options: OpenProfileStoreOptions): ProfileStore {
+export function openProfileStore(options: OpenProfileStoreOptions): ClientProfileStore {
   const { file } = options;
   const db = openEncryptedDatabase(file, options.key);
   try {
     withStorageErrors(file, () => applyMigrations(db));
-    const store: ProfileStore = {
+    const store: ClientProfileStore = {
       identity: new SqliteIdentityRepository(db),
       groups: new SqliteGroupRepository(db),
       keyPackages: new SqliteKeyPackageRepository(db),
       messages: new SqliteMessageRepository(db),
+      settings: new SqliteSettingsRepository(db),
+      serverPins: new SqliteServerPinRepository(db),
+      outbox: new SqliteOutboxRepository(db),
+      contacts: new SqliteContactRepository(db),
+      inbox: new SqliteInboxRepository(db),
       keySource: options.keySource ?? 'raw',
       transaction<T>(fn: () => T): T {
         return withStorageErrors(file, () => db.transaction(fn)());

@@ -95,3 +95,71 @@ export interface ProfileStore {
   transaction<T>(fn: () => T): T;
   close(): void;
 }
+
+/** Small named values of the profile: the server address, the session token, the queue cursor. */
+export interface SettingsRepository {
+  get(key: string): string | undefined;
+  set(key: string, value: string): void;
+  delete(key: string): void;
+}
+
+/** Trust-on-first-use pins: "host:port" -> SHA-256 (hex) of the server's leaf certificate. */
+export interface ServerPinRepository {
+  get(server: string): string | undefined;
+  set(server: string, certificateSha256: string, pinnedAt: number): void;
+  delete(server: string): boolean;
+}
+
+export interface OutboxEntry {
+  /** The logical message's client_message_id (16 bytes, hex): reused on every retry. */
+  id: string;
+  groupId: string;
+  /** The application content to encrypt when it goes out (plaintext, inside the encrypted store). */
+  payload: Uint8Array;
+  createdAt: number;
+  attempts: number;
+}
+
+/** Messages written while offline, oldest first; an entry leaves only once the server accepted it. */
+export interface OutboxRepository {
+  put(entry: OutboxEntry): void;
+  list(): OutboxEntry[];
+  delete(id: string): void;
+  recordAttempt(id: string): void;
+  count(): number;
+}
+
+export interface ContactRecord {
+  /** Identity public key, hex. */
+  identityKey: string;
+  username: string | null;
+  verifiedFingerprint: string | null;
+  verifiedAt: number | null;
+}
+
+export interface ContactRepository {
+  get(identityKey: string): ContactRecord | undefined;
+  /** Insert or update the username; a verification already recorded is kept. */
+  saveUsername(identityKey: string, username: string): void;
+  markVerified(identityKey: string, fingerprint: string, at: number): void;
+}
+
+export interface InboxEntry {
+  /** Insertion order of the messages table: a cursor that never goes backwards. */
+  seq: number;
+  message: MessageRecord;
+}
+
+/** Received messages in arrival order, for consumers that remember how far they read (qpc receive). */
+export interface InboxRepository {
+  after(seq: number, limit: number): InboxEntry[];
+}
+
+/** The SQLCipher profile store as the network client needs it: ProfileStore plus the client's own tables. */
+export interface ClientProfileStore extends ProfileStore {
+  readonly settings: SettingsRepository;
+  readonly serverPins: ServerPinRepository;
+  readonly outbox: OutboxRepository;
+  readonly contacts: ContactRepository;
+  readonly inbox: InboxRepository;
+}

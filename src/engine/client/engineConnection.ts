@@ -1,0 +1,69 @@
+/** Builds the engine's ServerConnection: pins in the profile store, events turned into engine terms. */
+import { fromHex } from '../../lib/bytes.js';
+import type { Clock } from '../../lib/clock.js';
+import { AuthError } from '../../lib/errors.js';
+import type { QueuedMessage } from '../../protocol/index.js';
+import { parseServerAddress } from '../net/serverAddress.js';
+import { ServerConnection, type ServerConnectionOptions } from '../net/serverConnection.js';
+import type { ClientProfileStore } from '../store/types.js';
+import { SettingKey } from './clientContext.js';
+import type { ConnectionState } from './engineTypes.js';
+
+export interface EngineConnectionHandlers {
+  status(state: ConnectionState): void;
+  push(messages: QueuedMessage[]): void;
+  /** A connection came back after a break (not the first one). */
+  reconnected(): void;
+  /** The server ended our session stream (SESSION_REPLACED, UNAUTHENTICATED, UNAVAILABLE). */
+  sessionEnded(code: string): void;
+}
+
+export function createEngineConnection(
+  server: string,
+  store: ClientProfileStore,
+  clock: Clock,
+  tuning: Partial<Omit<ServerConnectionOptions, 'address' | 'pins'>> | undefined,
+  handlers: EngineConnectionHandlers,
+): ServerConnection {
+  const connection = new ServerConnection({
+    ...tuning,
+    address: parseServerAddress(server),
+    pins: {
+      get: (name) => store.serverPins.get(name),
+      set: (name, sha256) => store.serverPins.set(name, sha256, clock.now()),
+    },
+  });
+  connection.on('status', (event) => {
+    handlers.status(
+      event.status === 'offline'
+        ? {
+            status: 'offline',
+            server: connection.server,
+            ...(event.reason === undefined ? {} : { reason: event.reason }),
+          }
+        : { status: event.status, server: connection.server },
+    );
+  });
+  connection.on('push', (push) => {
+    if (push.event.case === 'messages') handlers.push(push.event.value.messages);
+  });
+  connection.on('sessionEnded', (code) => handlers.sessionEnded(code));
+  let first = true;
+  connection.on('connected', () => {
+    if (first) first = false;
+    else handlers.reconnected();
+  });
+  return connection;
+}
+
+/** The session token saved at login; an AuthError (exit 3) when there is none or it expired. */
+export function savedSessionToken(store: ClientProfileStore, clock: Clock): Uint8Array {
+  const hex = store.settings.get(SettingKey.sessionToken);
+  const expires = store.settings.get(SettingKey.sessionExpiresAt);
+  if (hex === undefined || (expires !== undefined && BigInt(expires) <= BigInt(clock.now()))) {
+    throw new AuthError('NOT_LOGGED_IN', 'no valid session for this profile', {
+      hint: 'log in: qpc account login USER --password-stdin',
+    });
+  }
+  return fromHex(hex);
+}

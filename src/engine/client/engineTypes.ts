@@ -1,0 +1,84 @@
+/**
+ * What the engine facade shows the outside (CLI, TUI, bots): plain data and typed events. The shapes
+ * match the TUI's EngineApi contract (src/tui/engineApi.ts) field for field, so the TUI can take the
+ * engine as it is; they are declared here because the engine never imports the TUI.
+ */
+
+export type ConnectionState =
+  | { readonly status: 'connecting'; readonly server: string }
+  | { readonly status: 'online'; readonly server: string }
+  | { readonly status: 'offline'; readonly server: string; readonly reason?: string };
+
+export interface CiphersuiteInfo {
+  readonly name: string;
+  readonly postQuantum: boolean;
+}
+
+export interface GroupSummary {
+  readonly id: string;
+  readonly name: string;
+  readonly unread: number;
+  readonly lastActivity: number;
+  readonly epoch: bigint;
+  readonly ciphersuite: CiphersuiteInfo;
+  readonly sealedSender: boolean;
+}
+
+export type DeliveryState = 'pending' | 'sent' | 'delivered' | 'failed';
+
+export interface ChatMessage {
+  readonly id: string;
+  readonly groupId: string;
+  readonly sender: { readonly username: string; readonly fingerprint: string };
+  readonly text: string;
+  readonly sentAt: number;
+  readonly state: DeliveryState;
+  readonly decryptFailed: boolean;
+  readonly outgoing: boolean;
+}
+
+export type VerificationState = 'unverified' | 'verified' | 'changed';
+
+export interface GroupMember {
+  readonly username: string;
+  readonly fingerprint: string;
+  readonly verification: VerificationState;
+  readonly self: boolean;
+}
+
+export interface SelfIdentity {
+  readonly username: string;
+  readonly fingerprint: string;
+  readonly fingerprintGroups: readonly string[];
+}
+
+export interface EngineSnapshot {
+  readonly connection: ConnectionState;
+  readonly groups: readonly GroupSummary[];
+}
+
+export type EngineEvent =
+  | { readonly type: 'connectionChanged'; readonly connection: ConnectionState }
+  | { readonly type: 'groupsChanged'; readonly groups: readonly GroupSummary[] }
+  | { readonly type: 'messageReceived'; readonly message: ChatMessage }
+  | { readonly type: 'messageSent'; readonly message: ChatMessage }
+  | {
+      readonly type: 'deliveryStateChanged';
+      readonly groupId: string;
+      readonly messageId: string;
+      readonly state: DeliveryState;
+    }
+  | { readonly type: 'membersChanged'; readonly groupId: string; readonly members: readonly GroupMember[] }
+  | { readonly type: 'groupRemoved'; readonly groupId: string; readonly reason: 'left' | 'removed' }
+  /** An incoming message that was dropped (undecryptable, stale, for an unknown group); code says why. */
+  | { readonly type: 'incomingDropped'; readonly code: string };
+
+export interface LoadMessagesOptions {
+  readonly before?: string;
+  readonly limit: number;
+}
+
+export interface MessagePage {
+  readonly messages: readonly ChatMessage[];
+  readonly hasMore: boolean;
+}

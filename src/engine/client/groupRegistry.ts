@@ -1,0 +1,76 @@
+/** The open MLS group sessions of a profile, found by name or id; one session per group at a time. */
+import { ValidationError } from '../../lib/errors.js';
+import { MlsGroupSession, type MlsEnv } from '../mls/groupSession.js';
+import type { GroupRecord } from '../store/types.js';
+import type { GroupSummary } from './engineTypes.js';
+
+export class GroupRegistry {
+  private readonly sessions = new Map<string, Promise<MlsGroupSession>>();
+  private readonly unread = new Map<string, number>();
+
+  constructor(private readonly env: MlsEnv) {}
+
+  /** The session of a stored group, opened once and then reused. */
+  session(groupId: string): Promise<MlsGroupSession> {
+    let session = this.sessions.get(groupId);
+    if (session === undefined) {
+      session = MlsGroupSession.open(this.env, groupId);
+      session.catch(() => this.sessions.delete(groupId));
+      this.sessions.set(groupId, session);
+    }
+    return session;
+  }
+
+  has(groupId: string): boolean {
+    return this.env.store.groups.get(groupId) !== undefined;
+  }
+
+  adopt(session: MlsGroupSession): void {
+    this.sessions.set(session.groupId, Promise.resolve(session));
+  }
+
+  /** Drops the cached session, e.g. after restoring an older state into the store. */
+  forget(groupId: string): void {
+    this.sessions.delete(groupId);
+  }
+
+  /** A group by exact name, by id, or by an id prefix of at least 8 hex digits. */
+  resolve(reference: string): GroupRecord {
+    const groups = this.env.store.groups.list();
+    const byName = groups.filter((group) => group.name === reference);
+    if (byName.length === 1 && byName[0] !== undefined) return byName[0];
+    if (byName.length > 1) {
+      throw new ValidationError('GROUP_AMBIGUOUS', `more than one group is called "${reference}"`, {
+        hint: 'use the group id from `qpc group list`',
+      });
+    }
+    const lower = reference.toLowerCase();
+    const byId = groups.filter(
+      (group) => group.groupId === lower || (lower.length >= 8 && group.groupId.startsWith(lower)),
+    );
+    if (byId.length === 1 && byId[0] !== undefined) return byId[0];
+    throw new ValidationError('GROUP_NOT_FOUND', `no group "${reference}" in this profile`, {
+      hint: 'see `qpc group list`',
+    });
+  }
+
+  bumpUnread(groupId: string): void {
+    this.unread.set(groupId, (this.unread.get(groupId) ?? 0) + 1);
+  }
+
+  markRead(groupId: string): void {
+    this.unread.delete(groupId);
+  }
+
+  summaries(): GroupSummary[] {
+    return this.env.store.groups.list().map((group) => ({
+      id: group.groupId,
+      name: group.name,
+      unread: this.unread.get(group.groupId) ?? 0,
+      lastActivity: group.updatedAt,
+      epoch: group.epoch,
+      ciphersuite: { name: group.ciphersuite, postQuantum: /XWING|MLKEM/u.test(group.ciphersuite) },
+      sealedSender: false,
+    }));
+  }
+}

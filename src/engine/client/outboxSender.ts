@@ -1,0 +1,157 @@
+/**
+ * Sends what waits in the persisted outbox, oldest first, exactly once: each entry keeps its
+ * client_message_id across retries and restarts, and the server answers a repeated id with its first
+ * answer without enqueueing again. The MLS encryption happens at send time, in the group's current epoch.
+ */
+import { fromHex, toHex } from '../../lib/bytes.js';
+import { NetworkError, QpcError, RateLimitError } from '../../lib/errors.js';
+import { Method } from '../../protocol/index.js';
+import { ownIdentityHex, type ClientContext } from './clientContext.js';
+import { randomBytes } from 'node:crypto';
+import { wipe } from '../../lib/bytes.js';
+import type { GroupRecord } from '../store/types.js';
+import type { ChatMessage } from './engineTypes.js';
+import { chatMessageOf } from './clientContext.js';
+import { encodeApplicationContent, messageIdFor } from './payloads.js';
+
+export interface FlushResult {
+  sent: number;
+  pending: number;
+}
+
+export class OutboxSender {
+  private running: Promise<FlushResult> | undefined;
+  private again = false;
+  private retryTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly context: ClientContext) {}
+
+  /** Starts a flush, or asks the running one to look again when it is done. */
+  flush(): Promise<FlushResult> {
+    this.again = true;
+    this.running ??= this.loop();
+    return this.running;
+  }
+
+  private retryLater(afterMs: number): void {
+    if (this.retryTimer !== undefined) return;
+    this.retryTimer = setTimeout(
+      () => {
+        this.retryTimer = undefined;
+        void this.flush().catch(() => undefined);
+      },
+      Math.max(50, Math.min(afterMs || 1_000, 60_000)),
+    );
+    this.retryTimer.unref();
+  }
+
+  /** Stops a pending rate-limit retry (the engine is closing). */
+  cancelRetry(): void {
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+  }
+
+  private async loop(): Promise<FlushResult> {
+    let sent = 0;
+    try {
+      while (this.again) {
+        this.again = false;
+        const result = await this.flushOnce();
+        sent += result.sent;
+        if (result.stalled) break;
+      }
+    } finally {
+      // Cleared in the same turn as the last check of `again`: no flush request can fall in between.
+      this.running = undefined;
+    }
+    return { sent, pending: this.context.store.outbox.count() };
+  }
+
+  private async flushOnce(): Promise<{ sent: number; stalled: boolean }> {
+    const { context } = this;
+    const own = ownIdentityHex(context);
+    let sent = 0;
+    for (const entry of context.store.outbox.list()) {
+      const connection = context.connection();
+      if (connection === undefined || connection.state !== 'online') return { sent, stalled: true };
+      if (!context.groups.has(entry.groupId)) {
+        // The group is gone (we left or were removed): the message can never go out.
+        context.store.outbox.delete(entry.id);
+        context.emit({
+          type: 'deliveryStateChanged',
+          groupId: entry.groupId,
+          messageId: entry.id,
+          state: 'failed',
+        });
+        continue;
+      }
+      const session = await context.groups.session(entry.groupId);
+      const recipients = session.info().members.filter((member) => toHex(member) !== own);
+      const messageId = messageIdOfOutbox(context, entry.id);
+      try {
+        if (recipients.length > 0) {
+          context.store.outbox.recordAttempt(entry.id);
+          const ciphertext = await session.sendMessage(entry.payload, { record: false });
+          await connection.request(Method.Enqueue, {
+            recipientIdentityKeys: recipients,
+            payload: ciphertext,
+            clientMessageId: fromHex(entry.id),
+          });
+        }
+      } catch (error) {
+        if (error instanceof RateLimitError) this.retryLater(error.retryAfterMs);
+        // Offline: the reconnect flushes again. Rate limited: the timer above does.
+        if (error instanceof NetworkError || error instanceof RateLimitError) return { sent, stalled: true };
+        if (!(error instanceof QpcError)) throw error;
+        // Refused for good (e.g. a recipient no longer exists): report instead of retrying forever.
+        context.store.outbox.delete(entry.id);
+        context.emit({ type: 'deliveryStateChanged', groupId: entry.groupId, messageId, state: 'failed' });
+        continue;
+      }
+      context.store.outbox.delete(entry.id);
+      sent += 1;
+      context.emit({ type: 'deliveryStateChanged', groupId: entry.groupId, messageId, state: 'sent' });
+    }
+    return { sent, stalled: false };
+  }
+}
+
+/** The stored message id of an outbox entry (see payloads.ts, messageIdFor). */
+function messageIdOfOutbox(context: ClientContext, clientMessageIdHex: string): string {
+  return messageIdFor(context.identity().mls.signingPublicKey, clientMessageIdHex);
+}
+
+/**
+ * Writes a new message to the outbox and to the history in one transaction, under a fresh
+ * client_message_id that every later retry reuses. Returns it as shown: 'pending'.
+ */
+export function queueOutgoing(context: ClientContext, group: GroupRecord, text: string): ChatMessage {
+  const identity = context.identity();
+  const clientMessageId = toHex(new Uint8Array(randomBytes(16)));
+  const now = context.mls.clock.now();
+  const record = {
+    id: messageIdFor(identity.mls.signingPublicKey, clientMessageId),
+    groupId: group.groupId,
+    sender: toHex(identity.mls.signingPublicKey),
+    direction: 'out' as const,
+    text,
+    epoch: group.epoch,
+    sentAt: now,
+    receivedAt: now,
+  };
+  wipe(group.state);
+  context.store.transaction(() => {
+    context.store.outbox.put({
+      id: clientMessageId,
+      groupId: group.groupId,
+      payload: encodeApplicationContent({ id: clientMessageId, sentAt: now, text }),
+      createdAt: now,
+      attempts: 0,
+    });
+    context.store.messages.append(record);
+  });
+  const sender = { username: identity.username ?? '', identityKey: identity.mls.signingPublicKey };
+  const message = chatMessageOf(record, sender, true, 'pending');
+  context.emit({ type: 'messageSent', message });
+  return message;
+}

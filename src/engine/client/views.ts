@@ -1,0 +1,80 @@
+/** Read models for the facade: member lists with usernames and verification, pages of history. */
+import { fromHex, toHex, wipe } from '../../lib/bytes.js';
+import { fingerprintOf } from '../identity/index.js';
+import type { MessageRecord } from '../store/types.js';
+import { chatMessageOf, ownIdentityHex, type ClientContext } from './clientContext.js';
+import { usernameOf } from './directory.js';
+import type { ChatMessage, GroupMember, LoadMessagesOptions, MessagePage } from './engineTypes.js';
+
+export async function membersOf(identityKeys: Uint8Array[], context: ClientContext): Promise<GroupMember[]> {
+  const own = ownIdentityHex(context);
+  const members: GroupMember[] = [];
+  for (const key of identityKeys) {
+    const hex = toHex(key);
+    const self = hex === own;
+    const fingerprint = fingerprintOf(key).hex;
+    const username = self
+      ? (context.identity().username ?? fingerprintOf(key).short)
+      : await usernameOf(key, context.store, context.connection());
+    const verified = context.store.contacts.get(hex)?.verifiedFingerprint ?? null;
+    const verification = verified === null ? 'unverified' : verified === fingerprint ? 'verified' : 'changed';
+    members.push({ username, fingerprint, verification, self });
+  }
+  return members;
+}
+
+export async function chatMessageFromRecord(
+  record: MessageRecord,
+  context: ClientContext,
+): Promise<ChatMessage> {
+  const senderKey = fromHex(record.sender);
+  const outgoing = record.direction === 'out';
+  const username = outgoing
+    ? (context.identity().username ?? '')
+    : await usernameOf(senderKey, context.store, context.connection());
+  const pending = outgoing && context.store.outbox.list().some((entry) => entry.groupId === record.groupId);
+  const state = outgoing ? (pending ? 'pending' : 'sent') : 'delivered';
+  return chatMessageOf(record, { username, identityKey: senderKey }, outgoing, state);
+}
+
+export async function loadMessagePage(
+  context: ClientContext,
+  groupId: string,
+  options: LoadMessagesOptions,
+): Promise<MessagePage> {
+  let beforeReceivedAt: number | undefined;
+  if (options.before !== undefined) {
+    const all = context.store.messages.list(groupId);
+    beforeReceivedAt = all.find((message) => message.id === options.before)?.receivedAt;
+  }
+  const records = context.store.messages.list(groupId, {
+    limit: options.limit + 1,
+    ...(beforeReceivedAt === undefined ? {} : { beforeReceivedAt }),
+  });
+  const hasMore = records.length > options.limit;
+  const page = hasMore ? records.slice(records.length - options.limit) : records;
+  const messages: ChatMessage[] = [];
+  for (const record of page) messages.push(await chatMessageFromRecord(record, context));
+  return { messages, hasMore };
+}
+
+export interface InboxItem {
+  seq: number;
+  groupName: string;
+  message: ChatMessage;
+}
+
+/** Received messages stored after `seq` (the messages table order), for readers with a cursor. */
+export async function inboxAfter(context: ClientContext, seq: number, limit: number): Promise<InboxItem[]> {
+  const items: InboxItem[] = [];
+  for (const entry of context.store.inbox.after(seq, limit)) {
+    const group = context.store.groups.get(entry.message.groupId);
+    if (group !== undefined) wipe(group.state);
+    items.push({
+      seq: entry.seq,
+      groupName: group?.name ?? '',
+      message: await chatMessageFromRecord(entry.message, context),
+    });
+  }
+  return items;
+}

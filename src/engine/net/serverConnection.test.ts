@@ -1,0 +1,160 @@
+import { describe, expect, it } from 'vitest';
+import { NetworkError } from '../../lib/errors.js';
+import {
+  encodeOkResponse,
+  decodeRequest,
+  encodeErrorResponse,
+  Method,
+  WireErrorCode,
+} from '../../protocol/index.js';
+import { PinMismatchError, type QuicTransport, type QuicTransportOptions } from './quicTransport.js';
+import { ServerConnection, type ConnectionStatusEvent } from './serverConnection.js';
+
+/** A transport whose connection we can break, answering Ping like a server would. */
+function fakeTransport(certSha256: string) {
+  let breakIt: () => void = () => undefined;
+  const closed = new Promise<void>((resolve) => (breakIt = resolve));
+  const transport: QuicTransport = {
+    serverCertSha256: certSha256,
+    closed,
+    openStream: () => {
+      throw new Error('not used');
+    },
+    request: (payload) => {
+      const request = decodeRequest(payload);
+      if (request.method === Method.Ping) {
+        return Promise.resolve(encodeOkResponse(Method.Ping, request.requestId, { serverTimeMs: 5n }));
+      }
+      return Promise.resolve(
+        encodeErrorResponse(request.requestId, WireErrorCode.Unauthenticated, 'no token'),
+      );
+    },
+    close: () => {
+      breakIt();
+      return Promise.resolve();
+    },
+  };
+  return { transport, breakIt: () => breakIt() };
+}
+
+function pinMap() {
+  const pins = new Map<string, string>();
+  return {
+    pins,
+    store: { get: (s: string) => pins.get(s), set: (s: string, h: string) => void pins.set(s, h) },
+  };
+}
+
+describe('ServerConnection', () => {
+  it('pins the first certificate, answers typed calls and maps wire errors', async () => {
+    const { pins, store } = pinMap();
+    const fake = fakeTransport('aa');
+    const connection = new ServerConnection({
+      address: { host: '127.0.0.1', port: 9 },
+      pins: store,
+      reconnect: false,
+      transportFactory: (options: QuicTransportOptions) => {
+        expect(options.serverName).toBe('localhost');
+        expect(options.checkPin('aa')).toBe('accept');
+        return Promise.resolve(fake.transport);
+      },
+    });
+    await connection.connect();
+    expect(pins.get('127.0.0.1:9')).toBe('aa');
+    expect((await connection.request(Method.Ping, {})).serverTimeMs).toBe(5n);
+    await expect(connection.request(Method.Logout, {})).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    await connection.close();
+    await expect(connection.request(Method.Ping, {})).rejects.toBeInstanceOf(NetworkError);
+  });
+
+  it('rejects a certificate that differs from the pin', async () => {
+    const { store } = pinMap();
+    store.set('127.0.0.1:9', 'aa');
+    const connection = new ServerConnection({
+      address: { host: '127.0.0.1', port: 9 },
+      pins: store,
+      transportFactory: (options) => {
+        expect(options.checkPin('bb')).toBe('reject');
+        return Promise.reject(new PinMismatchError('SERVER_CERT_CHANGED', 'changed'));
+      },
+    });
+    await expect(connection.connect()).rejects.toBeInstanceOf(PinMismatchError);
+    expect(connection.state).toBe('offline');
+  });
+
+  it('reconnects with backoff after the connection breaks, and says so', async () => {
+    const { store } = pinMap();
+    const transports = [fakeTransport('aa'), fakeTransport('aa')];
+    let made = 0;
+    let failNext = true;
+    const connection = new ServerConnection({
+      address: { host: '127.0.0.1', port: 9 },
+      pins: store,
+      backoff: { initialDelayMs: 5, maxDelayMs: 20, random: () => 0.5 },
+      transportFactory: () => {
+        if (made === 1 && failNext) {
+          // The first retry finds the server still down.
+          failNext = false;
+          return Promise.reject(new NetworkError('SERVER_UNREACHABLE', 'down'));
+        }
+        const next = transports[made];
+        made += 1;
+        return next === undefined ? Promise.reject(new Error('no more')) : Promise.resolve(next.transport);
+      },
+    });
+    const statuses: ConnectionStatusEvent['status'][] = [];
+    connection.on('status', (event) => statuses.push(event.status));
+    let connected = 0;
+    const reconnected = new Promise<void>((resolve) =>
+      connection.on('connected', () => {
+        connected += 1;
+        if (connected === 2) resolve();
+      }),
+    );
+    await connection.connect();
+    transports[0]?.breakIt();
+    await reconnected;
+    expect(connection.state).toBe('online');
+    expect(statuses).toEqual([
+      'connecting',
+      'online',
+      'offline',
+      'connecting',
+      'offline',
+      'connecting',
+      'online',
+    ]);
+    await connection.close();
+  });
+
+  it('repeats a rate-limited call after the retry-after, then gives up', async () => {
+    const { store } = pinMap();
+    let calls = 0;
+    let limitedAnswers = 2;
+    const fake = fakeTransport('aa');
+    fake.transport.request = (payload) => {
+      const request = decodeRequest(payload);
+      calls += 1;
+      if (limitedAnswers > 0) {
+        limitedAnswers -= 1;
+        return Promise.resolve(
+          encodeErrorResponse(request.requestId, WireErrorCode.RateLimited, 'slow down', 5),
+        );
+      }
+      return Promise.resolve(encodeOkResponse(Method.Ping, request.requestId, { serverTimeMs: 7n }));
+    };
+    const connection = new ServerConnection({
+      address: { host: '127.0.0.1', port: 9 },
+      pins: store,
+      reconnect: false,
+      transportFactory: () => Promise.resolve(fake.transport),
+    });
+    await connection.connect();
+    expect((await connection.request(Method.Ping, {})).serverTimeMs).toBe(7n);
+    expect(calls).toBe(3);
+    limitedAnswers = 100;
+    await expect(connection.request(Method.Ping, {})).rejects.toMatchObject({ code: 'RATE_LIMITED' });
+    expect(calls).toBe(3 + 4);
+    await connection.close();
+  });
+});

@@ -1,0 +1,281 @@
+/**
+ * One logical connection to a qpc-server: typed calls over the codec, trust-on-first-use pinning, the
+ * session stream, and reconnection with exponential backoff and jitter when the QUIC connection dies.
+ * It knows nothing of accounts or groups; the client layer listens for `connected` to log in again,
+ * reopen the session stream, catch up and flush its outbox.
+ */
+import { EventEmitter } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { NetworkError, QpcError, RateLimitError } from '../../lib/errors.js';
+import {
+  decodePush,
+  decodeResponse,
+  decodeResponseBody,
+  encodeCall,
+  encodeFrame,
+  Method,
+  readFrames,
+  WireErrorCode,
+  type MethodId,
+  type Push,
+  type RequestBodyInit,
+  type ResponseBody,
+} from '../../protocol/index.js';
+import { backoffDelayMs, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
+import {
+  connectQuic,
+  PinMismatchError,
+  type DuplexStream,
+  type QuicTransport,
+  type QuicTransportOptions,
+} from './quicTransport.js';
+import { defaultServerName, formatServerAddress, type ServerAddress } from './serverAddress.js';
+import { errorFromWire } from './wireErrors.js';
+
+/** How many times one call meets RATE_LIMITED before the error reaches the caller. */
+const RATE_LIMIT_RETRIES = 4;
+
+export type ConnectionStatus = 'connecting' | 'online' | 'offline';
+
+export interface ConnectionStatusEvent {
+  status: ConnectionStatus;
+  /** Why we are offline (an error code), when known. */
+  reason?: string;
+}
+
+/** Where pins live (the profile store's server_pins table in production). */
+export interface PinStore {
+  get(server: string): string | undefined;
+  set(server: string, certificateSha256: string): void;
+}
+
+export interface ServerConnectionOptions {
+  address: ServerAddress;
+  serverName?: string;
+  pins: PinStore;
+  /** Injected in unit tests; connectQuic otherwise. */
+  transportFactory?: (options: QuicTransportOptions) => Promise<QuicTransport>;
+  backoff?: BackoffOptions;
+  /** Reconnect after the connection dies (default true). One-shot commands turn it off. */
+  reconnect?: boolean;
+  requestTimeoutMs?: number;
+  maxIdleTimeoutMs?: number;
+  keepAliveIntervalMs?: number;
+}
+
+export interface ServerConnectionEvents {
+  status: [ConnectionStatusEvent];
+  /** A (re)connection is up; listeners reopen the session. */
+  connected: [];
+  push: [Push];
+  /** The server closed the session stream (SESSION_REPLACED, UNAUTHENTICATED, UNAVAILABLE). */
+  sessionEnded: [string];
+}
+
+export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
+  readonly server: string;
+  sessionToken: Uint8Array | undefined;
+  private transport: QuicTransport | undefined;
+  private sessionStream: DuplexStream | undefined;
+  private status: ConnectionStatus = 'offline';
+  private nextRequestId = 1;
+  private attempt = 0;
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(private readonly options: ServerConnectionOptions) {
+    super();
+    this.server = formatServerAddress(options.address);
+  }
+
+  get state(): ConnectionStatus {
+    return this.status;
+  }
+
+  /** First connection: throws (NetworkError, PinMismatchError) instead of retrying. */
+  async connect(): Promise<void> {
+    this.stopped = false;
+    await this.establish();
+  }
+
+  /**
+   * One typed call. A RATE_LIMITED answer means the server did nothing, so the call is repeated after
+   * the server's retry-after (a few times); every other error goes to the caller.
+   */
+  async request<M extends MethodId>(method: M, body: RequestBodyInit<M>): Promise<ResponseBody<M>> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.requestOnce(method, body);
+      } catch (error) {
+        const limited = error instanceof RateLimitError && error.code === WireErrorCode.RateLimited;
+        if (!limited || attempt >= RATE_LIMIT_RETRIES) throw error;
+        await sleep(Math.min(5_000, Math.max(20, error.retryAfterMs)));
+      }
+    }
+  }
+
+  private async requestOnce<M extends MethodId>(
+    method: M,
+    body: RequestBodyInit<M>,
+  ): Promise<ResponseBody<M>> {
+    const transport = this.transport;
+    if (transport === undefined || this.status !== 'online') {
+      throw new NetworkError('NOT_CONNECTED', `not connected to ${this.server}`, {
+        hint: 'check that qpc-server is running; the client reconnects by itself',
+      });
+    }
+    const requestId = this.takeRequestId();
+    const payload = encodeCall(method, requestId, body, this.sessionToken);
+    const answer = await this.withTimeout(transport.request(payload), transport);
+    const response = decodeResponse(answer);
+    if (!response.ok) throw errorFromWire(response.error);
+    return decodeResponseBody(method, response.body);
+  }
+
+  /**
+   * Turns a fresh stream into the session stream (OpenSession) and starts reading pushes from it.
+   * Resolves with the OpenSession answer; pushes arrive as `push` events until the stream ends.
+   */
+  async openSession(): Promise<ResponseBody<typeof Method.OpenSession>> {
+    const transport = this.transport;
+    if (transport === undefined) throw new NetworkError('NOT_CONNECTED', `not connected to ${this.server}`);
+    this.sessionStream?.close();
+    const stream = transport.openStream();
+    this.sessionStream = stream;
+    const writer = stream.writable.getWriter();
+    const call = encodeCall(Method.OpenSession, this.takeRequestId(), {}, this.sessionToken);
+    await this.withTimeout(writer.write(encodeFrame(call)), transport);
+    // The client writes nothing more on this stream (docs/protocol.md section 1).
+    writer.releaseLock();
+    const frames = readFrames(stream.readable);
+    const first = await this.withTimeout(frames.next(), transport);
+    if (first.done === true) throw new NetworkError('SESSION_CLOSED', 'the server closed the session stream');
+    const response = decodeResponse(first.value);
+    if (!response.ok) throw errorFromWire(response.error);
+    void this.readPushes(frames, stream);
+    return decodeResponseBody(Method.OpenSession, response.body);
+  }
+
+  async close(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.reconnectTimer);
+    this.sessionStream?.close();
+    const transport = this.transport;
+    this.transport = undefined;
+    this.setStatus({ status: 'offline', reason: 'CLOSED' });
+    await transport?.close().catch(() => undefined);
+  }
+
+  private async readPushes(frames: AsyncGenerator<Uint8Array>, stream: DuplexStream): Promise<void> {
+    try {
+      for await (const frame of frames) {
+        const push = decodePush(frame);
+        if (push.event.case === 'sessionEnded') {
+          this.emit('sessionEnded', push.event.value.code);
+          break;
+        }
+        this.emit('push', push);
+      }
+    } catch {
+      // The stream broke with the connection; the reconnect path reopens a session.
+    } finally {
+      if (this.sessionStream === stream) this.sessionStream = undefined;
+    }
+  }
+
+  private async establish(): Promise<void> {
+    this.setStatus({ status: 'connecting' });
+    const { options } = this;
+    const factory = options.transportFactory ?? connectQuic;
+    let transport: QuicTransport;
+    try {
+      transport = await factory({
+        host: options.address.host,
+        port: options.address.port,
+        serverName: options.serverName ?? defaultServerName(options.address),
+        checkPin: (sha256) => {
+          const pinned = options.pins.get(this.server);
+          return pinned === undefined || pinned === sha256 ? 'accept' : 'reject';
+        },
+        ...(options.maxIdleTimeoutMs === undefined ? {} : { maxIdleTimeoutMs: options.maxIdleTimeoutMs }),
+        ...(options.keepAliveIntervalMs === undefined
+          ? {}
+          : { keepAliveIntervalMs: options.keepAliveIntervalMs }),
+      });
+    } catch (error) {
+      this.setStatus({
+        status: 'offline',
+        reason: error instanceof QpcError ? error.code : 'CONNECT_FAILED',
+      });
+      throw error;
+    }
+    if (this.stopped) {
+      await transport.close().catch(() => undefined);
+      throw new NetworkError('CLOSED', 'the connection was closed while connecting');
+    }
+    // Trust on first use: the first certificate seen for this server becomes its pin.
+    if (options.pins.get(this.server) === undefined)
+      options.pins.set(this.server, transport.serverCertSha256);
+    this.transport = transport;
+    this.attempt = 0;
+    void transport.closed.then(() => this.onTransportClosed(transport));
+    this.setStatus({ status: 'online' });
+    this.emit('connected');
+  }
+
+  private onTransportClosed(transport: QuicTransport): void {
+    if (this.transport !== transport) return;
+    this.transport = undefined;
+    this.sessionStream = undefined;
+    this.setStatus({ status: 'offline', reason: 'CONNECTION_LOST' });
+    this.scheduleReconnect();
+  }
+
+  private scheduleReconnect(): void {
+    if (this.stopped || this.options.reconnect === false || this.reconnectTimer !== undefined) return;
+    const delay = backoffDelayMs(this.attempt, this.options.backoff ?? DEFAULT_BACKOFF);
+    this.attempt += 1;
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = undefined;
+      this.establish().catch((error: unknown) => {
+        // A changed certificate will not fix itself: stop and let the user re-pin.
+        if (error instanceof PinMismatchError) return;
+        this.scheduleReconnect();
+      });
+    }, delay);
+    this.reconnectTimer.unref();
+  }
+
+  /** A request on a connection to a killed server hangs until the idle timeout: cut it short. */
+  private async withTimeout<T>(work: Promise<T>, transport: QuicTransport): Promise<T> {
+    const timeoutMs = this.options.requestTimeoutMs ?? 10_000;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        reject(new NetworkError('REQUEST_TIMEOUT', `${this.server} did not answer in ${timeoutMs} ms`));
+        // Treat the connection as dead: drop it and reconnect.
+        if (this.transport === transport) {
+          void transport.close().catch(() => undefined);
+          this.onTransportClosed(transport);
+        }
+      }, timeoutMs);
+    });
+    try {
+      return await Promise.race([work, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private takeRequestId(): number {
+    const id = this.nextRequestId;
+    this.nextRequestId = id >= 0xffff_fffe ? 1 : id + 1;
+    return id;
+  }
+
+  private setStatus(event: ConnectionStatusEvent): void {
+    if (event.status === this.status && event.status !== 'offline') return;
+    this.status = event.status;
+    this.emit('status', event);
+  }
+}

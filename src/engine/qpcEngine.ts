@@ -1,0 +1,400 @@
+/**
+ * The headless client (DESIGN.md principle 1): methods for everything a person or a bot does, and typed
+ * events for everything that happens by itself (connection state, group changes, messages). The CLI and
+ * the TUI both drive this class; nothing here knows about terminals.
+ */
+import type { CryptoProvider } from 'ts-mls';
+import { toHex, wipe } from '../lib/bytes.js';
+import { systemClock, type Clock } from '../lib/clock.js';
+import { ValidationError } from '../lib/errors.js';
+import { replenishKeyPackages } from './account/keyPackageSupply.js';
+import { loginAccount, normalizeUsername, registerAccount } from './account/opaqueAccount.js';
+import { fingerprintOf } from './identity/index.js';
+import { defaultMlsCryptoProvider } from './mls/ciphersuites.js';
+import { MlsGroupSession, type MlsEnv } from './mls/groupSession.js';
+import type { ServerConnection, ServerConnectionOptions } from './net/serverConnection.js';
+import type { ServerAddress } from './net/serverAddress.js';
+import { formatServerAddress } from './net/serverAddress.js';
+import type { ClientProfileStore } from './store/types.js';
+import { SettingKey, type ClientContext, type LoadedIdentity } from './client/clientContext.js';
+import { lookupUsername } from './client/directory.js';
+import type {
+  ChatMessage,
+  ConnectionState,
+  EngineEvent,
+  EngineSnapshot,
+  GroupMember,
+  GroupSummary,
+  LoadMessagesOptions,
+  MessagePage,
+  SelfIdentity,
+} from './client/engineTypes.js';
+import { commitToGroup, inviteToGroup, leaveGroup } from './client/groupCommits.js';
+import { GroupRegistry } from './client/groupRegistry.js';
+import { createEngineConnection, savedSessionToken } from './client/engineConnection.js';
+import { createProfileIdentity, loadIdentity, wipeLoadedIdentity } from './client/localIdentity.js';
+import { IncomingProcessor } from './client/incoming.js';
+import { OutboxSender, queueOutgoing, type FlushResult } from './client/outboxSender.js';
+import { inboxAfter, loadMessagePage, membersOf, type InboxItem } from './client/views.js';
+
+export type * from './client/engineTypes.js';
+export type { FlushResult } from './client/outboxSender.js';
+export type { InboxItem } from './client/views.js';
+
+export interface QpcEngineOptions {
+  store: ClientProfileStore;
+  /** Overrides (and, after a successful connection, replaces) the server saved in the profile. */
+  server?: ServerAddress;
+  clock?: Clock;
+  provider?: CryptoProvider;
+  /** Transport tuning: timeouts, backoff, reconnect on or off. */
+  connection?: Partial<Omit<ServerConnectionOptions, 'address' | 'pins'>>;
+  keyPackages?: { threshold?: number; batchSize?: number };
+}
+
+export interface ConnectOptions {
+  /** Open the session stream, catch up, flush the outbox and top up KeyPackages (default true). */
+  session?: boolean;
+}
+
+export class QpcEngine {
+  private readonly listeners = new Set<(event: EngineEvent) => void>();
+  private readonly store: ClientProfileStore;
+  private readonly mls: MlsEnv;
+  private readonly groups: GroupRegistry;
+  private readonly context: ClientContext;
+  private readonly incoming: IncomingProcessor;
+  private readonly outbox: OutboxSender;
+  private connection: ServerConnection | undefined;
+  private connectionState: ConnectionState;
+  private identity: LoadedIdentity | undefined;
+  private sessionOpen = false;
+
+  constructor(private readonly options: QpcEngineOptions) {
+    this.store = options.store;
+    this.mls = {
+      store: this.store,
+      provider: options.provider ?? defaultMlsCryptoProvider,
+      clock: options.clock ?? systemClock,
+    };
+    this.groups = new GroupRegistry(this.mls);
+    this.identity = loadIdentity(this.store);
+    this.connectionState = { status: 'offline', server: this.serverText() ?? '' };
+    this.context = {
+      store: this.store,
+      mls: this.mls,
+      groups: this.groups,
+      identity: () => this.requireIdentity(),
+      connection: () => this.connection,
+      emit: (event) => this.emit(event),
+      announceGroup: (groupId) => this.announceGroup(groupId),
+    };
+    this.incoming = new IncomingProcessor(this.context);
+    this.incoming.onKeyPackageUsed = () => void this.replenish().catch(() => undefined);
+    this.incoming.onProposal = (groupId) =>
+      void this.commitExclusive(groupId, (session) => session.commitPendingProposals()).catch(
+        () => undefined,
+      );
+    this.outbox = new OutboxSender(this.context);
+  }
+
+  /** Creates the identity of a new profile; returns the 24 recovery words (shown once, never stored). */
+  static createIdentity(store: ClientProfileStore, clock: Clock = systemClock): string {
+    return createProfileIdentity(store, clock);
+  }
+
+  snapshot(): EngineSnapshot {
+    return { connection: this.connectionState, groups: this.groups.summaries() };
+  }
+
+  subscribe(listener: (event: EngineEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  get keySource(): ClientProfileStore['keySource'] {
+    return this.store.keySource;
+  }
+
+  serverText(): string | undefined {
+    return this.options.server === undefined
+      ? this.store.settings.get(SettingKey.server)
+      : formatServerAddress(this.options.server);
+  }
+
+  whoami(): Promise<SelfIdentity> {
+    const identity = this.requireIdentity();
+    const fingerprint = fingerprintOf(identity.mls.signingPublicKey);
+    return Promise.resolve({
+      username: identity.username ?? '',
+      fingerprint: fingerprint.hex,
+      fingerprintGroups: fingerprint.grouped.split(' '),
+    });
+  }
+
+  // ---- connection and account -------------------------------------------------------------------
+
+  async connect(options: ConnectOptions = {}): Promise<void> {
+    if (this.connection === undefined) {
+      const text = this.serverText();
+      if (text === undefined) {
+        throw new ValidationError('NO_SERVER', 'no server is set for this profile', {
+          hint: 'pass --server HOST:PORT',
+        });
+      }
+      const connection = createEngineConnection(text, this.store, this.mls.clock, this.options.connection, {
+        status: (state) => {
+          this.connectionState = state;
+          this.emit({ type: 'connectionChanged', connection: state });
+        },
+        push: (messages) => void this.incoming.acceptPush(messages).catch(() => undefined),
+        // No more pushes: say so. After UNAVAILABLE (a restart) the reconnect resumes the session.
+        sessionEnded: (reason) => {
+          if (reason !== 'UNAVAILABLE') this.sessionOpen = false;
+          this.connectionState = { status: 'offline', server: this.connectionState.server, reason };
+          this.emit({ type: 'connectionChanged', connection: this.connectionState });
+        },
+        reconnected: () => {
+          if (this.sessionOpen) void this.resumeSession().catch(() => undefined);
+        },
+      });
+      this.connection = connection;
+      try {
+        await connection.connect();
+      } catch (error) {
+        this.connection = undefined;
+        throw error;
+      }
+      this.store.settings.set(SettingKey.server, connection.server);
+    }
+    if (options.session !== false && !this.sessionOpen) {
+      this.loadSessionToken();
+      await this.resumeSession();
+      this.sessionOpen = true;
+    }
+  }
+
+  async register(usernameInput: string, password: string): Promise<void> {
+    const username = normalizeUsername(usernameInput);
+    const identity = this.requireIdentity();
+    if (identity.username !== null) {
+      throw new ValidationError(
+        'ALREADY_REGISTERED',
+        `this profile is already registered as ${identity.username}`,
+      );
+    }
+    await this.connect({ session: false });
+    const record = this.store.identity.load();
+    if (record === undefined) throw new ValidationError('NO_IDENTITY', 'this profile has no identity yet');
+    await registerAccount(this.requireConnection(), {
+      username,
+      password,
+      identityPrivateKey: record.signingPrivateKey,
+      identityPublicKey: record.signingPublicKey,
+      hybridPublicKey: record.hybridPublicKey,
+    });
+    this.store.identity.save({ ...record, username });
+    wipe(record.signingPrivateKey, record.hybridPrivateKey);
+    identity.username = username;
+    await this.login(username, password);
+  }
+
+  async login(usernameInput: string, password: string): Promise<void> {
+    const username = normalizeUsername(usernameInput);
+    const identity = this.requireIdentity();
+    if (identity.username !== null && identity.username !== username) {
+      throw new ValidationError('WRONG_PROFILE', `this profile belongs to ${identity.username}`, {
+        hint: 'use the --profile DIR of that account',
+      });
+    }
+    await this.connect({ session: false });
+    const grant = await loginAccount(this.requireConnection(), username, password);
+    this.store.settings.set(SettingKey.sessionToken, toHex(grant.sessionToken));
+    this.store.settings.set(SettingKey.sessionExpiresAt, grant.expiresAtMs.toString());
+    if (identity.username === null) {
+      const record = this.store.identity.load();
+      if (record !== undefined) this.store.identity.save({ ...record, username });
+      identity.username = username;
+    }
+    wipe(grant.sessionToken);
+    this.sessionOpen = false;
+    await this.connect();
+  }
+
+  // ---- groups and messages ----------------------------------------------------------------------
+
+  async createGroup(name: string): Promise<GroupSummary> {
+    if (name.trim() === '') throw new ValidationError('BAD_GROUP_NAME', 'a group needs a name');
+    const session = await MlsGroupSession.create(this.mls, { identity: this.requireIdentity().mls, name });
+    this.groups.adopt(session);
+    await this.announceGroup(session.groupId);
+    const summary = this.groups.summaries().find((group) => group.id === session.groupId);
+    if (summary === undefined) throw new ValidationError('GROUP_NOT_FOUND', 'the new group was not stored');
+    return summary;
+  }
+
+  listGroups(): GroupSummary[] {
+    return this.groups.summaries();
+  }
+
+  async invite(groupRef: string, username: string): Promise<void> {
+    const groupId = this.groups.resolve(groupRef).groupId;
+    await this.incoming.exclusive(async () => {
+      await this.incoming.fetchAll();
+      await inviteToGroup(this.context, groupId, username, () => this.incoming.fetchAll());
+    });
+  }
+
+  async kick(groupRef: string, usernameInput: string): Promise<void> {
+    const groupId = this.groups.resolve(groupRef).groupId;
+    const members = await this.listMembers(groupId);
+    const username = normalizeUsername(usernameInput);
+    const target = members.find((member) => member.username === username && !member.self);
+    if (target === undefined) throw new ValidationError('NOT_A_MEMBER', `${username} is not in this group`);
+    const session = await this.groups.session(groupId);
+    const key = session.info().members.find((member) => fingerprintOf(member).hex === target.fingerprint);
+    if (key === undefined) throw new ValidationError('NOT_A_MEMBER', `${username} is not in this group`);
+    await this.commitExclusive(groupId, async (session) => session.removeMembers([key]));
+  }
+
+  async selfUpdate(groupRef: string): Promise<void> {
+    const groupId = this.groups.resolve(groupRef).groupId;
+    await this.commitExclusive(groupId, (session) => session.selfUpdate());
+  }
+
+  /** Sends a Remove proposal for ourselves (another member commits it) and forgets the group. */
+  async leave(groupRef: string): Promise<void> {
+    const groupId = this.groups.resolve(groupRef).groupId;
+    const connection = this.requireConnection();
+    await this.incoming.exclusive(() => leaveGroup(this.context, connection, groupId));
+    this.emit({ type: 'groupRemoved', groupId, reason: 'left' });
+    await this.announceGroup(undefined);
+  }
+
+  /** Our commit on the newest epoch (caught up first), incoming lane held, conflicts retried. */
+  private async commitExclusive(
+    groupId: string,
+    change: (session: MlsGroupSession) => Promise<{ commit: Uint8Array }>,
+  ): Promise<void> {
+    const catchUp = () => this.incoming.fetchAll();
+    const run = async () => change(await this.groups.session(groupId));
+    await this.incoming.exclusive(async () => {
+      await catchUp();
+      if (this.groups.has(groupId)) await commitToGroup(this.context, groupId, run, catchUp);
+    });
+    await this.announceGroup(groupId);
+  }
+
+  /** Resolves once the message is in the outbox (and shown as 'pending'); delivery follows. */
+  send(groupRef: string, text: string): Promise<ChatMessage> {
+    return Promise.resolve().then(() => this.queueMessage(groupRef, text));
+  }
+
+  private queueMessage(groupRef: string, text: string): ChatMessage {
+    const message = queueOutgoing(this.context, this.groups.resolve(groupRef), text);
+    if (this.connection?.state === 'online') void this.outbox.flush().catch(() => undefined);
+    return message;
+  }
+
+  /** Sends what the outbox holds now; resolves with how many went out and how many wait. */
+  flushOutbox(): Promise<FlushResult> {
+    return this.outbox.flush();
+  }
+
+  outboxSize(): Promise<number> {
+    return Promise.resolve(this.store.outbox.count());
+  }
+
+  /** Fetches and processes our queue now (push does this by itself while connected). */
+  sync(): Promise<number> {
+    return this.incoming.drain();
+  }
+
+  async listMembers(groupRef: string): Promise<GroupMember[]> {
+    const groupId = this.groups.resolve(groupRef).groupId;
+    const session = await this.groups.session(groupId);
+    return membersOf(session.info().members, this.context);
+  }
+
+  loadMessages(groupRef: string, options: LoadMessagesOptions): Promise<MessagePage> {
+    return loadMessagePage(this.context, this.groups.resolve(groupRef).groupId, options);
+  }
+
+  /** Received messages stored after `seq` (the messages table order), for readers with a cursor. */
+  inboxAfter(seq: number, limit: number): Promise<InboxItem[]> {
+    return inboxAfter(this.context, seq, limit);
+  }
+
+  markRead(groupId: string): Promise<void> {
+    this.groups.markRead(groupId);
+    this.emit({ type: 'groupsChanged', groups: this.groups.summaries() });
+    return Promise.resolve();
+  }
+
+  /** Records `username`'s current key (from the directory) as verified; `groupId` is only context. */
+  async markVerified(_groupId: string | undefined, username: string): Promise<void> {
+    const entry = await lookupUsername(this.requireConnection(), this.store, normalizeUsername(username));
+    const fingerprint = fingerprintOf(entry.identityPublicKey).hex;
+    this.store.contacts.markVerified(toHex(entry.identityPublicKey), fingerprint, this.mls.clock.now());
+  }
+
+  async close(): Promise<void> {
+    const connection = this.connection;
+    this.connection = undefined;
+    this.sessionOpen = false;
+    this.outbox.cancelRetry();
+    await connection?.close();
+    wipeLoadedIdentity(this.identity);
+    this.identity = undefined;
+  }
+
+  private loadSessionToken(): void {
+    this.requireConnection().sessionToken = savedSessionToken(this.store, this.mls.clock);
+  }
+
+  /** After every (re)connection: the session stream, then catch-up, the outbox and KeyPackages. */
+  private async resumeSession(): Promise<void> {
+    const connection = this.requireConnection();
+    await connection.openSession();
+    await this.incoming.drain();
+    await this.outbox.flush();
+    await this.replenish().catch(() => undefined);
+  }
+
+  private async replenish(): Promise<void> {
+    const connection = this.connection;
+    if (connection?.state !== 'online') return;
+    await replenishKeyPackages(connection, {
+      ...this.mls,
+      identity: this.requireIdentity().mls,
+      ...this.options.keyPackages,
+    });
+  }
+
+  private async announceGroup(groupId: string | undefined): Promise<void> {
+    this.emit({ type: 'groupsChanged', groups: this.groups.summaries() });
+    if (groupId === undefined || !this.groups.has(groupId)) return;
+    const session = await this.groups.session(groupId);
+    const members = await membersOf(session.info().members, this.context);
+    this.emit({ type: 'membersChanged', groupId, members });
+  }
+
+  private requireIdentity(): LoadedIdentity {
+    if (this.identity === undefined) this.identity = loadIdentity(this.store);
+    if (this.identity === undefined) {
+      throw new ValidationError('NO_IDENTITY', 'this profile has no identity yet', {
+        hint: 'create one with `qpc account register USER --password-stdin`',
+      });
+    }
+    return this.identity;
+  }
+
+  private requireConnection(): ServerConnection {
+    if (this.connection === undefined) throw new ValidationError('NOT_CONNECTED', 'connect() first');
+    return this.connection;
+  }
+
+  private emit(event: EngineEvent): void {
+    for (const listener of this.listeners) listener(event);
+  }
+}

@@ -1,0 +1,212 @@
+/**
+ * End-to-end helpers: qpc-server in its own process on loopback (real QUIC), the real `qpc` bin, and
+ * in-process engines on real SQLCipher profiles. Everything waits for states, never for fixed sleeps.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { openProfile } from '../../src/engine/client/profile.js';
+import { parseServerAddress } from '../../src/engine/net/serverAddress.js';
+import { QpcEngine, type EngineEvent } from '../../src/engine/qpcEngine.js';
+import type { ClientProfileStore } from '../../src/engine/store/types.js';
+
+const SERVER_BIN = new URL('../../bin/qpc-server.js', import.meta.url).pathname;
+const QPC_BIN = new URL('../../bin/qpc.js', import.meta.url).pathname;
+
+/** A raw store key for every test profile, so no test waits on scrypt or a keychain. */
+export const TEST_STORE_KEY = randomBytes(32).toString('hex');
+
+export function tempDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), `qpc-e2e-${prefix}-`));
+}
+
+export function removeDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+export interface RunningServer {
+  port: number;
+  address: string;
+  child: ChildProcess;
+  exited: Promise<number | string>;
+  kill(signal: NodeJS.Signals): Promise<number | string>;
+}
+
+/** Starts qpc-server on 127.0.0.1:port (0 = any) and resolves at its "listening" log line. */
+export async function startServer(
+  dataDir: string,
+  port = 0,
+  extraArgs: readonly string[] = [],
+): Promise<RunningServer> {
+  const child = spawn(
+    process.execPath,
+    [
+      SERVER_BIN,
+      '--data',
+      dataDir,
+      '--listen',
+      `127.0.0.1:${port}`,
+      '--admin-listen',
+      '127.0.0.1:0',
+      ...extraArgs,
+    ],
+    { env: { ...process.env, QPC_LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | string>((resolve) =>
+    child.on('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')),
+  );
+  const bound = await new Promise<number>((resolve, reject) => {
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      try {
+        const entry = JSON.parse(line) as { msg?: string; port?: number };
+        if (entry.msg === 'listening' && typeof entry.port === 'number') resolve(entry.port);
+      } catch {
+        // not a log line
+      }
+    });
+    void exited.then((code) => reject(new Error(`qpc-server exited (${code}) before listening: ${stderr}`)));
+  });
+  return {
+    port: bound,
+    address: `127.0.0.1:${bound}`,
+    child,
+    exited,
+    kill: (signal) => {
+      child.kill(signal);
+      return exited;
+    },
+  };
+}
+
+export interface QpcResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the real `qpc` bin (node bin/qpc.js) with a test store key. */
+export function runQpc(
+  args: readonly string[],
+  options: { stdin?: string; env?: Record<string, string> } = {},
+): Promise<QpcResult> {
+  const child = spawn(process.execPath, [QPC_BIN, ...args], {
+    env: { ...process.env, QPC_STORE_KEY: TEST_STORE_KEY, ...options.env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stdin.end(options.stdin ?? '');
+  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
+}
+
+export interface TestClient {
+  engine: QpcEngine;
+  store: ClientProfileStore;
+  events: EngineEvent[];
+  dir: string;
+  /** Resolves with the first event (already seen or future) that matches. */
+  waitFor<T extends EngineEvent>(match: (event: EngineEvent) => event is T, timeoutMs?: number): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** Short timeouts so a killed server is noticed in seconds, not the default 30 s idle timeout. */
+export const FAST_CONNECTION = {
+  maxIdleTimeoutMs: 3_000,
+  keepAliveIntervalMs: 1_000,
+  requestTimeoutMs: 15_000,
+  backoff: { initialDelayMs: 100, maxDelayMs: 1_000 },
+};
+
+export async function openClient(dir: string, server: string): Promise<TestClient> {
+  const store = await openProfile({ dir, create: true, env: { QPC_STORE_KEY: TEST_STORE_KEY } });
+  const engine = new QpcEngine({
+    store,
+    server: parseServerAddress(server),
+    connection: FAST_CONNECTION,
+    keyPackages: { threshold: 2, batchSize: 3 },
+  });
+  const events: EngineEvent[] = [];
+  const waiters = new Set<() => void>();
+  engine.subscribe((event) => {
+    events.push(event);
+    for (const wake of waiters) wake();
+  });
+  return {
+    engine,
+    store,
+    events,
+    dir,
+    waitFor: (match, timeoutMs = 30_000) =>
+      new Promise((resolve, reject) => {
+        let seen = 0;
+        const check = (): void => {
+          for (; seen < events.length; seen += 1) {
+            const event = events[seen];
+            if (event !== undefined && match(event)) {
+              waiters.delete(check);
+              clearTimeout(timer);
+              resolve(event);
+              return;
+            }
+          }
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`no matching engine event within ${timeoutMs} ms`));
+        }, timeoutMs);
+        waiters.add(check);
+        check();
+      }),
+    close: async () => {
+      await engine.close();
+      store.close();
+    },
+  };
+}
+
+export async function registeredClient(dir: string, server: string, username: string): Promise<TestClient> {
+  const client = await openClient(dir, server);
+  QpcEngine.createIdentity(client.store);
+  await client.engine.register(username, `pw-${username}`);
+  return client;
+}
+
+export function isMessage(text: string) {
+  return (event: EngineEvent): event is Extract<EngineEvent, { type: 'messageReceived' }> =>
+    event.type === 'messageReceived' && event.message.text === text;
+}
+
+export function isJoined(groupId: string) {
+  return (event: EngineEvent): event is Extract<EngineEvent, { type: 'groupsChanged' }> =>
+    event.type === 'groupsChanged' && event.groups.some((group) => group.id === groupId);
+}
+
+/** Waits until a condition on engine state holds (checked every 50 ms), or fails after timeoutMs. */
+export async function waitUntil(
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs = 30_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** True when every client holds the group at one and the same epoch with `members` members. */
+export async function converged(clients: TestClient[], groupId: string, members: number): Promise<boolean> {
+  const epochs = new Set<string>();
+  for (const client of clients) {
+    const group = client.engine.listGroups().find((candidate) => candidate.id === groupId);
+    if (group === undefined || (await client.engine.listMembers(groupId)).length !== members) return false;
+    epochs.add(group.epoch.toString());
+  }
+  return epochs.size === 1;
+}
