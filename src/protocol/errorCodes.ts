@@ -11,7 +11,7 @@ export const WireErrorCode = {
   UnsupportedVersion: 'UNSUPPORTED_VERSION',
   /** Request.method is not a known method id. */
   UnknownMethod: 'UNKNOWN_METHOD',
-  /** A known method the server does not implement yet (e.g. SealedSend). */
+  /** A known method the server does not implement (a server built before that method existed). */
   NotImplemented: 'NOT_IMPLEMENTED',
   /** The method needs a session token and there is none, or it is expired or revoked. */
   Unauthenticated: 'UNAUTHENTICATED',
@@ -21,6 +21,11 @@ export const WireErrorCode = {
   UsernameTaken: 'USERNAME_TAKEN',
   /** LoginFinish with an unknown or expired login_id (LoginStart state lives 60 s). */
   LoginExpired: 'LOGIN_EXPIRED',
+  /**
+   * SealedSend refused: the access token does not match, the recipient set none, or there is no such
+   * recipient. The three are not told apart (same code, same message, same work).
+   */
+  SealedAccessDenied: 'SEALED_ACCESS_DENIED',
   /** Too many requests; Error.retry_after_ms says when to retry. */
   RateLimited: 'RATE_LIMITED',
   /** No such user (LookupUser, FetchKeyPackage, an Enqueue recipient). */

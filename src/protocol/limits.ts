@@ -32,8 +32,13 @@ export const MAX_ERROR_CODE_BYTES = 64;
 export const MAX_ERROR_MESSAGE_BYTES = 1024;
 export const MAX_AUTH_TOKEN_BYTES = 64;
 export const MAX_ACCESS_TOKEN_BYTES = 256;
+/** A sealed-sender access key (SealedSend.access_token) and its SHA-256 (SetSealedAccess) are 32 bytes. */
+export const SEALED_ACCESS_KEY_BYTES = 32;
+export const SEALED_ACCESS_KEY_HASH_BYTES = 32;
+/** What the hybrid envelope adds around a padded message: ver(1) | eph_pk(32) | mlkem_ct(1088) | nonce(12) | tag(16). */
+export const SEALED_ENVELOPE_OVERHEAD_BYTES = 1 + 32 + 1088 + 12 + 16;
 /** A sealed envelope is the hybrid header (1 + 32 + 1088 + 12) plus a payload and its 16-byte tag. */
-export const MAX_SEALED_ENVELOPE_BYTES = MAX_PAYLOAD_BYTES + 1 + 32 + 1088 + 12 + 16;
+export const MAX_SEALED_ENVELOPE_BYTES = MAX_PAYLOAD_BYTES + SEALED_ENVELOPE_OVERHEAD_BYTES;
 export const MAX_PUSH_MESSAGES = MAX_FETCH_LIMIT;
 export const MAX_SUPPORTED_VERSIONS = 16;
 
@@ -134,7 +139,9 @@ export const FIELD_LIMITS: Readonly<Record<string, Readonly<Record<string, Field
   'qpc.v1.AckRequest': { message_ids: { maxItems: MAX_ACK_IDS, required: true } },
   'qpc.v1.SealedSendRequest': {
     recipient_identity_key: identityKey,
-    access_token: { maxBytes: MAX_ACCESS_TOKEN_BYTES, required: true },
+    access_token: { exactBytes: SEALED_ACCESS_KEY_BYTES, required: true },
     envelope: { maxBytes: MAX_SEALED_ENVELOPE_BYTES, required: true },
   },
+  // Empty is allowed and turns sealed delivery to the caller off.
+  'qpc.v1.SetSealedAccessRequest': { access_key_hash: { exactBytes: SEALED_ACCESS_KEY_HASH_BYTES } },
 };

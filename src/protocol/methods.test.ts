@@ -23,6 +23,9 @@ describe('method registry', () => {
     expect(isMethodId(400)).toBe(true);
     expect(isMethodId(0)).toBe(false);
     expect(isMethodId(403)).toBe(false);
+    expect(isMethodId(501)).toBe(true);
+    expect(METHODS[Method.SetSealedAccess].auth).toBe('session');
+    expect(isMethodId(502)).toBe(false);
   });
 
   it('needs a session for every method except ping, login, registration and sealed send', () => {

@@ -36,7 +36,12 @@ import {
   UploadKeyPackagesResponseSchema,
 } from './gen/qpc/v1/key_packages_pb.js';
 import { PingRequestSchema, PingResponseSchema } from './gen/qpc/v1/ping_pb.js';
-import { SealedSendRequestSchema, SealedSendResponseSchema } from './gen/qpc/v1/sealed_sender_pb.js';
+import {
+  SealedSendRequestSchema,
+  SealedSendResponseSchema,
+  SetSealedAccessRequestSchema,
+  SetSealedAccessResponseSchema,
+} from './gen/qpc/v1/sealed_sender_pb.js';
 
 /** Method ids, grouped by service in blocks of 100. Values never change once released. */
 export const Method = {
@@ -59,8 +64,9 @@ export const Method = {
   Enqueue: 400,
   FetchQueue: 401,
   Ack: 402,
-  // reserved for the sealed-sender issue
+  // sealed sender
   SealedSend: 500,
+  SetSealedAccess: 501,
 } as const;
 
 export type MethodName = keyof typeof Method;
@@ -131,6 +137,12 @@ export const METHODS = {
   [Method.FetchQueue]: spec('FetchQueue', FetchQueueRequestSchema, FetchQueueResponseSchema, 'session'),
   [Method.Ack]: spec('Ack', AckRequestSchema, AckResponseSchema, 'session'),
   [Method.SealedSend]: spec('SealedSend', SealedSendRequestSchema, SealedSendResponseSchema, 'none'),
+  [Method.SetSealedAccess]: spec(
+    'SetSealedAccess',
+    SetSealedAccessRequestSchema,
+    SetSealedAccessResponseSchema,
+    'session',
+  ),
 } as const satisfies Record<MethodId, MethodSpec>;
 
 export type MethodTable = typeof METHODS;

@@ -2,6 +2,7 @@ import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import { DeliveryLedger } from './app/deliveryLedger.js';
 import { HybridKeyStore } from './app/hybridKeyStore.js';
+import { SealedAccessStore } from './app/sealedAccessStore.js';
 import { RequestRouter } from './app/requestRouter.js';
 import { SessionRegistry } from './app/sessionRegistry.js';
 import { createStreamHandler } from './app/streamHandler.js';
@@ -57,6 +58,7 @@ export async function startQpcServer(config: ServerConfig, deps: QpcServerDeps):
       foundation,
       ledger,
       hybridKeys: new HybridKeyStore(foundation.db),
+      sealedAccess: new SealedAccessStore(foundation.db),
       online,
       clock: deps.clock,
       logger,

@@ -97,4 +97,8 @@ export const SAMPLE_BODIES: {
     request: { recipientIdentityKey: bobPk, accessToken: filled(32, 14), envelope: filled(1300, 15) },
     response: { serverTimeMs: 1n },
   },
+  [Method.SetSealedAccess]: {
+    request: { accessKeyHash: filled(32, 16) },
+    response: {},
+  },
 };

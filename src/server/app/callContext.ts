@@ -6,6 +6,7 @@ import type { ServerFoundation } from '../serverFoundation.js';
 import type { PeerInfo } from '../transport/quicListener.js';
 import type { DeliveryLedger } from './deliveryLedger.js';
 import type { HybridKeyStore } from './hybridKeyStore.js';
+import type { SealedAccessStore } from './sealedAccessStore.js';
 import type { SessionRegistry } from './sessionRegistry.js';
 
 /** The services behind the wire, built once per server. */
@@ -13,6 +14,7 @@ export interface AppServices {
   foundation: ServerFoundation;
   ledger: DeliveryLedger;
   hybridKeys: HybridKeyStore;
+  sealedAccess: SealedAccessStore;
   online: SessionRegistry;
   clock: Clock;
   logger: Logger;

@@ -134,6 +134,31 @@ export class DeliveryLedger {
       .immediate();
   }
 
+  /**
+   * A sealed envelope into one queue, with NO sender: no queue_meta row is written (so fetch reports an
+   * empty sender_identity_key) and no receipt (receipts are keyed by sender). Queue cap, size cap
+   * (messageMaxBytes plus `headerAllowance`) and TTL apply as for Enqueue.
+   */
+  enqueueSealed(
+    recipient: Uint8Array,
+    envelope: Uint8Array,
+    headerAllowance: number,
+  ): { serverTimeMs: number; recipient: Uint8Array; message: QueuedMessageInit } {
+    const now = this.deps.clock.now();
+    const [stored] = this.deps.queues.enqueueBatch([{ recipient, payload: envelope }], headerAllowance);
+    if (stored === undefined) throw new Error('enqueueBatch returned nothing');
+    return {
+      serverTimeMs: now,
+      recipient,
+      message: {
+        messageId: BigInt(stored.id),
+        payload: envelope,
+        senderIdentityKey: new Uint8Array(),
+        receivedAtMs: BigInt(now),
+      },
+    };
+  }
+
   /** Messages after `afterId`, oldest first, at most `limit`, cut so that the answer fits one frame. */
   fetch(
     recipient: Uint8Array,

@@ -4,7 +4,8 @@ import * as accounts from './handlers/accountHandlers.js';
 import * as delivery from './handlers/deliveryHandlers.js';
 import * as directory from './handlers/directoryHandlers.js';
 import * as keyPackages from './handlers/keyPackageHandlers.js';
-import { ping, sealedSend } from './handlers/pingHandlers.js';
+import { ping } from './handlers/pingHandlers.js';
+import { sealedSend, setSealedAccess } from './handlers/sealedSendHandlers.js';
 
 /** Method id -> handler; `satisfies` makes a new method in METHODS fail to compile until it is wired here. */
 export const HANDLERS = {
@@ -24,4 +25,5 @@ export const HANDLERS = {
   [Method.FetchQueue]: delivery.fetchQueue,
   [Method.Ack]: delivery.ack,
   [Method.SealedSend]: sealedSend,
+  [Method.SetSealedAccess]: setSealedAccess,
 } satisfies HandlerTable;

@@ -20,6 +20,7 @@ import { createServerFoundation, type ServerFoundation } from '../serverFoundati
 import { systemRandomBytes } from '../serverDeps.js';
 import { DeliveryLedger, RECEIPT_TTL_MS } from './deliveryLedger.js';
 import { HybridKeyStore } from './hybridKeyStore.js';
+import { SealedAccessStore } from './sealedAccessStore.js';
 import { RequestRouter } from './requestRouter.js';
 import { SessionRegistry } from './sessionRegistry.js';
 
@@ -49,6 +50,7 @@ beforeEach(async () => {
     foundation,
     ledger,
     hybridKeys: new HybridKeyStore(foundation.db),
+    sealedAccess: new SealedAccessStore(foundation.db),
     online: new SessionRegistry({ logger, now: () => clock.now() }),
     clock,
     logger,
@@ -93,11 +95,25 @@ describe('RequestRouter', () => {
       (
         await call(Method.SealedSend, {
           recipientIdentityKey: new Uint8Array(32),
-          accessToken: new Uint8Array(1),
+          accessToken: new Uint8Array(32),
           envelope: new Uint8Array(1),
         })
       ).code,
-    ).toBe(WireErrorCode.NotImplemented);
+    ).toBe(WireErrorCode.SealedAccessDenied);
+    // A sealed send that carries a session token is refused, not linked to the session.
+    expect(
+      (
+        await call(
+          Method.SealedSend,
+          {
+            recipientIdentityKey: new Uint8Array(32),
+            accessToken: new Uint8Array(32),
+            envelope: new Uint8Array(1),
+          },
+          token,
+        )
+      ).code,
+    ).toBe(WireErrorCode.BadRequest);
   });
 
   it('remembers an Enqueue answer for 24 hours per sender and client_message_id, then forgets it', async () => {

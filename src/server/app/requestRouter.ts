@@ -6,6 +6,7 @@ import {
   encodeErrorResponse,
   encodeResponseBody,
   encodeResponse,
+  Method,
   METHODS,
   RequestEnvelopeError,
   WireErrorCode,
@@ -60,6 +61,10 @@ export class RequestRouter {
       const ipLimited = foundation.rateLimits.checkIp(peer.remoteHost);
       if (ipLimited !== undefined) throw ipLimited;
       const spec = METHODS[envelope.method];
+      // A sealed send must not be linkable to a login: refuse a token rather than silently ignore it.
+      if (envelope.method === Method.SealedSend && (envelope.authToken?.length ?? 0) > 0) {
+        throw new WireError(WireErrorCode.BadRequest, 'SealedSend must not carry a session token');
+      }
       if (spec.auth === 'session') {
         session = this.authenticate(envelope.authToken);
         const accountLimited = foundation.rateLimits.checkAccount(session.userId);

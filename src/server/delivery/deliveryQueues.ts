@@ -83,12 +83,15 @@ export class DeliveryQueues {
    * Enqueue several messages (a group fan-out) in one transaction: all are stored or none is.
    * Safe to call inside an outer db.transaction (it becomes a savepoint).
    */
-  enqueueBatch(deliveries: readonly Delivery[]): { id: number; expiresAt: number }[] {
+  enqueueBatch(
+    deliveries: readonly Delivery[],
+    /** Bytes allowed above messageMaxBytes: a sealed envelope's fixed hybrid header and tag. */
+    headerAllowance = 0,
+  ): { id: number; expiresAt: number }[] {
+    const maxBytes = this.deps.messageMaxBytes + headerAllowance;
     for (const { recipient, payload } of deliveries) {
       checkRecipient(recipient);
-      if (payload.length > this.deps.messageMaxBytes) {
-        throw new MessageTooLargeError(payload.length, this.deps.messageMaxBytes);
-      }
+      if (payload.length > maxBytes) throw new MessageTooLargeError(payload.length, maxBytes);
     }
     const now = this.deps.clock.now();
     const expiresAt = now + this.deps.messageTtlMs;

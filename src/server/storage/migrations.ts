@@ -81,6 +81,14 @@ export const SERVER_MIGRATIONS: readonly string[] = [
     signature BLOB NOT NULL
   );
   `,
+  // 3: sealed sender. Each user's SHA-256 of their sealed-sender access key (SetSealedAccess). Sealed
+  // messages themselves need no table: they are queue rows with no queue_meta row (no sender stamp).
+  `
+  CREATE TABLE sealed_access (
+    user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+    key_hash BLOB NOT NULL
+  );
+  `,
 ];
 
 /** Bring the schema up to date; returns the version reached. */
