@@ -50,6 +50,8 @@ export default tseslint.config(
   layer('engine', ['server', 'tui', 'cli'], ['ink', 'react']),
   layer('server', ['engine', 'tui', 'cli'], ['ink', 'react']),
   layer('tui', ['server', 'cli']),
+  // Plain JS (this config, the bins) is not type-checked, so type-aware rules would only see `any`.
+  { files: ['**/*.js'], ...tseslint.configs.disableTypeChecked },
   {
     files: ['**/*.test.ts', '**/*.test.tsx', 'test/**', 'bench/**'],
     rules: {
