@@ -36,10 +36,28 @@ import { createProfileIdentity, loadIdentity, wipeLoadedIdentity } from './clien
 import { IncomingProcessor } from './client/incoming.js';
 import { OutboxSender, queueOutgoing, type FlushResult } from './client/outboxSender.js';
 import { inboxAfter, loadMessagePage, membersOf, type InboxItem } from './client/views.js';
+import { SelfUpdateScheduler } from './client/selfUpdateScheduler.js';
+import { assertSendAllowed } from './client/contactTrust.js';
+import {
+  peerAccessKey,
+  queueAccessKeyShare,
+  registerSealedAccess,
+  SealedSendChannel,
+  sealedSenderEnabled,
+  setSealedSenderEnabled,
+} from './client/sealedSender.js';
+import {
+  acknowledgeUser,
+  safetyNumberWith,
+  verifyUser,
+  type SafetyNumberView,
+} from './client/verification.js';
 
 export type * from './client/engineTypes.js';
 export type { FlushResult } from './client/outboxSender.js';
 export type { InboxItem } from './client/views.js';
+export type { SafetyNumberView } from './client/verification.js';
+export { SendHeldError, SEND_HELD_KEY_CHANGED } from './client/contactTrust.js';
 
 export interface QpcEngineOptions {
   store: ClientProfileStore;
@@ -50,6 +68,8 @@ export interface QpcEngineOptions {
   /** Transport tuning: timeouts, backoff, reconnect on or off. */
   connection?: Partial<Omit<ServerConnectionOptions, 'address' | 'pins'>>;
   keyPackages?: { threshold?: number; batchSize?: number };
+  /** Sealed sender on or off; saved in the profile (default: the profile's setting, else on). */
+  sealedSender?: boolean;
 }
 
 export interface ConnectOptions {
@@ -69,6 +89,8 @@ export class QpcEngine {
   private connectionState: ConnectionState;
   private identity: LoadedIdentity | undefined;
   private sessionOpen = false;
+  private readonly healing: SelfUpdateScheduler;
+  private readonly sealedChannel: SealedSendChannel;
 
   constructor(private readonly options: QpcEngineOptions) {
     this.store = options.store;
@@ -96,6 +118,22 @@ export class QpcEngine {
         () => undefined,
       );
     this.outbox = new OutboxSender(this.context);
+    // Issue 5: automatic self-updates, sealed sender and the access keys shared inside MLS.
+    this.healing = new SelfUpdateScheduler(this.context, (groupId) => this.selfUpdate(groupId));
+    this.outbox.onSent = (groupId) => this.healing.messageSent(groupId);
+    this.sealedChannel = new SealedSendChannel(this.context, options.connection);
+    if (options.sealedSender !== undefined) setSealedSenderEnabled(this.context, options.sealedSender);
+    this.outbox.sealed = {
+      enabled: () => sealedSenderEnabled(this.context),
+      accessKeyOf: (identityKey) => peerAccessKey(this.context, identityKey),
+      send: (recipient, accessKey, message) => this.sealedChannel.send(recipient, accessKey, message),
+    };
+    const share = (groupId: string): void => {
+      queueAccessKeyShare(this.context, groupId);
+      void this.outbox.flush().catch(() => undefined);
+    };
+    this.incoming.onJoined = share;
+    this.incoming.onMembersAdded = share;
   }
 
   /** Creates the identity of a new profile; returns the 24 recovery words (shown once, never stored). */
@@ -243,6 +281,8 @@ export class QpcEngine {
       await this.incoming.fetchAll();
       await inviteToGroup(this.context, groupId, username, () => this.incoming.fetchAll());
     });
+    queueAccessKeyShare(this.context, groupId);
+    await this.outbox.flush().catch(() => undefined);
   }
 
   async kick(groupRef: string, usernameInput: string): Promise<void> {
@@ -260,6 +300,7 @@ export class QpcEngine {
   async selfUpdate(groupRef: string): Promise<void> {
     const groupId = this.groups.resolve(groupRef).groupId;
     await this.commitExclusive(groupId, (session) => session.selfUpdate());
+    this.healing.updated(groupId);
   }
 
   /** Sends a Remove proposal for ourselves (another member commits it) and forgets the group. */
@@ -287,18 +328,37 @@ export class QpcEngine {
 
   /** Resolves once the message is in the outbox (and shown as 'pending'); delivery follows. */
   send(groupRef: string, text: string): Promise<ChatMessage> {
-    return Promise.resolve().then(() => this.queueMessage(groupRef, text));
+    return this.assertSendAllowed(groupRef).then(() => this.queueMessage(groupRef, text));
+  }
+
+  /** SendHeldError while a verified member's key change waits for acknowledgement (contactTrust.ts). */
+  private async assertSendAllowed(groupRef: string): Promise<void> {
+    const groupId = this.groups.resolve(groupRef).groupId;
+    const session = await this.groups.session(groupId);
+    assertSendAllowed(this.store, session.info().members.map(toHex), this.mls.clock.now());
   }
 
   private queueMessage(groupRef: string, text: string): ChatMessage {
     const message = queueOutgoing(this.context, this.groups.resolve(groupRef), text);
-    if (this.connection?.state === 'online') void this.outbox.flush().catch(() => undefined);
+    if (this.connection?.state === 'online') {
+      void this.outbox
+        .flush()
+        .then(() => this.healing.runDue())
+        .catch(() => undefined);
+    }
     return message;
   }
 
   /** Sends what the outbox holds now; resolves with how many went out and how many wait. */
-  flushOutbox(): Promise<FlushResult> {
-    return this.outbox.flush();
+  async flushOutbox(): Promise<FlushResult> {
+    const result = await this.outbox.flush();
+    await this.healing.runDue().catch(() => undefined);
+    return result;
+  }
+
+  /** Groups updated by the healing policy now (normally it runs by itself after sends and on a timer). */
+  runDueSelfUpdates(): Promise<string[]> {
+    return this.healing.runDue();
   }
 
   outboxSize(): Promise<number> {
@@ -338,7 +398,24 @@ export class QpcEngine {
     this.store.contacts.markVerified(toHex(entry.identityPublicKey), fingerprint, this.mls.clock.now());
   }
 
+  /** The safety number with `username` (12 groups of 5 digits and a QR code as text). */
+  safetyNumber(username: string): Promise<SafetyNumberView> {
+    return safetyNumberWith(this.context, username);
+  }
+
+  /** Marks `username`'s current key verified (after the user compared the safety numbers). */
+  verifyContact(username: string): Promise<string> {
+    return verifyUser(this.context, username);
+  }
+
+  /** Accepts `username`'s changed key; sending to groups with them is no longer held. */
+  acknowledgeKeyChange(username: string): Promise<string> {
+    return Promise.resolve().then(() => acknowledgeUser(this.context, username));
+  }
+
   async close(): Promise<void> {
+    this.healing.stop();
+    await this.sealedChannel.close().catch(() => undefined);
     const connection = this.connection;
     this.connection = undefined;
     this.sessionOpen = false;
@@ -359,6 +436,8 @@ export class QpcEngine {
     await this.incoming.drain();
     await this.outbox.flush();
     await this.replenish().catch(() => undefined);
+    if (sealedSenderEnabled(this.context)) await registerSealedAccess(this.context).catch(() => undefined);
+    this.healing.start();
   }
 
   private async replenish(): Promise<void> {

@@ -16,11 +16,15 @@ import { readStdin, type CliIo } from '../io.js';
 export const clientOptions = {
   profile: { type: 'string' },
   server: { type: 'string' },
+  'no-sealed-sender': { type: 'boolean' },
+  'sealed-sender': { type: 'boolean' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
 export const clientOptionsHelp = `  --profile DIR     profile directory (default: QPC_HOME, else $XDG_DATA_HOME/quicprochat)
   --server H:P      server address; remembered in the profile after the first use
+  --no-sealed-sender  send every message with the sender known to the server (saved in the profile;
+                    --sealed-sender turns sealed sending back on, the default)
   -h, --help        show this help
 
 Store key: QPC_STORE_KEY (64 hex digits, raw key) if set, else the OS keychain, else QPC_PASSPHRASE.
@@ -29,6 +33,8 @@ Exit codes: 0 ok, 2 usage or bad input, 3 authentication (also: changed server c
 export interface ClientFlags {
   profile?: string | undefined;
   server?: string | undefined;
+  'no-sealed-sender'?: boolean | undefined;
+  'sealed-sender'?: boolean | undefined;
 }
 
 export interface EngineRun {
@@ -47,6 +53,8 @@ export async function withEngine<T>(
   const engine = new QpcEngine({
     store,
     ...(server === undefined ? {} : { server }),
+    ...(flags['no-sealed-sender'] === true ? { sealedSender: false } : {}),
+    ...(flags['sealed-sender'] === true ? { sealedSender: true } : {}),
     connection: { reconnect: false },
   });
   try {

@@ -10,6 +10,7 @@ import { DEFAULT_CIPHERSUITE } from '../mls/ciphersuites.js';
 import { generateKeyPackage } from '../mls/keyPackages.js';
 import type { ServerConnection } from '../net/serverConnection.js';
 import type { ProfileStore } from '../store/types.js';
+import { DEFAULT_KEY_PACKAGE_POLICY, keyPackagePlan, keyPackagePolicy } from '../privacy/selfUpdatePolicy.js';
 
 export interface KeyPackageSupplyOptions {
   store: ProfileStore;
@@ -21,6 +22,8 @@ export interface KeyPackageSupplyOptions {
   threshold?: number;
   /** How many to upload when replenishing (default 20). */
   batchSize?: number;
+  /** Replace the last-resort package once it is older than this (default 7 days, keyPackagePlan). */
+  lastResortMaxAgeMs?: number;
 }
 
 export interface KeyPackageSupplyResult {
@@ -39,10 +42,26 @@ export async function replenishKeyPackages(
 ): Promise<KeyPackageSupplyResult> {
   const suite = options.ciphersuite ?? DEFAULT_CIPHERSUITE;
   const cipherSuite = cipherSuiteId(suite);
-  const threshold = options.threshold ?? 10;
-  const batchSize = options.batchSize ?? 20;
+  const policy = keyPackagePolicy({
+    threshold: options.threshold ?? DEFAULT_KEY_PACKAGE_POLICY.threshold,
+    batchSize: options.batchSize ?? DEFAULT_KEY_PACKAGE_POLICY.batchSize,
+    lastResortMaxAgeMs: options.lastResortMaxAgeMs ?? DEFAULT_KEY_PACKAGE_POLICY.lastResortMaxAgeMs,
+  });
   const count = await connection.request(Method.CountKeyPackages, { cipherSuite });
-  const wanted = count.available < threshold ? batchSize - count.available : 0;
+  const ours = options.store.keyPackages
+    .list()
+    .filter((record) => record.lastResort && record.ciphersuite === suite);
+  for (const record of ours) record.privatePackage.fill(0);
+  const newest = ours.reduce<number | undefined>(
+    (latest, record) => (latest === undefined || record.createdAt > latest ? record.createdAt : latest),
+    undefined,
+  );
+  const plan = keyPackagePlan(
+    count.available,
+    count.hasLastResort && newest !== undefined ? Math.max(0, options.clock.now() - newest) : undefined,
+    policy,
+  );
+  const wanted = plan.uploadOrdinary;
   const uploads: { keyPackage: Uint8Array; cipherSuite: number; lastResort: boolean }[] = [];
   const generate = async (lastResort: boolean) => {
     const generated = await generateKeyPackage({
@@ -56,8 +75,14 @@ export async function replenishKeyPackages(
     uploads.push({ keyPackage: generated.publicPackage, cipherSuite, lastResort });
   };
   for (let i = 0; i < wanted; i += 1) await generate(false);
-  if (!count.hasLastResort) await generate(true);
+  if (plan.lastResort !== 'keep') await generate(true);
   if (uploads.length === 0) return { uploaded: 0, available: count.available };
   const answer = await connection.request(Method.UploadKeyPackages, { keyPackages: uploads });
+  if (plan.lastResort === 'rotate') {
+    // The server replaced the old last-resort package. Its private key is kept for one more period
+    // (a Welcome made from it may still be in flight); anything older than that is deleted now.
+    const cutoff = options.clock.now() - 2 * policy.lastResortMaxAgeMs;
+    for (const record of ours) if (record.createdAt < cutoff) options.store.keyPackages.delete(record.ref);
+  }
   return { uploaded: uploads.length, available: answer.available };
 }

@@ -18,6 +18,7 @@ import type { ServerConnection } from '../net/serverConnection.js';
 import { ownIdentityHex, type ClientContext } from './clientContext.js';
 import { lookupUsername } from './directory.js';
 import { encodeWelcomeBundle, WELCOME_ENVELOPE_AAD } from './payloads.js';
+import { padToBucket } from '../privacy/padding.js';
 
 const MAX_COMMIT_ATTEMPTS = 5;
 const ENQUEUE_NETWORK_ATTEMPTS = 3;
@@ -83,7 +84,7 @@ export async function commitToGroup(
     try {
       await enqueueWithRetry(connection, {
         recipientIdentityKeys: recipients,
-        payload: result.commit,
+        payload: padToBucket(result.commit),
         groupId: fromHex(groupId),
         epoch,
         clientMessageId: new Uint8Array(randomBytes(16)),
@@ -138,7 +139,7 @@ export async function inviteToGroup(
   );
   await enqueueWithRetry(connection, {
     recipientIdentityKeys: [user.identityPublicKey],
-    payload: sealed,
+    payload: padToBucket(sealed),
     clientMessageId: new Uint8Array(randomBytes(16)),
   });
   await context.announceGroup(groupId);
@@ -171,6 +172,9 @@ export async function leaveGroup(
   const { proposal } = await session.leave();
   context.groups.forget(groupId);
   if (others.length > 0) {
-    await connection.request(Method.Enqueue, { recipientIdentityKeys: others, payload: proposal });
+    await connection.request(Method.Enqueue, {
+      recipientIdentityKeys: others,
+      payload: padToBucket(proposal),
+    });
   }
 }

@@ -5,15 +5,19 @@
  * message_id). A message that cannot be used is dropped with an `incomingDropped` event and acked, so
  * one bad message never blocks the queue.
  */
-import { fromUtf8, toHex } from '../../lib/bytes.js';
+import { constantTimeEqual, fromUtf8, toHex, wipe } from '../../lib/bytes.js';
 import { QpcError } from '../../lib/errors.js';
 import { Method, type QueuedMessage } from '../../protocol/index.js';
 import { openHybridEnvelope } from '../crypto/hybridEnvelope.js';
 import { MlsGroupSession } from '../mls/groupSession.js';
+import { unpad } from '../privacy/padding.js';
 import { decodeWholeMlsMessage } from '../mls/wireMessages.js';
 import { chatMessageOf, SettingKey, type ClientContext } from './clientContext.js';
 import { usernameOf } from './directory.js';
+import { rememberPeerAccessKey, SEALED_ENVELOPE_AAD } from './sealedSender.js';
+import { assertSealedFromMember, SealedSenderRejectedError } from './sealedChecks.js';
 import {
+  decodeControl,
   decodeApplicationContent,
   decodeWelcomeBundle,
   messageIdFor,
@@ -29,6 +33,10 @@ export class IncomingProcessor {
   onKeyPackageUsed: () => void = () => undefined;
   /** Called (outside the lane) when a member proposed a change, e.g. its own removal, to commit it. */
   onProposal: (groupId: string) => void = () => undefined;
+  /** Called after we joined a group from a Welcome (we then share our access key with the members). */
+  onJoined: (groupId: string) => void = () => undefined;
+  /** Called (outside the lane) when a commit added members (they learn our access key). */
+  onMembersAdded: (groupId: string) => void = () => undefined;
 
   constructor(private readonly context: ClientContext) {}
 
@@ -88,17 +96,23 @@ export class IncomingProcessor {
 
   private async processOne(message: QueuedMessage): Promise<void> {
     try {
-      if (message.payload[0] === PAYLOAD_KIND_SEALED_WELCOME) await this.joinFromWelcome(message);
-      else await this.processGroupMessage(message);
+      // An empty sender marks a sealed message: the padded MLS message is inside a hybrid envelope to us.
+      const sealed = message.senderIdentityKey.length === 0;
+      // Every payload this client accepts is padded (privacy/padding.ts); the length is unwrapped first.
+      const payload = sealed
+        ? unpad(openHybridEnvelope(this.context.identity().hybrid, message.payload, SEALED_ENVELOPE_AAD))
+        : unpad(message.payload);
+      if (!sealed && payload[0] === PAYLOAD_KIND_SEALED_WELCOME) await this.joinFromWelcome(payload);
+      else await this.processGroupMessage(payload, sealed);
     } catch (error) {
       const code = error instanceof QpcError ? error.code : 'CLIENT_UNEXPECTED';
       this.context.emit({ type: 'incomingDropped', code });
     }
   }
 
-  private async joinFromWelcome(message: QueuedMessage): Promise<void> {
+  private async joinFromWelcome(payload: Uint8Array): Promise<void> {
     const { context } = this;
-    const plaintext = openHybridEnvelope(context.identity().hybrid, message.payload, WELCOME_ENVELOPE_AAD);
+    const plaintext = openHybridEnvelope(context.identity().hybrid, payload, WELCOME_ENVELOPE_AAD);
     const bundle = decodeWelcomeBundle(plaintext);
     const session = await MlsGroupSession.join(context.mls, {
       identity: context.identity().mls,
@@ -107,12 +121,13 @@ export class IncomingProcessor {
     });
     context.groups.adopt(session);
     this.onKeyPackageUsed();
+    this.onJoined(session.groupId);
     await context.announceGroup(session.groupId);
   }
 
-  private async processGroupMessage(message: QueuedMessage): Promise<void> {
+  private async processGroupMessage(payload: Uint8Array, sealed: boolean): Promise<void> {
     const { context } = this;
-    const decoded = decodeWholeMlsMessage(message.payload);
+    const decoded = decodeWholeMlsMessage(payload);
     const groupIdBytes =
       decoded.wireformat === 'mls_private_message'
         ? decoded.privateMessage.groupId
@@ -124,7 +139,15 @@ export class IncomingProcessor {
     if (!context.groups.has(groupId))
       throw new QpcError('CLIENT_UNKNOWN_GROUP', 'message for an unknown group');
     const session = await context.groups.session(groupId);
-    const result = await session.receive(message.payload, { record: false });
+    if (sealed) assertSealedFromMember(decoded.wireformat, session.info().members, payload);
+    const membersBefore = session.info().members.length;
+    const result = await session.receive(payload, { record: false });
+    if (sealed && !session.info().members.some((member) => constantTimeEqual(member, result.sender))) {
+      throw new SealedSenderRejectedError('the sealed message is from someone who is not a member');
+    }
+    if (result.kind === 'commit' && session.info().members.length > membersBefore) {
+      queueMicrotask(() => this.onMembersAdded(groupId));
+    }
     if (result.kind === 'application') {
       await this.storeApplication(groupId, result.sender, result.plaintext, result.epoch);
     } else if (result.kind === 'removed') {
@@ -144,6 +167,13 @@ export class IncomingProcessor {
     epoch: bigint,
   ): Promise<void> {
     const { context } = this;
+    const control = decodeControl(plaintext);
+    if (control !== undefined) {
+      // A member's sealed-sender access key: kept, never shown as a message.
+      rememberPeerAccessKey(context, sender, control.key);
+      wipe(control.key);
+      return;
+    }
     let content;
     try {
       content = decodeApplicationContent(plaintext);

@@ -5,7 +5,7 @@
  */
 import { fromHex, toHex } from '../../lib/bytes.js';
 import { NetworkError, QpcError, RateLimitError } from '../../lib/errors.js';
-import { Method } from '../../protocol/index.js';
+import { Method, WireErrorCode } from '../../protocol/index.js';
 import { ownIdentityHex, type ClientContext } from './clientContext.js';
 import { randomBytes } from 'node:crypto';
 import { wipe } from '../../lib/bytes.js';
@@ -13,6 +13,14 @@ import type { GroupRecord } from '../store/types.js';
 import type { ChatMessage } from './engineTypes.js';
 import { chatMessageOf } from './clientContext.js';
 import { encodeApplicationContent, messageIdFor } from './payloads.js';
+import { padToBucket } from '../privacy/padding.js';
+
+export interface SealedSending {
+  enabled(): boolean;
+  /** The recipient's access key (a copy the caller wipes), or undefined when not known. */
+  accessKeyOf(identityKey: Uint8Array): Uint8Array | undefined;
+  send(recipient: Uint8Array, accessKey: Uint8Array, mlsMessage: Uint8Array): Promise<void>;
+}
 
 export interface FlushResult {
   sent: number;
@@ -23,6 +31,10 @@ export class OutboxSender {
   private running: Promise<FlushResult> | undefined;
   private again = false;
   private retryTimer: NodeJS.Timeout | undefined;
+  /** Called for each application message that went out to at least one member (healing counts them). */
+  onSent: (groupId: string) => void = () => undefined;
+  /** Sealed sending (sealedSender.ts), set by the engine; undefined: every message goes by Enqueue. */
+  sealed: SealedSending | undefined;
 
   constructor(private readonly context: ClientContext) {}
 
@@ -43,6 +55,32 @@ export class OutboxSender {
       Math.max(50, Math.min(afterMs || 1_000, 60_000)),
     );
     this.retryTimer.unref();
+  }
+
+  /**
+   * Sends to every recipient whose access key we know with SealedSend; returns those left for a normal
+   * Enqueue (no key known, sealed sender off, or a key the recipient has since revoked).
+   */
+  private async sendSealed(recipients: Uint8Array[], ciphertext: Uint8Array): Promise<Uint8Array[]> {
+    const sealed = this.sealed;
+    if (sealed === undefined || !sealed.enabled()) return recipients;
+    const plain: Uint8Array[] = [];
+    for (const recipient of recipients) {
+      const accessKey = sealed.accessKeyOf(recipient);
+      if (accessKey === undefined) {
+        plain.push(recipient);
+        continue;
+      }
+      try {
+        await sealed.send(recipient, accessKey, ciphertext);
+      } catch (error) {
+        if (!(error instanceof QpcError) || error.code !== WireErrorCode.SealedAccessDenied) throw error;
+        plain.push(recipient);
+      } finally {
+        wipe(accessKey);
+      }
+    }
+    return plain;
   }
 
   /** Stops a pending rate-limit retry (the engine is closing). */
@@ -92,11 +130,15 @@ export class OutboxSender {
         if (recipients.length > 0) {
           context.store.outbox.recordAttempt(entry.id);
           const ciphertext = await session.sendMessage(entry.payload, { record: false });
-          await connection.request(Method.Enqueue, {
-            recipientIdentityKeys: recipients,
-            payload: ciphertext,
-            clientMessageId: fromHex(entry.id),
-          });
+          const plain = await this.sendSealed(recipients, ciphertext);
+          if (plain.length > 0) {
+            await connection.request(Method.Enqueue, {
+              recipientIdentityKeys: plain,
+              payload: padToBucket(ciphertext),
+              clientMessageId: fromHex(entry.id),
+            });
+          }
+          this.onSent(entry.groupId);
         }
       } catch (error) {
         if (error instanceof RateLimitError) this.retryLater(error.retryAfterMs);

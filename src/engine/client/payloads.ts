@@ -7,7 +7,7 @@
  * - An MLS application message's plaintext: JSON {"v":1,"id":<client_message_id hex>,"t":<ms>,"text":...}.
  */
 import { createHash } from 'node:crypto';
-import { concatBytes, fromUtf8, toHex, utf8 } from '../../lib/bytes.js';
+import { concatBytes, fromHex, fromUtf8, toHex, utf8 } from '../../lib/bytes.js';
 import { CodecError } from '../../lib/errors.js';
 
 export const PAYLOAD_KIND_MLS = 0x00;
@@ -75,4 +75,38 @@ export function decodeWelcomeBundle(bytes: Uint8Array): { groupName: string; wel
     throw new CodecError('CLIENT_BAD_WELCOME', 'sealed Welcome is truncated');
   }
   return { groupName: fromUtf8(bytes.subarray(1, 1 + length)), welcome: bytes.slice(1 + length) };
+}
+
+/**
+ * A control payload inside an MLS application message (never shown as chat): today only a member's
+ * sealed-sender access key, JSON {"v":1,"ctl":"access","key":<64 hex>}. Told apart from chat text by "ctl".
+ */
+export interface AccessKeyControl {
+  kind: 'access';
+  key: Uint8Array;
+}
+
+export function encodeAccessKeyControl(key: Uint8Array): Uint8Array {
+  return utf8(JSON.stringify({ v: 1, ctl: 'access', key: toHex(key) }));
+}
+
+/** The control payload, or undefined when the plaintext is not one (chat text, another client's format). */
+export function decodeControl(bytes: Uint8Array): AccessKeyControl | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(fromUtf8(bytes));
+  } catch {
+    return undefined;
+  }
+  const value = parsed as { v?: unknown; ctl?: unknown; key?: unknown } | null;
+  if (value === null || typeof value !== 'object' || value.ctl === undefined) return undefined;
+  if (
+    value.v !== 1 ||
+    value.ctl !== 'access' ||
+    typeof value.key !== 'string' ||
+    !/^[0-9a-f]{64}$/u.test(value.key)
+  ) {
+    throw new CodecError('CLIENT_BAD_CONTROL', 'control payload has an unknown shape');
+  }
+  return { kind: 'access', key: fromHex(value.key) };
 }

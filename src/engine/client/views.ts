@@ -4,6 +4,7 @@ import { fingerprintOf } from '../identity/index.js';
 import type { MessageRecord } from '../store/types.js';
 import { chatMessageOf, ownIdentityHex, type ClientContext } from './clientContext.js';
 import { usernameOf } from './directory.js';
+import { verificationOfKey } from './contactTrust.js';
 import type { ChatMessage, GroupMember, LoadMessagesOptions, MessagePage } from './engineTypes.js';
 
 export async function membersOf(identityKeys: Uint8Array[], context: ClientContext): Promise<GroupMember[]> {
@@ -17,7 +18,10 @@ export async function membersOf(identityKeys: Uint8Array[], context: ClientConte
       ? (context.identity().username ?? fingerprintOf(key).short)
       : await usernameOf(key, context.store, context.connection());
     const verified = context.store.contacts.get(hex)?.verifiedFingerprint ?? null;
-    const verification = verified === null ? 'unverified' : verified === fingerprint ? 'verified' : 'changed';
+    // The trust record (contactTrust.ts) follows the username across key changes; it wins when present.
+    const verification =
+      verificationOfKey(context.store, hex) ??
+      (verified === null ? 'unverified' : verified === fingerprint ? 'verified' : 'changed');
     members.push({ username, fingerprint, verification, self });
   }
   return members;

@@ -1,0 +1,124 @@
+/**
+ * Contact trust, persisted (issue 5, item 6): privacy/trust.ts holds the rules (signal-cli's model),
+ * this file keeps one ContactTrustRecord per username in the profile and applies the rules where the
+ * client sees keys: a group's members before a send, the directory at `qpc verify`.
+ *
+ * Storage: the profile's settings table, one JSON record per username under `trust.contact.<name>`
+ * plus an index of names, inside the encrypted store. (The contacts table is keyed by identity key,
+ * while a trust record follows a username across key changes; a contacts-table migration is future work.)
+ */
+import { ConflictError } from '../../lib/errors.js';
+import {
+  acknowledgeChange,
+  markVerified,
+  newContact,
+  observeKey,
+  sendHoldFor,
+  verificationStateOf,
+  type ContactTrustRecord,
+  type VerificationState,
+} from '../privacy/trust.js';
+import type { ClientProfileStore } from '../store/types.js';
+
+const RECORD_PREFIX = 'trust.contact.';
+const INDEX_KEY = 'trust.usernames';
+
+export const SEND_HELD_KEY_CHANGED = 'SEND_HELD_KEY_CHANGED';
+
+/** A send refused because a verified member's key changed and the change is not acknowledged yet. */
+export class SendHeldError extends ConflictError {
+  constructor(readonly usernames: readonly string[]) {
+    const first = usernames[0] ?? 'USER';
+    super(
+      SEND_HELD_KEY_CHANGED,
+      `sending is held: the identity key of ${usernames.join(', ')} changed since you verified it`,
+      { hint: `compare safety numbers again, then run: qpc verify ${first} --acknowledge` },
+    );
+  }
+}
+
+function usernames(store: ClientProfileStore): string[] {
+  const text = store.settings.get(INDEX_KEY);
+  return text === undefined ? [] : (JSON.parse(text) as string[]);
+}
+
+export function loadTrust(store: ClientProfileStore, username: string): ContactTrustRecord | undefined {
+  const text = store.settings.get(RECORD_PREFIX + username);
+  return text === undefined ? undefined : (JSON.parse(text) as ContactTrustRecord);
+}
+
+export function saveTrust(store: ClientProfileStore, record: ContactTrustRecord): void {
+  store.transaction(() => {
+    const names = usernames(store);
+    if (!names.includes(record.username)) {
+      store.settings.set(INDEX_KEY, JSON.stringify([...names, record.username]));
+    }
+    store.settings.set(RECORD_PREFIX + record.username, JSON.stringify(record));
+  });
+}
+
+export function allTrust(store: ClientProfileStore): ContactTrustRecord[] {
+  return usernames(store).flatMap((name) => loadTrust(store, name) ?? []);
+}
+
+/** A key seen for `username` (directory or group membership): recorded, the rules of trust.ts applied. */
+export function observeContactKey(
+  store: ClientProfileStore,
+  username: string,
+  keyHex: string,
+  now: number,
+): ContactTrustRecord {
+  const known = loadTrust(store, username);
+  const next = known === undefined ? newContact(username, keyHex) : observeKey(known, keyHex, now);
+  if (next !== known) saveTrust(store, next);
+  return next;
+}
+
+/** Records that the user compared the safety number of `username` at key `keyHex` and it matched. */
+export function verifyContact(
+  store: ClientProfileStore,
+  username: string,
+  keyHex: string,
+  now: number,
+): ContactTrustRecord {
+  const seen = observeContactKey(store, username, keyHex, now);
+  const verified = markVerified(seen, keyHex, now);
+  saveTrust(store, verified);
+  return verified;
+}
+
+/** The user accepts `username`'s changed key (unverified from now on). */
+export function acknowledgeContact(store: ClientProfileStore, username: string): ContactTrustRecord {
+  const known = loadTrust(store, username);
+  const next = acknowledgeChange(known ?? newContact(username, '0'.repeat(64)));
+  saveTrust(store, next);
+  return next;
+}
+
+/** The verification state of a member key: by the trust record of the username the key is known under. */
+export function verificationOfKey(store: ClientProfileStore, keyHex: string): VerificationState | undefined {
+  const username = store.contacts.get(keyHex)?.username;
+  if (username === null || username === undefined) return undefined;
+  const record = loadTrust(store, username);
+  if (record === undefined || record.lastSeenKey !== keyHex) return undefined;
+  return verificationStateOf(record);
+}
+
+/**
+ * Before a send: every member key is observed under its known username (so a verified contact who now
+ * appears with another key turns "changed"), then the send is refused while any member is changed.
+ */
+export function assertSendAllowed(
+  store: ClientProfileStore,
+  memberKeysHex: readonly string[],
+  now: number,
+): void {
+  for (const keyHex of memberKeysHex) {
+    const username = store.contacts.get(keyHex)?.username;
+    if (username !== null && username !== undefined && loadTrust(store, username) !== undefined) {
+      observeContactKey(store, username, keyHex, now);
+    }
+  }
+  const hold = sendHoldFor(memberKeysHex, allTrust(store));
+  if (hold.held) throw new SendHeldError(hold.members.map((member) => member.username));
+}

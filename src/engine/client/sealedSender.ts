@@ -1,0 +1,163 @@
+/**
+ * Sealed sender, client side (issue 5, item 1; docs/protocol.md SealedSend 500, SetSealedAccess 501).
+ *
+ * - Our access key: 32 random bytes, made once per profile; the server gets only SHA-256 of it.
+ * - Members learn each other's access keys inside MLS (a control payload, payloads.ts), so only group
+ *   members can send to us sealed. Learned keys are kept per identity key in the encrypted profile.
+ * - A sealed send: the padded MLS message inside a hybrid envelope to the recipient's (signed)
+ *   directory hybrid key, sent with SealedSend on a QUIC connection of its own that never logs in.
+ *
+ * Storage: profile settings (`privacy.sealed.*`), inside the encrypted store.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { constantTimeEqual, fromHex, toHex, utf8, wipe } from '../../lib/bytes.js';
+import { CryptoError } from '../../lib/errors.js';
+import { Method } from '../../protocol/index.js';
+import { sealHybridEnvelope } from '../crypto/hybridEnvelope.js';
+import { decodeHybridPublicKey, type HybridPublicKey } from '../crypto/hybridKeys.js';
+import { ServerConnection, type ServerConnectionOptions } from '../net/serverConnection.js';
+import { parseServerAddress } from '../net/serverAddress.js';
+import { padToBucket } from '../privacy/padding.js';
+import type { ClientContext } from './clientContext.js';
+import { lookupUsername, usernameOf } from './directory.js';
+import { encodeAccessKeyControl } from './payloads.js';
+
+/** Authenticated with every sealed envelope, so no other kind of envelope opens as one. */
+export const SEALED_ENVELOPE_AAD = utf8('qpc/v1 sealed');
+
+export const SealedSettingKey = {
+  /** 'off' turns sealed sending off (`--no-sealed-sender`); anything else, or unset, means on. */
+  enabled: 'privacy.sealed_sender',
+  /** Our access key, hex. */
+  accessKey: 'privacy.sealed.access_key',
+  /** SHA-256 of the access key last registered with the server, hex. */
+  registeredHash: 'privacy.sealed.registered_hash',
+  /** Prefix of a member's access key (hex); the member's identity key (hex) follows. */
+  peerPrefix: 'privacy.sealed.peer.',
+} as const;
+
+export function sealedSenderEnabled(context: ClientContext): boolean {
+  return context.store.settings.get(SealedSettingKey.enabled) !== 'off';
+}
+
+export function setSealedSenderEnabled(context: ClientContext, enabled: boolean): void {
+  context.store.settings.set(SealedSettingKey.enabled, enabled ? 'on' : 'off');
+}
+
+/** Our access key, created on first use (and kept). The caller wipes the copy it gets. */
+export function ownAccessKey(context: ClientContext): Uint8Array {
+  const known = context.store.settings.get(SealedSettingKey.accessKey);
+  if (known !== undefined) return fromHex(known);
+  const key = new Uint8Array(randomBytes(32));
+  context.store.settings.set(SealedSettingKey.accessKey, toHex(key));
+  return key;
+}
+
+/** Registers SHA-256(access key) with the server (session needed), unless that hash is registered already. */
+export async function registerSealedAccess(context: ClientContext): Promise<void> {
+  const connection = context.connection();
+  if (connection === undefined || connection.state !== 'online') return;
+  const key = ownAccessKey(context);
+  const hash = new Uint8Array(createHash('sha256').update(key).digest());
+  wipe(key);
+  if (context.store.settings.get(SealedSettingKey.registeredHash) === toHex(hash)) return;
+  await connection.request(Method.SetSealedAccess, { accessKeyHash: hash });
+  context.store.settings.set(SealedSettingKey.registeredHash, toHex(hash));
+}
+
+export function rememberPeerAccessKey(
+  context: ClientContext,
+  identityKey: Uint8Array,
+  key: Uint8Array,
+): void {
+  context.store.settings.set(SealedSettingKey.peerPrefix + toHex(identityKey), toHex(key));
+}
+
+export function peerAccessKey(context: ClientContext, identityKey: Uint8Array): Uint8Array | undefined {
+  const hex = context.store.settings.get(SealedSettingKey.peerPrefix + toHex(identityKey));
+  return hex === undefined ? undefined : fromHex(hex);
+}
+
+/** Sends sealed messages on a connection of its own (no session token, ever). */
+export class SealedSendChannel {
+  private connection: ServerConnection | undefined;
+  private readonly hybridKeys = new Map<string, HybridPublicKey>();
+
+  constructor(
+    private readonly context: ClientContext,
+    private readonly tuning: Partial<Omit<ServerConnectionOptions, 'address' | 'pins'>> | undefined,
+  ) {}
+
+  private async channel(): Promise<ServerConnection> {
+    if (this.connection?.state === 'online') return this.connection;
+    const main = this.context.connection();
+    if (main === undefined) throw new CryptoError('NOT_CONNECTED', 'no server for a sealed send');
+    const store = this.context.store;
+    const connection = new ServerConnection({
+      ...this.tuning,
+      reconnect: false,
+      address: parseServerAddress(main.server),
+      // The same pin as the session connection: a sealed send goes to the same, pinned server.
+      pins: {
+        get: (name) => store.serverPins.get(name),
+        set: (name, sha256) => store.serverPins.set(name, sha256, this.context.mls.clock.now()),
+      },
+    });
+    await connection.connect();
+    this.connection = connection;
+    return connection;
+  }
+
+  /** The recipient's hybrid key from the signed directory entry, checked to belong to that identity. */
+  private async hybridKeyOf(identityKey: Uint8Array): Promise<HybridPublicKey> {
+    const hex = toHex(identityKey);
+    const cached = this.hybridKeys.get(hex);
+    if (cached !== undefined) return cached;
+    const main = this.context.connection();
+    if (main === undefined) throw new CryptoError('NOT_CONNECTED', 'no server for a directory lookup');
+    const username = await usernameOf(identityKey, this.context.store, main);
+    const entry = await lookupUsername(main, this.context.store, username);
+    if (!constantTimeEqual(entry.identityPublicKey, identityKey)) {
+      throw new CryptoError('SEALED_WRONG_HYBRID_KEY', 'the directory entry is for another identity');
+    }
+    const key = decodeHybridPublicKey(entry.hybridPublicKey);
+    this.hybridKeys.set(hex, key);
+    return key;
+  }
+
+  /** Seals one MLS message to one recipient whose access key we know. */
+  async send(recipient: Uint8Array, accessKey: Uint8Array, mlsMessage: Uint8Array): Promise<void> {
+    const envelope = sealHybridEnvelope(
+      await this.hybridKeyOf(recipient),
+      padToBucket(mlsMessage),
+      SEALED_ENVELOPE_AAD,
+    );
+    const connection = await this.channel();
+    await connection.request(Method.SealedSend, {
+      recipientIdentityKey: recipient,
+      accessToken: accessKey,
+      envelope,
+    });
+  }
+
+  async close(): Promise<void> {
+    const connection = this.connection;
+    this.connection = undefined;
+    await connection?.close();
+  }
+}
+
+/** Puts our access key for the group's members in the outbox (an MLS control message, never shown). */
+export function queueAccessKeyShare(context: ClientContext, groupId: string): void {
+  if (!sealedSenderEnabled(context) || !context.groups.has(groupId)) return;
+  const key = ownAccessKey(context);
+  const now = context.mls.clock.now();
+  context.store.outbox.put({
+    id: toHex(new Uint8Array(randomBytes(16))),
+    groupId,
+    payload: encodeAccessKeyControl(key),
+    createdAt: now,
+    attempts: 0,
+  });
+  wipe(key);
+}

@@ -1,0 +1,234 @@
+/**
+ * Issue 5 end to end over loopback QUIC with a real qpc-server process: sealed sender between three
+ * members, a non-member's sealed message dropped, padding on everything sent, a changed key holding
+ * sends until acknowledged, the same safety number on both sides through the CLI, and an automatic
+ * self-update after N messages.
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { fromHex, toHex, utf8 } from '../../src/lib/bytes.js';
+import { Method, type MethodId } from '../../src/protocol/index.js';
+import { HYBRID_ENVELOPE_OVERHEAD } from '../../src/engine/crypto/hybridEnvelope.js';
+import { fingerprintOf } from '../../src/engine/identity/index.js';
+import { ServerConnection } from '../../src/engine/net/serverConnection.js';
+import { isPaddingBucket } from '../../src/engine/privacy/padding.js';
+import type { ClientContext } from '../../src/engine/client/clientContext.js';
+import { saveTrust } from '../../src/engine/client/contactTrust.js';
+import { PrivacySettingKey } from '../../src/engine/client/selfUpdateScheduler.js';
+import {
+  SealedSendChannel,
+  SealedSettingKey,
+  setSealedSenderEnabled,
+} from '../../src/engine/client/sealedSender.js';
+import { SEND_HELD_KEY_CHANGED, type EngineEvent } from '../../src/engine/qpcEngine.js';
+import {
+  FAST_CONNECTION,
+  converged,
+  isJoined,
+  isMessage,
+  registeredClient,
+  removeDir,
+  runQpc,
+  startServer,
+  tempDir,
+  waitUntil,
+  type RunningServer,
+  type TestClient,
+} from './harness.js';
+
+/** Every Enqueue payload and SealedSend envelope any engine in this file hands to the server. */
+const sentSizes: { method: 'enqueue' | 'sealed'; size: number }[] = [];
+const realRequest = ServerConnection.prototype.request;
+vi.spyOn(ServerConnection.prototype, 'request').mockImplementation(function (
+  this: ServerConnection,
+  method: MethodId,
+  body: unknown,
+) {
+  if (method === Method.Enqueue) {
+    sentSizes.push({ method: 'enqueue', size: (body as { payload: Uint8Array }).payload.length });
+  }
+  if (method === Method.SealedSend) {
+    sentSizes.push({ method: 'sealed', size: (body as { envelope: Uint8Array }).envelope.length });
+  }
+  return realRequest.call(this, method as never, body as never) as never;
+});
+
+const contextOf = (client: TestClient): ClientContext =>
+  (client.engine as unknown as { context: ClientContext }).context;
+
+const hasPeerKey = (client: TestClient, peer: TestClient) => (): boolean => {
+  const key = contextOf(peer).identity().mls.signingPublicKey;
+  return client.store.settings.get(SealedSettingKey.peerPrefix + toHex(key)) !== undefined;
+};
+
+describe('privacy (issue 5) over QUIC', () => {
+  const dirs: string[] = [];
+  let server: RunningServer;
+  let alice: TestClient;
+  let bob: TestClient;
+  let carol: TestClient;
+  let dave: TestClient;
+  let groupId: string;
+
+  const dir = (name: string): string => {
+    const made = tempDir(name);
+    dirs.push(made);
+    return made;
+  };
+
+  beforeAll(async () => {
+    server = await startServer(dir('server'));
+    [alice, bob, carol, dave] = (await Promise.all(
+      ['alice', 'bob', 'carol', 'dave'].map((name) => registeredClient(dir(name), server.address, name)),
+    )) as [TestClient, TestClient, TestClient, TestClient];
+    groupId = (await alice.engine.createGroup('sealed')).id;
+    await alice.engine.invite(groupId, 'bob');
+    await bob.waitFor(isJoined(groupId));
+    await alice.engine.invite(groupId, 'carol');
+    await carol.waitFor(isJoined(groupId));
+    await waitUntil(() => converged([alice, bob, carol], groupId, 3));
+    // Every member learns every other member's access key inside MLS.
+    for (const [holder, peer] of [
+      [alice, bob],
+      [alice, carol],
+      [bob, alice],
+      [bob, carol],
+      [carol, alice],
+      [carol, bob],
+    ] as const) {
+      await waitUntil(hasPeerKey(holder, peer));
+    }
+  }, 120_000);
+
+  afterAll(async () => {
+    await Promise.all([alice, bob, carol, dave].map((client) => client?.close()));
+    await server?.kill('SIGTERM');
+    vi.restoreAllMocks();
+    for (const made of dirs) removeDir(made);
+  });
+
+  it('delivers sealed messages and shows the sender from MLS', async () => {
+    const sealedBefore = sentSizes.filter((entry) => entry.method === 'sealed').length;
+    await alice.engine.send(groupId, 'sealed hello from alice');
+    await alice.engine.flushOutbox();
+    const atBob = await bob.waitFor(isMessage('sealed hello from alice'));
+    const atCarol = await carol.waitFor(isMessage('sealed hello from alice'));
+    expect(atBob.message.sender.username).toBe('alice');
+    expect(atCarol.message.sender.username).toBe('alice');
+    await bob.engine.send(groupId, 'sealed reply from bob');
+    await bob.engine.flushOutbox();
+    expect((await alice.waitFor(isMessage('sealed reply from bob'))).message.sender.username).toBe('bob');
+    // Two recipients each for two messages went by SealedSend.
+    expect(
+      sentSizes.filter((entry) => entry.method === 'sealed').length - sealedBefore,
+    ).toBeGreaterThanOrEqual(4);
+  }, 60_000);
+
+  it('sends by Enqueue only when sealed sender is off (--no-sealed-sender)', async () => {
+    setSealedSenderEnabled(contextOf(carol), false);
+    const sealedBefore = sentSizes.filter((entry) => entry.method === 'sealed').length;
+    await carol.engine.send(groupId, 'plain from carol');
+    await carol.engine.flushOutbox();
+    expect((await bob.waitFor(isMessage('plain from carol'))).message.sender.username).toBe('carol');
+    expect(sentSizes.filter((entry) => entry.method === 'sealed').length).toBe(sealedBefore);
+    setSealedSenderEnabled(contextOf(carol), true);
+  }, 60_000);
+
+  it('drops a sealed message from someone who is not a member', async () => {
+    const context = contextOf(dave);
+    const solo = await dave.engine.createGroup('solo');
+    const mls = await (
+      await context.groups.session(solo.id)
+    ).sendMessage(utf8('intruder'), { record: false });
+    // Dave got hold of Bob's access key (a leak): the server accepts, Bob's client must not.
+    const leakedKey = fromHex(bob.store.settings.get(SealedSettingKey.accessKey)!);
+    const bobKey = contextOf(bob).identity().mls.signingPublicKey;
+    const channel = new SealedSendChannel(context, FAST_CONNECTION);
+    const dropsBefore = bob.events.filter((event) => event.type === 'incomingDropped').length;
+    await channel.send(bobKey, leakedKey, mls);
+    await channel.close();
+    await bob.engine.sync();
+    await waitUntil(
+      () => bob.events.filter((event) => event.type === 'incomingDropped').length > dropsBefore,
+    );
+    const drop = bob.events.filter((event) => event.type === 'incomingDropped').at(-1);
+    // Opened (the envelope and padding were fine), then refused: Bob is in no group of Dave's.
+    expect(drop).toEqual({ type: 'incomingDropped', code: 'CLIENT_UNKNOWN_GROUP' });
+    expect(
+      bob.events.some(
+        (event: EngineEvent) => event.type === 'messageReceived' && event.message.text === 'intruder',
+      ),
+    ).toBe(false);
+  }, 60_000);
+
+  it('pads every payload it hands to the server', () => {
+    expect(sentSizes.length).toBeGreaterThan(0);
+    for (const entry of sentSizes) {
+      const padded = entry.method === 'sealed' ? entry.size - HYBRID_ENVELOPE_OVERHEAD : entry.size;
+      expect(isPaddingBucket(padded), `${entry.method} of ${entry.size} bytes`).toBe(true);
+    }
+  });
+
+  it('holds sending after a verified contact key changed, until acknowledged', async () => {
+    await bob.engine.connect();
+    expect(await bob.engine.verifyContact('alice')).toBe('verified');
+    const aliceMember = (await bob.engine.listMembers(groupId)).find((m) => m.username === 'alice');
+    expect(aliceMember?.verification).toBe('verified');
+    // Bob had verified another key for "alice": the one now in the group is a change.
+    const oldKey = '11'.repeat(32);
+    saveTrust(bob.store, {
+      username: 'alice',
+      identityKey: oldKey,
+      lastSeenKey: oldKey,
+      verifiedFingerprint: fingerprintOf(fromHex(oldKey)).hex,
+      verifiedAt: 1,
+      acknowledged: true,
+    });
+    const held = await bob.engine.send(groupId, 'must wait').then(
+      () => undefined,
+      (error: { code?: string; message?: string; hint?: string }) => error,
+    );
+    expect(held?.code).toBe(SEND_HELD_KEY_CHANGED);
+    expect(held?.message).toContain('alice');
+    expect(held?.hint).toContain('qpc verify alice --acknowledge');
+    const changed = (await bob.engine.listMembers(groupId)).find((m) => m.username === 'alice');
+    expect(changed?.verification).toBe('changed');
+    await bob.engine.acknowledgeKeyChange('alice');
+    await bob.engine.send(groupId, 'after acknowledge');
+    await bob.engine.flushOutbox();
+    await alice.waitFor(isMessage('after acknowledge'));
+  }, 60_000);
+
+  it('computes the same safety number on both sides through the CLI', async () => {
+    const [fromAlice, fromBob] = await Promise.all([
+      runQpc(['safety-number', 'carol', '--json', '--profile', alice.dir]),
+      runQpc(['safety-number', 'alice', '--json', '--profile', carol.dir]),
+    ]);
+    expect(fromAlice.stderr).toBe('');
+    expect(fromAlice.code).toBe(0);
+    expect(fromBob.code).toBe(0);
+    const a = JSON.parse(fromAlice.stdout) as { groups: string[] };
+    const b = JSON.parse(fromBob.stdout) as { groups: string[] };
+    expect(a.groups).toHaveLength(12);
+    for (const group of a.groups) expect(group).toMatch(/^\d{5}$/u);
+    expect(a.groups).toEqual(b.groups);
+  }, 60_000);
+
+  it('self-updates by itself after N sent messages and the epoch advances everywhere', async () => {
+    carol.store.settings.set(PrivacySettingKey.selfUpdateMaxMessages, '3');
+    await carol.engine.selfUpdate(groupId); // start counting from a fresh leaf
+    await waitUntil(() => converged([alice, bob, carol], groupId, 3));
+    const epochOf = (client: TestClient) =>
+      client.engine.listGroups().find((group) => group.id === groupId)!.epoch;
+    const start = epochOf(carol);
+    for (const text of ['one', 'two']) {
+      await carol.engine.send(groupId, text);
+      await carol.engine.flushOutbox();
+    }
+    expect(epochOf(carol)).toBe(start);
+    await carol.engine.send(groupId, 'three');
+    await carol.engine.flushOutbox();
+    expect(epochOf(carol)).toBe(start + 1n);
+    await waitUntil(() => converged([alice, bob, carol], groupId, 3));
+    expect(epochOf(alice)).toBe(start + 1n);
+  }, 60_000);
+});
