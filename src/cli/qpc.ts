@@ -2,9 +2,28 @@ import { ExitCode, UsageError, type ExitCodeValue } from './exitCodes.js';
 import { processIo, reportError, writeLine, type CliIo } from './io.js';
 import type { CommandGroup } from './commands/commandGroup.js';
 import { keysCommand } from './commands/keys.js';
+import { accountCommand } from './commands/account.js';
+import { groupCommand } from './commands/group.js';
+import { receiveCommand } from './commands/receive.js';
+import { sendCommand } from './commands/send.js';
+import { serverCommand } from './commands/server.js';
+import { whoamiCommand } from './commands/whoami.js';
+import { tuiCommand } from './commands/tui.js';
+import { safetyNumberCommand, verifyCommand } from './commands/verify.js';
 
 /** Every `qpc <group>`; a new group is a file in ./commands/ added here. */
-const commandGroups: readonly CommandGroup[] = [keysCommand];
+const commandGroups: readonly CommandGroup[] = [
+  keysCommand,
+  accountCommand,
+  whoamiCommand,
+  groupCommand,
+  sendCommand,
+  receiveCommand,
+  serverCommand,
+  tuiCommand,
+  safetyNumberCommand,
+  verifyCommand,
+];
 
 function usage(): string {
   const width = Math.max(...commandGroups.map((group) => group.name.length)) + 2;
@@ -12,7 +31,7 @@ function usage(): string {
   return `Usage: qpc [command] [options]
 
 quicprochat: end-to-end encrypted group chat for the terminal.
-With no command, qpc will start the full-screen client (not yet: this help is shown).
+With no command, in a terminal, qpc opens the full-screen client (see qpc tui --help).
 
 Commands:
 ${lines.join('\n')}
@@ -27,6 +46,12 @@ Exit codes: 0 ok, 1 unexpected failure, 2 bad usage or input, 3 authentication, 
 export async function runQpc(argv: string[], io: CliIo = processIo): Promise<ExitCodeValue> {
   try {
     const [first, ...rest] = argv;
+    // No command (or only options such as --profile): the full-screen client, when there is a terminal
+    // to draw it on; through a pipe a bare `qpc` prints this help instead.
+    const terminal = io.stdin.isTTY === true && (io.stdout as { isTTY?: boolean }).isTTY === true;
+    if ((first === undefined && terminal) || (first?.startsWith('--') === true && first !== '--help')) {
+      return await tuiCommand.run(argv, io);
+    }
     if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
       writeLine(io.stdout, usage());
       return ExitCode.ok;

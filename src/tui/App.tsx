@@ -8,6 +8,7 @@ import { createTheme, noColorRequested, ThemeContext } from './components/theme.
 import { defaultSize } from './state/layout.js';
 import type { TerminalSize } from './state/layout.js';
 import { createTuiController } from './tuiController.js';
+import { splitTypedChunk } from './inputChunks.js';
 
 export interface AppProps {
   readonly engine: EngineApi;
@@ -41,7 +42,12 @@ export function App({ engine, noColor = noColorRequested(process.env) }: AppProp
   }, [controller, stdout]);
 
   // A stable handler, so Ink does not re-subscribe to stdin on every render.
-  const onInput = useCallback((input: string, key: Key) => controller.handleKey(input, key), [controller]);
+  const onInput = useCallback(
+    (input: string, key: Key) => {
+      for (const event of splitTypedChunk(input, key)) controller.handleKey(event.input, event.key);
+    },
+    [controller],
+  );
   useInput(onInput);
 
   const state = useSyncExternalStore(controller.store.subscribe, controller.store.getState);

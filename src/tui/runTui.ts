@@ -8,13 +8,21 @@ import { render } from 'ink';
 import { ValidationError } from '../lib/errors.js';
 import { App } from './App.js';
 import type { EngineApi } from './engineApi.js';
+import type { LaunchApi } from './launch/launchApi.js';
+import { LaunchRoot } from './launch/LaunchRoot.js';
 
 export const enterAlternateScreen = '\x1b[?1049h';
 /** Leaves the alternate screen and shows the cursor again (Ink hides it while running). */
 export const leaveAlternateScreen = '\x1b[?25h\x1b[?1049l';
 
-export interface RunTuiOptions {
-  readonly engine: EngineApi;
+/** Either a ready engine, or a launch that opens the profile, runs the first run or logs in first. */
+export type RunTuiOptions = RunTuiCommonOptions &
+  (
+    | { readonly engine: EngineApi; readonly launch?: undefined }
+    | { readonly launch: LaunchApi; readonly engine?: undefined }
+  );
+
+export interface RunTuiCommonOptions {
   /** Default process.stdout / process.stdin. Both must be terminals. */
   readonly stdout?: NodeJS.WriteStream;
   readonly stdin?: NodeJS.ReadStream;
@@ -51,15 +59,17 @@ export async function runTui(options: RunTuiOptions): Promise<TuiExit> {
 
   stdout.write(enterAlternateScreen);
   let signalled: NodeJS.Signals | undefined;
-  const instance = render(
-    createElement(
-      App,
-      options.noColor === undefined
-        ? { engine: options.engine }
-        : { engine: options.engine, noColor: options.noColor },
-    ),
-    { stdout, stdin, exitOnCtrlC: false, patchConsole: options.patchConsole ?? true },
-  );
+  const noColor = options.noColor === undefined ? {} : { noColor: options.noColor };
+  const root =
+    options.engine !== undefined
+      ? createElement(App, { engine: options.engine, ...noColor })
+      : createElement(LaunchRoot, { launch: options.launch, ...noColor });
+  const instance = render(root, {
+    stdout,
+    stdin,
+    exitOnCtrlC: false,
+    patchConsole: options.patchConsole ?? true,
+  });
 
   const onSignal = (signal: NodeJS.Signals): void => {
     signalled = signal;

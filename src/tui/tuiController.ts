@@ -165,21 +165,25 @@ export function createTuiController(engine: EngineApi, options: TuiControllerOpt
       case 'create':
         return createGroup(command.name);
       case 'invite':
-        return withGroup((group) =>
-          fire(engine.invite(group.id, command.username).then(() => showInfo(`invited ${command.username}`))),
-        );
+        // A commit and a Welcome: for a large group this takes seconds, so say it is under way.
+        return withGroup((group) => {
+          showInfo(`inviting ${command.username} to ${group.name} (commit and Welcome)…`);
+          fire(engine.invite(group.id, command.username).then(() => showInfo(`invited ${command.username}`)));
+        });
       case 'kick':
-        return withGroup((group) =>
-          fire(engine.kick(group.id, command.username).then(() => showInfo(`removed ${command.username}`))),
-        );
+        return withGroup((group) => {
+          showInfo(`removing ${command.username} from ${group.name} (commit)…`);
+          fire(engine.kick(group.id, command.username).then(() => showInfo(`removed ${command.username}`)));
+        });
       case 'leave':
         return withGroup((group) => fire(engine.leave(group.id)));
       case 'verify':
         return verify(store.getState().selectedGroupId ?? undefined, command.username);
       case 'rotate':
-        return withGroup((group) =>
-          fire(engine.selfUpdate(group.id).then(() => showInfo(`fresh keys in ${group.name}`))),
-        );
+        return withGroup((group) => {
+          showInfo(`fresh keys for ${group.name} (commit)…`);
+          fire(engine.selfUpdate(group.id).then(() => showInfo(`fresh keys in ${group.name}`)));
+        });
       case 'whoami':
         return openIdentity();
       case 'help':

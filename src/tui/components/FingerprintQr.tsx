@@ -4,8 +4,8 @@
  * terminal; the quiet zone is drawn too, as wide as the space allows (up to the standard 4 modules).
  */
 import { Box, Text } from 'ink';
-import { encodeQr } from '../qrCode.js';
-import type { QrMatrix } from '../qrCode.js';
+import { fingerprintQrMatrix } from '../fingerprintQr.js';
+import type { QrMatrix } from '../fingerprintQr.js';
 
 const standardQuietZone = 4;
 
@@ -47,8 +47,7 @@ export interface FingerprintQrProps {
 }
 
 export function FingerprintQr({ fingerprintHex, maxRows, maxColumns }: FingerprintQrProps) {
-  // Upper-case hex is QR "alphanumeric": 64 digits fit version 3-L, 29x29 modules.
-  const matrix = encodeQr(fingerprintHex.toUpperCase(), 'L');
+  const matrix = fingerprintQrMatrix(fingerprintHex);
   const quiet = fittingQuietZone(matrix.size, maxRows, maxColumns);
   if (quiet === undefined) {
     return <Text>(enlarge the terminal to see the QR code)</Text>;

@@ -74,6 +74,9 @@ export function applyEngineEvent(state: AppState, event: EngineEvent): AppState 
       const text = event.reason === 'left' ? `you left ${name}` : `you were removed from ${name}`;
       return { ...next, status: { tone: 'info', text } };
     }
+    case 'incomingDropped':
+      // The engine acked and dropped a message it could not use; say so without showing any content.
+      return { ...state, status: { tone: 'error', text: `an incoming message was dropped (${event.code})` } };
   }
 }
 

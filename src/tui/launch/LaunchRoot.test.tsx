@@ -1,0 +1,92 @@
+import { render } from 'ink-testing-library';
+import { describe, expect, it } from 'vitest';
+import { AuthError } from '../../lib/errors.js';
+import { FakeEngine } from '../testing/fakeEngine.js';
+import { waitForText } from '../testing/waitForFrame.js';
+import type { LaunchApi, LaunchNeed } from './launchApi.js';
+import { LaunchRoot } from './LaunchRoot.js';
+
+/** A LaunchApi that records what it was given and answers from a script. */
+class FakeLaunch implements LaunchApi {
+  readonly calls: string[] = [];
+  readonly engine = new FakeEngine();
+  constructor(private readonly first: LaunchNeed) {}
+  start(): Promise<LaunchNeed> {
+    return Promise.resolve(this.first);
+  }
+  unlock(passphrase: string): Promise<LaunchNeed> {
+    this.calls.push(`unlock ${passphrase}`);
+    return Promise.resolve({ kind: 'ready' });
+  }
+  register(server: string, username: string, password: string, progress: (label: string) => void) {
+    this.calls.push(`register ${server} ${username} ${password}`);
+    progress('Registering');
+    return Promise.resolve(Array.from({ length: 24 }, (_, index) => `w${index + 1}x`));
+  }
+  login(username: string, password: string): Promise<void> {
+    this.calls.push(`login ${username} ${password}`);
+    return password === 'right password'
+      ? Promise.resolve()
+      : Promise.reject(new AuthError('WRONG_PASSWORD', 'wrong username or password'));
+  }
+  open() {
+    this.calls.push('open');
+    return this.engine;
+  }
+}
+
+type Rendered = ReturnType<typeof render>;
+
+/** Types `text`, waits until `shown` (the text, or its mask) is on screen, then Enter and waits for `after`. */
+async function typeLine(instance: Rendered, text: string, shown: string, after: string): Promise<void> {
+  instance.stdin.write(text);
+  await waitForText(instance, shown);
+  instance.stdin.write('\r');
+  await waitForText(instance, after);
+}
+
+describe('LaunchRoot', () => {
+  it('runs the first run with a masked password, shows the words once, checks one, then the main screen', async () => {
+    const launch = new FakeLaunch({ kind: 'firstRun', defaultServer: '127.0.0.1:7443' });
+    const instance = render(<LaunchRoot launch={launch} noColor pickWord={() => 7} />);
+    await waitForText(instance, 'Server           127.0.0.1:7443');
+    await typeLine(instance, '', '> Server', '> Username');
+    await typeLine(instance, 'alice', 'Username         alice', '> Password ');
+    const masked = await waitForText(instance, '> Password ');
+    instance.stdin.write('hunter2hunter2');
+    const typed = await waitForText(instance, '**************');
+    expect(typed).not.toContain('hunter2');
+    expect(masked).not.toContain('hunter2');
+    instance.stdin.write('\r');
+    await waitForText(instance, '> Password again');
+    await typeLine(instance, 'hunter2hunter2', 'Password again   **************', 'Your recovery phrase');
+    const words = await waitForText(instance, 'Your recovery phrase');
+    expect(words).toContain('24. w24x');
+    expect(launch.calls).toEqual(['register 127.0.0.1:7443 alice hunter2hunter2']);
+    instance.stdin.write('\r');
+    const check = await waitForText(instance, 'type word number 7');
+    expect(check).not.toContain('w24x');
+    await typeLine(instance, 'w7x', 'Word 7: w7x', launch.engine.self.username);
+    expect(launch.calls).toContain('open');
+    instance.unmount();
+  });
+
+  it('logs in again after a wrong password', async () => {
+    const launch = new FakeLaunch({ kind: 'login', username: 'alice', server: 'chat.example:7443' });
+    const instance = render(<LaunchRoot launch={launch} noColor />);
+    await waitForText(instance, 'log in as alice');
+    await typeLine(instance, 'wrong', '*****', 'wrong username or password');
+    await typeLine(instance, 'right password', '*'.repeat(14), launch.engine.self.username);
+    expect(launch.calls).toEqual(['login alice wrong', 'login alice right password', 'open']);
+    instance.unmount();
+  });
+
+  it('unlocks a passphrase profile', async () => {
+    const launch = new FakeLaunch({ kind: 'passphrase', creating: false });
+    const instance = render(<LaunchRoot launch={launch} noColor />);
+    await waitForText(instance, 'unlock');
+    await typeLine(instance, 'my long passphrase', '*'.repeat(18), launch.engine.self.username);
+    expect(launch.calls[0]).toBe('unlock my long passphrase');
+    instance.unmount();
+  });
+});

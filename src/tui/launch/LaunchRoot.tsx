@@ -1,0 +1,50 @@
+/** The launch screens until the engine is ready, then the main App, in one Ink instance. */
+import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { Box, useApp, useInput, useStdout } from 'ink';
+import type { Key } from 'ink';
+import { App, readTerminalSize } from '../App.js';
+import { createTheme, noColorRequested, ThemeContext } from '../components/theme.js';
+import type { EngineApi } from '../engineApi.js';
+import type { LaunchApi } from './launchApi.js';
+import { createLaunchController } from './launchController.js';
+import { LaunchScreen } from './LaunchScreen.js';
+import { splitTypedChunk } from '../inputChunks.js';
+
+export interface LaunchRootProps {
+  readonly launch: LaunchApi;
+  readonly noColor?: boolean;
+  /** Which recovery word to ask for; tests fix it. */
+  readonly pickWord?: () => number;
+}
+
+export function LaunchRoot({ launch, noColor = noColorRequested(process.env), pickWord }: LaunchRootProps) {
+  const { exit } = useApp();
+  const { stdout } = useStdout();
+  const [engine, setEngine] = useState<EngineApi | undefined>(undefined);
+  const [controller] = useState(() =>
+    createLaunchController(launch, {
+      onReady: () => setEngine(launch.open()),
+      onCancel: () => exit(),
+      ...(pickWord === undefined ? {} : { pickWord }),
+    }),
+  );
+  useEffect(() => controller.start(), [controller]);
+  const onInput = useCallback(
+    (input: string, key: Key) => {
+      for (const event of splitTypedChunk(input, key)) controller.handleKey(event.input, event.key);
+    },
+    [controller],
+  );
+  useInput(onInput, { isActive: engine === undefined });
+  const state = useSyncExternalStore(controller.store.subscribe, controller.store.getState);
+  const theme = useMemo(() => createTheme(noColor), [noColor]);
+  if (engine !== undefined) return <App engine={engine} noColor={noColor} />;
+  const size = readTerminalSize(stdout);
+  return (
+    <ThemeContext.Provider value={theme}>
+      <Box width={size.columns} height={size.rows}>
+        <LaunchScreen state={state} />
+      </Box>
+    </ThemeContext.Provider>
+  );
+}

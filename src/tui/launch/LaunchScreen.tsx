@@ -1,0 +1,155 @@
+/**
+ * The screens before the main one: unlock, first run (server, account, recovery words) and log in
+ * again. Secrets are shown as one `*` per character.
+ */
+import { useEffect, useState } from 'react';
+import { Box, Text } from 'ink';
+import { useTheme } from '../components/theme.js';
+import type { LaunchField, LaunchState } from './launchState.js';
+import { fieldsFor, secretFields } from './launchState.js';
+
+const labels: Record<LaunchField, string> = {
+  passphrase: 'Passphrase',
+  passphraseAgain: 'Passphrase again',
+  server: 'Server',
+  username: 'Username',
+  password: 'Password',
+  passwordAgain: 'Password again',
+  word: 'Word',
+};
+
+const spinnerFrames = ['|', '/', '-', '\\'];
+
+/** A spinner that turns on a timer, so a long step visibly lives (it pauses while the CPU is busy). */
+function Spinner() {
+  const [frame, setFrame] = useState(0);
+  useEffect(() => {
+    const timer = setInterval(() => setFrame((value) => (value + 1) % spinnerFrames.length), 120);
+    return () => clearInterval(timer);
+  }, []);
+  return <Text>{spinnerFrames[frame]}</Text>;
+}
+
+function title(state: LaunchState): string {
+  switch (state.need?.kind) {
+    case 'passphrase':
+      return state.need.creating ? 'quicprochat · protect this profile' : 'quicprochat · unlock';
+    case 'firstRun':
+      return 'quicprochat · first run';
+    case 'login':
+      return `quicprochat · log in as ${state.need.username}`;
+    default:
+      return 'quicprochat';
+  }
+}
+
+function intro(state: LaunchState): string {
+  switch (state.need?.kind) {
+    case 'passphrase':
+      return state.need.creating
+        ? 'No keychain answers, so a passphrase encrypts this profile on disk. Choose one (8+ characters).'
+        : 'This profile is encrypted with a passphrase.';
+    case 'firstRun':
+      return 'Pick the server (Enter keeps the local one), then create your account. The password never leaves this machine (OPAQUE).';
+    case 'login':
+      return `Your session on ${state.need.server} has ended. Enter your password to log in again.`;
+    default:
+      return '';
+  }
+}
+
+function Fields({ state }: { readonly state: LaunchState }) {
+  const fields = fieldsFor(state.need);
+  const current = state.step.kind === 'input' ? state.step.field : undefined;
+  const shown = current === undefined ? fields : fields.slice(0, fields.indexOf(current) + 1);
+  return (
+    <Box flexDirection="column">
+      {shown.map((field) => {
+        const value = state.values[field] ?? '';
+        const text = secretFields.has(field) ? '*'.repeat(value.length) : value;
+        return (
+          <Text key={field}>
+            {field === current ? '> ' : '  '}
+            {labels[field].padEnd(17)}
+            {text}
+            {field === current ? <Text inverse> </Text> : null}
+          </Text>
+        );
+      })}
+    </Box>
+  );
+}
+
+function Recovery({ state }: { readonly state: LaunchState }) {
+  const theme = useTheme();
+  if (state.step.kind !== 'recovery') return null;
+  const { words, ask, typing } = state.step;
+  if (typing) {
+    return (
+      <Box flexDirection="column">
+        <Text>To check you wrote them down, type word number {ask} of your recovery phrase.</Text>
+        <Text> </Text>
+        <Text>
+          {'> '}Word {ask}: {state.values.word ?? ''}
+          <Text inverse> </Text>
+        </Text>
+      </Box>
+    );
+  }
+  const rows = [0, 1, 2, 3, 4, 5].map((row) =>
+    [0, 1, 2, 3]
+      .map((column) => {
+        const index = column * 6 + row;
+        return `${String(index + 1).padStart(2)}. ${(words[index] ?? '').padEnd(10)}`;
+      })
+      .join('  '),
+  );
+  return (
+    <Box flexDirection="column">
+      <Text bold>Your recovery phrase (24 words). It is shown this once.</Text>
+      <Text color={theme.warning}>Write it down on paper. Anyone with these words can become you.</Text>
+      <Text> </Text>
+      {rows.map((line, index) => (
+        <Text key={index}>{line}</Text>
+      ))}
+      <Text> </Text>
+      <Text>Press Enter once the words are written down.</Text>
+    </Box>
+  );
+}
+
+export function LaunchScreen({ state }: { readonly state: LaunchState }) {
+  const theme = useTheme();
+  const footer =
+    state.step.kind === 'working' ? 'Ctrl-C quit' : 'Enter next · Backspace delete · Esc or Ctrl-C quit';
+  return (
+    <Box flexDirection="column" borderStyle="round" borderColor={theme.border} paddingX={1} flexGrow={1}>
+      <Text bold color={theme.accent}>
+        {title(state)}
+      </Text>
+      <Text> </Text>
+      {state.step.kind === 'recovery' ? (
+        <Recovery state={state} />
+      ) : (
+        <Box flexDirection="column">
+          <Text wrap="wrap">{intro(state)}</Text>
+          <Text> </Text>
+          <Fields state={state} />
+        </Box>
+      )}
+      <Text> </Text>
+      {state.step.kind === 'working' ? (
+        <Text>
+          <Spinner /> {state.progress}…
+        </Text>
+      ) : null}
+      {state.error === undefined ? null : (
+        <Text color={theme.danger} wrap="wrap">
+          ! {state.error}
+        </Text>
+      )}
+      <Box flexGrow={1} />
+      <Text color={theme.muted}>{footer}</Text>
+    </Box>
+  );
+}

@@ -1,0 +1,40 @@
+/**
+ * What the TUI needs before the main screen: opening the profile, the first run (server, account,
+ * recovery words) and logging in again. The composition root (src/cli/commands/tui.ts) implements it
+ * over the engine; the TUI only calls it, so the launch screens are tested with a fake.
+ */
+import type { EngineApi } from '../engineApi.js';
+
+/** Short labels of long work ("Connecting to 127.0.0.1:7443"), shown next to a spinner. */
+export type ProgressReporter = (label: string) => void;
+
+/** What the launch must ask next. */
+export type LaunchNeed =
+  /** The store key comes from a passphrase; `creating`: a new profile, so it is asked twice. */
+  | { readonly kind: 'passphrase'; readonly creating: boolean }
+  /** A profile with no account yet: pick the server and register. */
+  | { readonly kind: 'firstRun'; readonly defaultServer: string }
+  /** An account whose session is gone: its password, to log in again. */
+  | { readonly kind: 'login'; readonly username: string; readonly server: string }
+  /** Logged in: the main screen can start. */
+  | { readonly kind: 'ready' };
+
+export interface LaunchApi {
+  /** Opens the profile (or finds there is none) and says what comes next. */
+  start(progress: ProgressReporter): Promise<LaunchNeed>;
+  /** The store passphrase; rejects with a QpcError when it is wrong. */
+  unlock(passphrase: string, progress: ProgressReporter): Promise<LaunchNeed>;
+  /**
+   * Creates the identity, registers `username` on `server` (OPAQUE) and logs in. Resolves with the 24
+   * recovery words, which the caller shows once and never keeps.
+   */
+  register(
+    server: string,
+    username: string,
+    password: string,
+    progress: ProgressReporter,
+  ): Promise<readonly string[]>;
+  login(username: string, password: string, progress: ProgressReporter): Promise<void>;
+  /** The engine for the main screen; connecting continues in the background. */
+  open(): EngineApi;
+}

@@ -1,0 +1,123 @@
+/**
+ * Drives the launch: key presses go through the pure reducer; when a question is complete the answer
+ * goes to the LaunchApi, whose work (slow: scrypt, argon2id, the network) never blocks typing, and
+ * whose progress labels and results come back as actions.
+ */
+import type { Key } from 'ink';
+import type { EngineErrorLike } from '../engineApi.js';
+import type { LaunchApi, LaunchNeed } from './launchApi.js';
+import { initialLaunchState, launchReducer } from './launchState.js';
+import type { LaunchAction, LaunchState } from './launchState.js';
+
+export interface LaunchStore {
+  readonly getState: () => LaunchState;
+  readonly subscribe: (listener: () => void) => () => void;
+}
+
+export interface LaunchController {
+  readonly store: LaunchStore;
+  /** Starts opening the profile; safe to call more than once. */
+  start(): void;
+  handleKey(input: string, key: Key): void;
+}
+
+export interface LaunchControllerOptions {
+  /** Called once, when the main screen can start. */
+  readonly onReady: () => void;
+  /** Called when the user gives up (Ctrl-C, or Esc on the first question). */
+  readonly onCancel: () => void;
+  /** Which recovery word to ask for (1-24); default random. */
+  readonly pickWord?: () => number;
+}
+
+function describe(error: unknown): string {
+  if (typeof error === 'object' && error !== null && 'code' in error && 'message' in error) {
+    const { message, hint } = error as EngineErrorLike;
+    return hint === undefined ? message : `${message} (${hint})`;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+export function createLaunchController(api: LaunchApi, options: LaunchControllerOptions): LaunchController {
+  let state = initialLaunchState;
+  const listeners = new Set<() => void>();
+  let started = false;
+  let finished = false;
+  const dispatch = (action: LaunchAction): void => {
+    const next = launchReducer(state, action);
+    if (next === state) return;
+    state = next;
+    for (const listener of listeners) listener();
+    if (state.step.kind === 'done' && !finished) {
+      finished = true;
+      options.onReady();
+    }
+  };
+  const progress = (label: string): void => dispatch({ type: 'progress', label });
+  const onNeed = (need: LaunchNeed): void => dispatch({ type: 'need', need });
+  const onError = (error: unknown): void => dispatch({ type: 'failed', message: describe(error) });
+  const pickWord = options.pickWord ?? (() => 1 + Math.floor(Math.random() * 24));
+
+  /** The last field of a question was confirmed and checked: hand the answer to the engine. */
+  function submit(answered: LaunchState): void {
+    const { need, values } = answered;
+    dispatch({ type: 'working' });
+    if (need?.kind === 'passphrase') {
+      progress('Unlocking the profile (scrypt)');
+      api.unlock(values.passphrase ?? '', progress).then(onNeed, onError);
+    } else if (need?.kind === 'firstRun') {
+      progress(`Connecting to ${values.server ?? ''}`);
+      api
+        .register(
+          (values.server ?? '').trim(),
+          (values.username ?? '').trim(),
+          values.password ?? '',
+          progress,
+        )
+        .then((words) => dispatch({ type: 'registered', words, ask: pickWord() }), onError);
+    } else if (need?.kind === 'login') {
+      progress(`Logging in to ${need.server}`);
+      api
+        .login(need.username, values.password ?? '', progress)
+        .then(() => onNeed({ kind: 'ready' }), onError);
+    }
+  }
+
+  return {
+    store: {
+      getState: () => state,
+      subscribe(listener) {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+    },
+    start() {
+      if (started) return;
+      started = true;
+      api.start(progress).then(onNeed, onError);
+    },
+    handleKey(input, key) {
+      if (key.ctrl && input === 'c') {
+        options.onCancel();
+        return;
+      }
+      if (key.escape && state.step.kind !== 'working') {
+        options.onCancel();
+        return;
+      }
+      if (key.return) {
+        const before = state;
+        dispatch({ type: 'next' });
+        if (before.step.kind === 'input' && state.step.kind === 'working') submit(before);
+        return;
+      }
+      if (key.backspace || key.delete) {
+        dispatch({ type: 'backspace' });
+        return;
+      }
+      if (key.ctrl || key.meta || key.tab || key.upArrow || key.downArrow || key.leftArrow || key.rightArrow)
+        return;
+      if (input !== '') dispatch({ type: 'type', text: input });
+    },
+  };
+}

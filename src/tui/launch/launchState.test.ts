@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { initialLaunchState, launchReducer, validateInputs } from './launchState.js';
+import type { LaunchAction, LaunchState } from './launchState.js';
+
+const run = (state: LaunchState, ...actions: LaunchAction[]): LaunchState =>
+  actions.reduce(launchReducer, state);
+const typeText = (text: string): LaunchAction => ({ type: 'type', text });
+const next: LaunchAction = { type: 'next' };
+const firstRun: LaunchAction = { type: 'need', need: { kind: 'firstRun', defaultServer: '127.0.0.1:7443' } };
+
+describe('launchReducer', () => {
+  it('walks the first run: server prefilled, username, password twice, then work', () => {
+    let state = run(initialLaunchState, firstRun);
+    expect(state.step).toEqual({ kind: 'input', field: 'server' });
+    expect(state.values.server).toBe('127.0.0.1:7443');
+    state = run(state, next, typeText('alice'), next, typeText('secret pw'), next, typeText('secret pw'));
+    expect(state.step).toEqual({ kind: 'input', field: 'passwordAgain' });
+    state = run(state, next);
+    expect(state.step).toEqual({ kind: 'working' });
+    expect(state.error).toBeUndefined();
+  });
+
+  it('refuses differing passwords, clears the secrets and keeps server and username', () => {
+    const state = run(
+      initialLaunchState,
+      firstRun,
+      next,
+      typeText('alice'),
+      next,
+      typeText('secret pw'),
+      next,
+      typeText('other pw!'),
+      next,
+    );
+    expect(state.error).toBe('the two passwords differ');
+    expect(state.step).toEqual({ kind: 'input', field: 'server' });
+    expect(state.values).toEqual({ server: '127.0.0.1:7443', username: 'alice' });
+  });
+
+  it('checks usernames and password length', () => {
+    const base = run(initialLaunchState, firstRun);
+    expect(
+      validateInputs({
+        ...base,
+        values: { server: 'h:1', username: 'A!', password: 'x'.repeat(8), passwordAgain: 'x'.repeat(8) },
+      }),
+    ).toMatch(/username/u);
+    expect(
+      validateInputs({
+        ...base,
+        values: { server: 'h:1', username: 'bob', password: 'short', passwordAgain: 'short' },
+      }),
+    ).toMatch(/8 characters/u);
+    expect(
+      validateInputs({
+        ...base,
+        values: { server: 'h:1', username: 'bob', password: 'longenough', passwordAgain: 'longenough' },
+      }),
+    ).toBeUndefined();
+  });
+
+  it('shows the recovery words, hides them for the check, and accepts only the asked word', () => {
+    const words = Array.from({ length: 24 }, (_, index) => `word${String.fromCharCode(97 + index)}`);
+    let state = run(initialLaunchState, firstRun, { type: 'registered', words, ask: 3 });
+    expect(state.step).toMatchObject({ kind: 'recovery', typing: false });
+    // Typing before Enter does nothing: the words are still being copied.
+    expect(run(state, typeText('x')).values.word).toBeUndefined();
+    state = run(state, next, typeText('wordb'), next);
+    expect(state.error).toBe('that is not word 3; look at your copy again');
+    expect(state.step).toMatchObject({ kind: 'recovery', typing: true });
+    state = run(state, typeText('WORDC'), next);
+    expect(state.step).toEqual({ kind: 'done' });
+  });
+
+  it('asks a new passphrase twice and a known one once; backspace edits', () => {
+    let state = run(initialLaunchState, { type: 'need', need: { kind: 'passphrase', creating: true } });
+    state = run(
+      state,
+      typeText('long passphrase'),
+      next,
+      typeText('long passphrasX'),
+      { type: 'backspace' },
+      typeText('e'),
+      next,
+    );
+    expect(state.step).toEqual({ kind: 'working' });
+    state = run(
+      initialLaunchState,
+      { type: 'need', need: { kind: 'passphrase', creating: false } },
+      typeText('whatever1'),
+      next,
+    );
+    expect(state.step).toEqual({ kind: 'working' });
+  });
+
+  it('returns to the password after a failed login, with the error', () => {
+    const state = run(
+      initialLaunchState,
+      { type: 'need', need: { kind: 'login', username: 'alice', server: 'h:1' } },
+      typeText('wrong'),
+      next,
+      { type: 'failed', message: 'wrong password' },
+    );
+    expect(state.step).toEqual({ kind: 'input', field: 'password' });
+    expect(state.values).toEqual({});
+    expect(state.error).toBe('wrong password');
+  });
+});

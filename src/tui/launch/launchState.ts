@@ -1,0 +1,165 @@
+/**
+ * The launch screens as a pure reducer: which step shows, what has been typed (secrets only until they
+ * are handed to the engine), the progress label and the last error.
+ */
+import type { LaunchNeed } from './launchApi.js';
+
+export type LaunchField =
+  'passphrase' | 'passphraseAgain' | 'server' | 'username' | 'password' | 'passwordAgain' | 'word';
+
+export type LaunchStep =
+  | { readonly kind: 'working' }
+  | { readonly kind: 'input'; readonly field: LaunchField }
+  /** The recovery words, shown once; then the user types word number `ask` back. */
+  | {
+      readonly kind: 'recovery';
+      readonly words: readonly string[];
+      readonly ask: number;
+      readonly typing: boolean;
+    }
+  | { readonly kind: 'done' };
+
+export interface LaunchState {
+  readonly need: LaunchNeed | undefined;
+  readonly step: LaunchStep;
+  readonly values: Readonly<Partial<Record<LaunchField, string>>>;
+  readonly progress: string;
+  readonly error: string | undefined;
+}
+
+export type LaunchAction =
+  | { readonly type: 'progress'; readonly label: string }
+  | { readonly type: 'need'; readonly need: LaunchNeed }
+  | { readonly type: 'failed'; readonly message: string }
+  | { readonly type: 'type'; readonly text: string }
+  | { readonly type: 'backspace' }
+  /** Enter on an input: the next field, or 'submit' for the caller to act on. */
+  | { readonly type: 'next' }
+  | { readonly type: 'registered'; readonly words: readonly string[]; readonly ask: number }
+  | { readonly type: 'working' };
+
+export const initialLaunchState: LaunchState = {
+  need: undefined,
+  step: { kind: 'working' },
+  values: {},
+  progress: 'Opening the profile',
+  error: undefined,
+};
+
+/** The fields each need asks for, in order. */
+export function fieldsFor(need: LaunchNeed | undefined): readonly LaunchField[] {
+  switch (need?.kind) {
+    case 'passphrase':
+      return need.creating ? ['passphrase', 'passphraseAgain'] : ['passphrase'];
+    case 'firstRun':
+      return ['server', 'username', 'password', 'passwordAgain'];
+    case 'login':
+      return ['password'];
+    default:
+      return [];
+  }
+}
+
+export const secretFields: ReadonlySet<LaunchField> = new Set([
+  'passphrase',
+  'passphraseAgain',
+  'password',
+  'passwordAgain',
+]);
+
+function firstStep(need: LaunchNeed): LaunchStep {
+  const first = fieldsFor(need)[0];
+  return first === undefined ? { kind: 'done' } : { kind: 'input', field: first };
+}
+
+/** What to check when the last field is confirmed; undefined when the input is complete. */
+export function validateInputs(state: LaunchState): string | undefined {
+  const { values, need } = state;
+  if (need?.kind === 'passphrase') {
+    if ((values.passphrase ?? '').length < 8) return 'the passphrase needs at least 8 characters';
+    if (need.creating && values.passphrase !== values.passphraseAgain) return 'the two passphrases differ';
+  }
+  if (need?.kind === 'firstRun') {
+    if ((values.server ?? '').trim() === '') return 'a server address is needed (HOST:PORT)';
+    if (!/^[a-z0-9_.-]{3,32}$/u.test((values.username ?? '').trim().toLowerCase())) {
+      return 'a username has 3-32 of a-z 0-9 _ . -';
+    }
+    if ((values.password ?? '').length < 8) return 'the password needs at least 8 characters';
+    if (values.password !== values.passwordAgain) return 'the two passwords differ';
+  }
+  if (need?.kind === 'login' && (values.password ?? '') === '') return 'the password is empty';
+  return undefined;
+}
+
+export function launchReducer(state: LaunchState, action: LaunchAction): LaunchState {
+  switch (action.type) {
+    case 'progress':
+      return { ...state, progress: action.label };
+    case 'working':
+      return { ...state, step: { kind: 'working' }, error: undefined };
+    case 'need':
+      // A new question starts with empty secrets; the server defaults to what the engine proposes.
+      return {
+        ...state,
+        need: action.need,
+        step: firstStep(action.need),
+        values: action.need.kind === 'firstRun' ? { server: action.need.defaultServer } : {},
+        error: undefined,
+      };
+    case 'failed': {
+      // Back to the first secret of the current question, with the secrets cleared.
+      const fields = fieldsFor(state.need);
+      // First run: from the server again (kept, as is the username: Enter walks past them).
+      const retry =
+        state.need?.kind === 'firstRun'
+          ? fields[0]
+          : (fields.find((field) => secretFields.has(field)) ?? fields[0]);
+      const values = Object.fromEntries(
+        Object.entries(state.values).filter(([field]) => !secretFields.has(field as LaunchField)),
+      );
+      if (state.step.kind === 'recovery') return { ...state, error: action.message };
+      return {
+        ...state,
+        values,
+        step: retry === undefined ? { kind: 'working' } : { kind: 'input', field: retry },
+        error: action.message,
+      };
+    }
+    case 'registered':
+      return {
+        ...state,
+        values: {},
+        step: { kind: 'recovery', words: action.words, ask: action.ask, typing: false },
+        error: undefined,
+      };
+    case 'type':
+    case 'backspace': {
+      const field =
+        state.step.kind === 'input' ? state.step.field : state.step.kind === 'recovery' ? 'word' : undefined;
+      // The words stay on screen until Enter; only then is one typed back (and the words hidden).
+      if (field === undefined || (state.step.kind === 'recovery' && !state.step.typing)) return state;
+      const current = state.values[field] ?? '';
+      const text =
+        action.type === 'type' ? current + action.text.replace(/[\r\n]/gu, '') : current.slice(0, -1);
+      return { ...state, values: { ...state.values, [field]: text } };
+    }
+    case 'next': {
+      if (state.step.kind === 'recovery') {
+        if (!state.step.typing) return { ...state, step: { ...state.step, typing: true } };
+        const expected = state.step.words[state.step.ask - 1];
+        if ((state.values.word ?? '').trim().toLowerCase() === expected) {
+          return { ...state, values: {}, step: { kind: 'done' }, error: undefined };
+        }
+        return { ...state, values: {}, error: `that is not word ${state.step.ask}; look at your copy again` };
+      }
+      if (state.step.kind !== 'input') return state;
+      const fields = fieldsFor(state.need);
+      const following = fields[fields.indexOf(state.step.field) + 1];
+      if (following !== undefined)
+        return { ...state, step: { kind: 'input', field: following }, error: undefined };
+      const problem = validateInputs(state);
+      if (problem !== undefined) return launchReducer(state, { type: 'failed', message: problem });
+      return { ...state, step: { kind: 'working' }, error: undefined };
+    }
+  }
+}

@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { applyEngineEvent } from './engineEvents.js';
+import { initialAppState } from './appState.js';
+
+describe('applyEngineEvent', () => {
+  it('says that an incoming message was dropped, with the code and no content', () => {
+    const state = applyEngineEvent(initialAppState({ columns: 80, rows: 24 }), {
+      type: 'incomingDropped',
+      code: 'MLS_DECRYPT_FAILED',
+    });
+    expect(state.status).toEqual({
+      tone: 'error',
+      text: 'an incoming message was dropped (MLS_DECRYPT_FAILED)',
+    });
+  });
+
+  it('shows why the connection is offline', () => {
+    const connection = { status: 'offline' as const, server: 'h:1', reason: 'cannot reach h:1' };
+    const state = applyEngineEvent(initialAppState({ columns: 80, rows: 24 }), {
+      type: 'connectionChanged',
+      connection,
+    });
+    expect(state.connection).toEqual(connection);
+  });
+});
