@@ -38,3 +38,18 @@ export async function opsPerSecond(
 export function rssMiB(): number {
   return process.memoryUsage().rss / (1024 * 1024);
 }
+
+/** Runs fn, appends its duration in ms to samples, and passes its result through. */
+export async function timed<T>(samples: number[], fn: () => Promise<T>): Promise<T> {
+  const start = performance.now();
+  const result = await fn();
+  samples.push(performance.now() - start);
+  return result;
+}
+
+export function median(samples: number[]): number {
+  return percentile(
+    [...samples].sort((a, b) => a - b),
+    50,
+  );
+}

@@ -16,7 +16,7 @@ import { nodeCryptoProvider } from '../../src/engine/mls/crypto/nodeCryptoProvid
 import { MlsGroupSession } from '../../src/engine/mls/groupSession.js';
 import { keyPackageFor, newTestMember, type TestMember } from '../../src/engine/mls/testKit.js';
 import { createMemoryStore, type MemoryProfileStore } from '../../src/engine/store/memoryStore.js';
-import { figure, heading, percentile, type BenchSection } from '../report.js';
+import { figure, heading, median, percentile, timed, type BenchSection } from '../report.js';
 
 const SIZES = [2, 10, 50, 200] as const;
 const useDefaultProvider = process.env['QPC_BENCH_MLS_PROVIDER'] === 'default';
@@ -33,19 +33,6 @@ function memberWithStore(name: string): TestMember & { store: MemoryProfileStore
 function reopened(member: TestMember, snapshot: ReturnType<MemoryProfileStore['snapshot']>): TestMember {
   return { ...member, env: { ...member.env, store: createMemoryStore(snapshot) } };
 }
-
-async function timed<T>(samples: number[], fn: () => Promise<T>): Promise<T> {
-  const start = performance.now();
-  const result = await fn();
-  samples.push(performance.now() - start);
-  return result;
-}
-
-const median = (samples: number[]): number =>
-  percentile(
-    [...samples].sort((a, b) => a - b),
-    50,
-  );
 
 async function measureSize(ciphersuite: string, size: number): Promise<void> {
   const alice = memberWithStore('alice');

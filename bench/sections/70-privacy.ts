@@ -18,7 +18,7 @@ import { MlsGroupSession } from '../../src/engine/mls/groupSession.js';
 import { keyPackageFor, newTestMember, type TestMember } from '../../src/engine/mls/testKit.js';
 import { paddedSizeFor } from '../../src/engine/privacy/padding.js';
 import { createMemoryStore, type MemoryProfileStore } from '../../src/engine/store/memoryStore.js';
-import { figure, heading, percentile, type BenchSection } from '../report.js';
+import { figure, heading, median, percentile, timed, type BenchSection } from '../report.js';
 
 const SUITES = [
   ['X-Wing (default)', DEFAULT_CIPHERSUITE],
@@ -97,19 +97,6 @@ function reportPadding(label: string, sizes: number[]): void {
   const shares = [...buckets].sort((a, b) => a[0] - b[0]).map(([b, n]) => `${b} B: ${n}`);
   console.log(`    buckets used (${sizes.length} messages): ${shares.join(', ')}`);
 }
-
-async function timed<T>(samples: number[], fn: () => Promise<T>): Promise<T> {
-  const start = performance.now();
-  const result = await fn();
-  samples.push(performance.now() - start);
-  return result;
-}
-
-const median = (samples: number[]): number =>
-  percentile(
-    [...samples].sort((a, b) => a - b),
-    50,
-  );
 
 async function measureSelfUpdate(suite: string, size: number): Promise<void> {
   const alice = member('alice');
