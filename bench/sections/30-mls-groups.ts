@@ -16,7 +16,7 @@ import { nodeCryptoProvider } from '../../src/engine/mls/crypto/nodeCryptoProvid
 import { MlsGroupSession } from '../../src/engine/mls/groupSession.js';
 import { keyPackageFor, newTestMember, type TestMember } from '../../src/engine/mls/testKit.js';
 import { createMemoryStore, type MemoryProfileStore } from '../../src/engine/store/memoryStore.js';
-import { figure, heading, median, percentile, timed, type BenchSection } from '../report.js';
+import { figure, heading, median, timed, type BenchSection } from '../report.js';
 
 const SIZES = [2, 10, 50, 200] as const;
 const useDefaultProvider = process.env['QPC_BENCH_MLS_PROVIDER'] === 'default';
