@@ -17,7 +17,6 @@ import type { ServerAddress } from './net/serverAddress.js';
 import { formatServerAddress } from './net/serverAddress.js';
 import type { ClientProfileStore } from './store/types.js';
 import { SettingKey, type ClientContext, type LoadedIdentity } from './client/clientContext.js';
-import { lookupUsername } from './client/directory.js';
 import type {
   ChatMessage,
   ConnectionState,
@@ -391,11 +390,9 @@ export class QpcEngine {
     return Promise.resolve();
   }
 
-  /** Records `username`'s current key (from the directory) as verified; `groupId` is only context. */
+  /** The TUI's "mark verified": the same trust record as `qpc verify`, so holds and screens agree. */
   async markVerified(_groupId: string | undefined, username: string): Promise<void> {
-    const entry = await lookupUsername(this.requireConnection(), this.store, normalizeUsername(username));
-    const fingerprint = fingerprintOf(entry.identityPublicKey).hex;
-    this.store.contacts.markVerified(toHex(entry.identityPublicKey), fingerprint, this.mls.clock.now());
+    await verifyUser(this.context, username);
   }
 
   /** The safety number with `username` (12 groups of 5 digits and a QR code as text). */
