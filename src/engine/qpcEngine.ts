@@ -98,7 +98,7 @@ export class QpcEngine {
       provider: options.provider ?? defaultMlsCryptoProvider,
       clock: options.clock ?? systemClock,
     };
-    this.groups = new GroupRegistry(this.mls);
+    this.groups = new GroupRegistry(this.mls, () => sealedSenderEnabled(this.context));
     this.identity = loadIdentity(this.store);
     this.connectionState = { status: 'offline', server: this.serverText() ?? '' };
     this.context = {

@@ -8,7 +8,11 @@ export class GroupRegistry {
   private readonly sessions = new Map<string, Promise<MlsGroupSession>>();
   private readonly unread = new Map<string, number>();
 
-  constructor(private readonly env: MlsEnv) {}
+  /** `sealedSender` says whether our application messages go out sealed (the profile's setting). */
+  constructor(
+    private readonly env: MlsEnv,
+    private readonly sealedSender: () => boolean = () => false,
+  ) {}
 
   /** The session of a stored group, opened once and then reused. */
   session(groupId: string): Promise<MlsGroupSession> {
@@ -70,7 +74,7 @@ export class GroupRegistry {
       lastActivity: group.updatedAt,
       epoch: group.epoch,
       ciphersuite: { name: group.ciphersuite, postQuantum: /XWING|MLKEM/u.test(group.ciphersuite) },
-      sealedSender: false,
+      sealedSender: this.sealedSender(),
     }));
   }
 }
