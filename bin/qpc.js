@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // The sources are TypeScript run through tsx, so the bin always matches the checkout without a build step.
+import process from 'node:process';
 import { register } from 'tsx/esm/api';
 
 register();
