@@ -6,7 +6,7 @@
 import type { CryptoProvider } from 'ts-mls';
 import { toHex, wipe } from '../lib/bytes.js';
 import { systemClock, type Clock } from '../lib/clock.js';
-import { ValidationError } from '../lib/errors.js';
+import { AuthError, ValidationError } from '../lib/errors.js';
 import { replenishKeyPackages } from './account/keyPackageSupply.js';
 import { loginAccount, normalizeUsername, registerAccount } from './account/opaqueAccount.js';
 import { fingerprintOf } from './identity/index.js';
@@ -31,7 +31,14 @@ import type {
 import { commitToGroup, inviteToGroup, leaveGroup } from './client/groupCommits.js';
 import { GroupRegistry } from './client/groupRegistry.js';
 import { createEngineConnection, savedSessionToken } from './client/engineConnection.js';
-import { createProfileIdentity, loadIdentity, wipeLoadedIdentity } from './client/localIdentity.js';
+import {
+  createProfileIdentity,
+  forgetRestoredAccount,
+  loadIdentity,
+  publishPendingHybridKey,
+  restoreProfileIdentity,
+  wipeLoadedIdentity,
+} from './client/localIdentity.js';
 import { IncomingProcessor } from './client/incoming.js';
 import { OutboxSender, queueOutgoing, type FlushResult } from './client/outboxSender.js';
 import { inboxAfter, loadMessagePage, membersOf, type InboxItem } from './client/views.js';
@@ -140,6 +147,18 @@ export class QpcEngine {
     return createProfileIdentity(store, clock);
   }
 
+  /**
+   * Creates the identity of a new profile for an existing account from its typed recovery words (the same
+   * identity key; a fresh hybrid key pair, published at the next login). Returns the identity public key.
+   */
+  static restoreIdentity(
+    store: ClientProfileStore,
+    mnemonic: string,
+    clock: Clock = systemClock,
+  ): Uint8Array {
+    return restoreProfileIdentity(store, mnemonic, clock);
+  }
+
   snapshot(): EngineSnapshot {
     return { connection: this.connectionState, groups: this.groups.summaries() };
   }
@@ -238,6 +257,11 @@ export class QpcEngine {
 
   async login(usernameInput: string, password: string): Promise<void> {
     const username = normalizeUsername(usernameInput);
+    // A profile with no account yet may have been restored (again) since this engine loaded it: reload.
+    if (this.identity?.username === null) {
+      wipeLoadedIdentity(this.identity);
+      this.identity = undefined;
+    }
     const identity = this.requireIdentity();
     if (identity.username !== null && identity.username !== username) {
       throw new ValidationError('WRONG_PROFILE', `this profile belongs to ${identity.username}`, {
@@ -256,6 +280,20 @@ export class QpcEngine {
     wipe(grant.sessionToken);
     this.sessionOpen = false;
     await this.connect();
+    // A restored profile holds a new hybrid private key: replace the server's copy of the public half.
+    // The server checks the signature against the account's identity key, so words of another account
+    // fail here: the profile goes back to having no account (and may be restored again).
+    try {
+      await publishPendingHybridKey(this.store, this.requireConnection(), username);
+    } catch (error) {
+      if (!(error instanceof AuthError)) throw error;
+      forgetRestoredAccount(this.store);
+      identity.username = null;
+      this.sessionOpen = false;
+      throw new AuthError('RECOVERY_WORDS_MISMATCH', `these recovery words are not those of ${username}`, {
+        hint: 'check the words, or the username',
+      });
+    }
   }
 
   // ---- groups and messages ----------------------------------------------------------------------

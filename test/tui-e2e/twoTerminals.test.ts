@@ -94,6 +94,9 @@ describe('qpc in two real terminals', () => {
       envFor('alice'),
     );
     await alice.waitForText('first run');
+    // The first run asks register-or-restore; register is the default choice.
+    await alice.waitForText('register a new account');
+    alice.press('Enter');
     await alice.waitForText(`Server           127.0.0.1:${port}`);
     alice.press('Enter');
     await alice.waitForText('> Username');

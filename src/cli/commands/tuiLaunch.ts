@@ -94,6 +94,26 @@ export class TuiLaunch implements LaunchApi {
     await engine.login(username, password);
   }
 
+  async restore(
+    server: string,
+    words: string,
+    username: string,
+    password: string,
+    progress: ProgressReporter,
+  ): Promise<void> {
+    const store = this.requireStore();
+    // An engine from an earlier attempt holds the identity it loaded: drop it before replacing it.
+    if (this.engine !== undefined) {
+      await this.engine.close();
+      this.engine = undefined;
+    }
+    progress('Deriving the identity key from the recovery words');
+    QpcEngine.restoreIdentity(store, words);
+    const engine = await this.connectTo(server, progress);
+    progress(`Logging in as ${username}: stretching the password (argon2id), publishing keys`);
+    await engine.login(username, password);
+  }
+
   open(): EngineApi {
     const engine = this.engine ?? this.createEngine(this.savedServer() ?? this.localServer);
     void this.keepConnecting(engine);
@@ -221,5 +241,7 @@ export function engineForTui(engine: QpcEngine, localEvents: Set<(event: EngineE
     loadMessages: (groupId, options) => contract.loadMessages(groupId, options),
     listMembers: (groupId) => contract.listMembers(groupId),
     markRead: (groupId) => contract.markRead(groupId),
+    safetyNumber: (username) => contract.safetyNumber(username),
+    acknowledgeKeyChange: (username) => contract.acknowledgeKeyChange(username),
   };
 }

@@ -9,23 +9,100 @@ import {
   generateHybridKeyPair,
   wipeHybridPrivateKey,
 } from '../crypto/hybridKeys.js';
-import { generateIdentityMnemonic, identityFromMnemonic } from '../identity/index.js';
+import { signWithIdentity } from '../account/opaqueAccount.js';
+import {
+  generateIdentityMnemonic,
+  identityFromMnemonic,
+  validateIdentityMnemonic,
+} from '../identity/index.js';
+import type { ServerConnection } from '../net/serverConnection.js';
 import type { ClientProfileStore } from '../store/types.js';
-import type { LoadedIdentity } from './clientContext.js';
+import { hybridKeySignedBytes, Method } from '../../protocol/index.js';
+import { SettingKey, type LoadedIdentity } from './clientContext.js';
 
 /**
  * A fresh 24-word identity (Ed25519 by SLIP-0010) and a hybrid key pair, saved in the store. Returns the
  * words: they are not stored, so this is the only moment they can be shown.
  */
 export function createProfileIdentity(store: ClientProfileStore, clock: Clock): string {
+  const mnemonic = generateIdentityMnemonic(24);
+  saveIdentityFromMnemonic(store, mnemonic, clock);
+  return mnemonic;
+}
+
+/**
+ * Setting present while a restored profile's fresh hybrid public key is not yet on the server: the old
+ * hybrid private key died with the old device, so until PublishKeys replaces it, Welcomes would be sealed
+ * to a key nobody holds.
+ */
+export const HYBRID_KEY_UNPUBLISHED_SETTING = 'identity.hybrid_key_unpublished';
+
+/**
+ * A profile for an existing account: the same identity key, derived from the typed 24 words (typed
+ * errors MNEMONIC_UNKNOWN_WORD / MNEMONIC_BAD_CHECKSUM / MNEMONIC_BAD_LENGTH), and a fresh hybrid key pair
+ * to publish after the first login. Returns the identity public key.
+ */
+export function restoreProfileIdentity(
+  store: ClientProfileStore,
+  mnemonic: string,
+  clock: Clock,
+): Uint8Array {
+  const normalized = validateIdentityMnemonic(mnemonic);
+  // A profile with no account yet may be overwritten: a retry after mistyped (but valid) words.
+  const publicKey = saveIdentityFromMnemonic(store, normalized, clock, true);
+  store.settings.set(HYBRID_KEY_UNPUBLISHED_SETTING, '1');
+  return publicKey;
+}
+
+/** Publishes the profile's hybrid public key, signed by the identity key, if a restore left it pending. */
+export async function publishPendingHybridKey(
+  store: ClientProfileStore,
+  connection: ServerConnection,
+  username: string,
+): Promise<boolean> {
+  if (store.settings.get(HYBRID_KEY_UNPUBLISHED_SETTING) === undefined) return false;
+  const record = store.identity.load();
+  if (record === undefined) return false;
+  try {
+    const identitySignature = signWithIdentity(
+      record.signingPrivateKey,
+      hybridKeySignedBytes(username, record.signingPublicKey, record.hybridPublicKey),
+    );
+    await connection.request(Method.PublishKeys, {
+      hybridPublicKey: record.hybridPublicKey,
+      identitySignature,
+    });
+  } finally {
+    wipe(record.signingPrivateKey, record.hybridPrivateKey);
+  }
+  store.settings.delete(HYBRID_KEY_UNPUBLISHED_SETTING);
+  return true;
+}
+
+/** Undoes a login whose recovery words belong to another account: no username, no session. */
+export function forgetRestoredAccount(store: ClientProfileStore): void {
+  const record = store.identity.load();
+  if (record !== undefined) {
+    store.identity.save({ ...record, username: null });
+    wipe(record.signingPrivateKey, record.hybridPrivateKey);
+  }
+  store.settings.delete(SettingKey.sessionToken);
+  store.settings.delete(SettingKey.sessionExpiresAt);
+}
+
+function saveIdentityFromMnemonic(
+  store: ClientProfileStore,
+  mnemonic: string,
+  clock: Clock,
+  replaceUnregistered = false,
+): Uint8Array {
   const existing = store.identity.load();
-  if (existing !== undefined) {
-    wipe(existing.signingPrivateKey, existing.hybridPrivateKey);
+  if (existing !== undefined) wipe(existing.signingPrivateKey, existing.hybridPrivateKey);
+  if (existing !== undefined && !(replaceUnregistered && existing.username === null)) {
     throw new ValidationError('PROFILE_HAS_IDENTITY', 'this profile already has an identity', {
       hint: 'use another --profile DIR for another account',
     });
   }
-  const mnemonic = generateIdentityMnemonic(24);
   const identity = identityFromMnemonic(mnemonic);
   const hybrid = generateHybridKeyPair();
   const hybridPrivate = encodeHybridPrivateKey(hybrid);
@@ -38,7 +115,7 @@ export function createProfileIdentity(store: ClientProfileStore, clock: Clock): 
     createdAt: clock.now(),
   });
   wipe(identity.privateKey, hybridPrivate);
-  return mnemonic;
+  return identity.publicKey;
 }
 
 export function loadIdentity(store: ClientProfileStore): LoadedIdentity | undefined {

@@ -29,6 +29,12 @@ class FakeLaunch implements LaunchApi {
       ? Promise.resolve()
       : Promise.reject(new AuthError('WRONG_PASSWORD', 'wrong username or password'));
   }
+  restore(server: string, words: string, username: string, password: string) {
+    this.calls.push(`restore ${server} ${words.split(' ').length} ${username} ${password}`);
+    return password === 'right password'
+      ? Promise.resolve()
+      : Promise.reject(new AuthError('WRONG_PASSWORD', 'wrong username or password'));
+  }
   open() {
     this.calls.push('open');
     return this.engine;
@@ -49,7 +55,8 @@ describe('LaunchRoot', () => {
   it('runs the first run with a masked password, shows the words once, checks one, then the main screen', async () => {
     const launch = new FakeLaunch({ kind: 'firstRun', defaultServer: '127.0.0.1:7443' });
     const instance = render(<LaunchRoot launch={launch} noColor pickWord={() => 7} />);
-    await waitForText(instance, 'Server           127.0.0.1:7443');
+    await waitForText(instance, '> register a new account');
+    await typeLine(instance, '', '> register a new account', 'Server           127.0.0.1:7443');
     await typeLine(instance, '', '> Server', '> Username');
     await typeLine(instance, 'alice', 'Username         alice', '> Password ');
     const masked = await waitForText(instance, '> Password ');
@@ -68,6 +75,41 @@ describe('LaunchRoot', () => {
     expect(check).not.toContain('w24x');
     await typeLine(instance, 'w7x', 'Word 7: w7x', launch.engine.self.username);
     expect(launch.calls).toContain('open');
+    instance.unmount();
+  });
+
+  it('logs in with recovery words: inline word errors, masked password, retry after a wrong one', async () => {
+    const launch = new FakeLaunch({ kind: 'firstRun', defaultServer: '127.0.0.1:7443' });
+    const instance = render(<LaunchRoot launch={launch} noColor />);
+    await waitForText(instance, '> register a new account');
+    instance.stdin.write('\u001B[B');
+    await waitForText(instance, '> log in with my recovery words');
+    instance.stdin.write('\r');
+    await typeLine(instance, '', '> Server', '> Recovery words');
+    const valid = `${'abandon '.repeat(23)}art`;
+    await typeLine(instance, valid.replace('art', 'artz'), 'artz', 'artz');
+    const typo = await waitForText(instance, '! ');
+    expect(typo).toContain('> Recovery words');
+    expect(typo).not.toContain('> Username');
+    expect(typo).toContain('artz');
+    // Backspace removes the stray "z": the words are valid and Enter moves on.
+    instance.stdin.write('\u007F');
+    await typeLine(instance, '', 'art', '> Username');
+    await typeLine(instance, 'alice', 'Username         alice', '> Password ');
+    instance.stdin.write('wrong');
+    const masked = await waitForText(instance, '> Password         *****');
+    expect(masked).not.toContain('wrong');
+    instance.stdin.write('\r');
+    await waitForText(instance, 'wrong username or password');
+    await typeLine(instance, '', '> Server', '> Recovery words');
+    await typeLine(instance, '', '> Recovery words', '> Username');
+    await typeLine(instance, '', '> Username', '> Password ');
+    await typeLine(instance, 'right password', '*'.repeat(14), launch.engine.self.username);
+    expect(launch.calls).toEqual([
+      'restore 127.0.0.1:7443 24 alice wrong',
+      'restore 127.0.0.1:7443 24 alice right password',
+      'open',
+    ]);
     instance.unmount();
   });
 

@@ -6,7 +6,7 @@ import { useEffect, useState } from 'react';
 import { Box, Text } from 'ink';
 import { useTheme } from '../components/theme.js';
 import type { LaunchField, LaunchState } from './launchState.js';
-import { fieldsFor, secretFields } from './launchState.js';
+import { fieldsFor, firstRunChoices, secretFields } from './launchState.js';
 
 const labels: Record<LaunchField, string> = {
   passphrase: 'Passphrase',
@@ -16,6 +16,7 @@ const labels: Record<LaunchField, string> = {
   password: 'Password',
   passwordAgain: 'Password again',
   word: 'Word',
+  words: 'Recovery words',
 };
 
 const spinnerFrames = ['|', '/', '-', '\\'];
@@ -50,7 +51,11 @@ function intro(state: LaunchState): string {
         ? 'No keychain answers, so a passphrase encrypts this profile on disk. Choose one (8+ characters).'
         : 'This profile is encrypted with a passphrase.';
     case 'firstRun':
-      return 'Pick the server (Enter keeps the local one), then create your account. The password never leaves this machine (OPAQUE).';
+      if (state.step.kind === 'choice')
+        return 'A new account, or one you already have (from another device)?';
+      return state.restoring
+        ? 'Pick the server (Enter keeps the local one), then type your 24 recovery words on one line, separated by spaces, then your username and password.'
+        : 'Pick the server (Enter keeps the local one), then create your account. The password never leaves this machine (OPAQUE).';
     case 'login':
       return `Your session on ${state.need.server} has ended. Enter your password to log in again.`;
     default:
@@ -59,7 +64,20 @@ function intro(state: LaunchState): string {
 }
 
 function Fields({ state }: { readonly state: LaunchState }) {
-  const fields = fieldsFor(state.need);
+  if (state.step.kind === 'choice') {
+    const { selected } = state.step;
+    return (
+      <Box flexDirection="column">
+        {firstRunChoices.map((choice, index) => (
+          <Text key={choice}>
+            {index === selected ? '> ' : '  '}
+            {choice}
+          </Text>
+        ))}
+      </Box>
+    );
+  }
+  const fields = fieldsFor(state.need, state.restoring);
   const current = state.step.kind === 'input' ? state.step.field : undefined;
   const shown = current === undefined ? fields : fields.slice(0, fields.indexOf(current) + 1);
   return (
@@ -121,7 +139,11 @@ function Recovery({ state }: { readonly state: LaunchState }) {
 export function LaunchScreen({ state }: { readonly state: LaunchState }) {
   const theme = useTheme();
   const footer =
-    state.step.kind === 'working' ? 'Ctrl-C quit' : 'Enter next · Backspace delete · Esc or Ctrl-C quit';
+    state.step.kind === 'working'
+      ? 'Ctrl-C quit'
+      : state.step.kind === 'choice'
+        ? 'Up/Down choose · Enter next · Esc or Ctrl-C quit'
+        : 'Enter next · Backspace delete · Esc or Ctrl-C quit';
   return (
     <Box flexDirection="column" borderStyle="round" borderColor={theme.border} paddingX={1} flexGrow={1}>
       <Text bold color={theme.accent}>

@@ -12,7 +12,7 @@ export type ProgressReporter = (label: string) => void;
 export type LaunchNeed =
   /** The store key comes from a passphrase; `creating`: a new profile, so it is asked twice. */
   | { readonly kind: 'passphrase'; readonly creating: boolean }
-  /** A profile with no account yet: pick the server and register. */
+  /** A profile with no account yet: pick the server, then register or log in with recovery words. */
   | { readonly kind: 'firstRun'; readonly defaultServer: string }
   /** An account whose session is gone: its password, to log in again. */
   | { readonly kind: 'login'; readonly username: string; readonly server: string }
@@ -35,6 +35,17 @@ export interface LaunchApi {
     progress: ProgressReporter,
   ): Promise<readonly string[]>;
   login(username: string, password: string, progress: ProgressReporter): Promise<void>;
+  /**
+   * Log in to an existing account on a new profile: the identity comes from the recovery `words`
+   * (rejects with MNEMONIC_UNKNOWN_WORD / MNEMONIC_BAD_CHECKSUM), then OPAQUE login on `server`.
+   */
+  restore(
+    server: string,
+    words: string,
+    username: string,
+    password: string,
+    progress: ProgressReporter,
+  ): Promise<void>;
   /** The engine for the main screen; connecting continues in the background. */
   open(): EngineApi;
 }

@@ -65,6 +65,17 @@ export function createLaunchController(api: LaunchApi, options: LaunchController
     if (need?.kind === 'passphrase') {
       progress('Unlocking the profile (scrypt)');
       api.unlock(values.passphrase ?? '', progress).then(onNeed, onError);
+    } else if (need?.kind === 'firstRun' && answered.restoring) {
+      progress(`Connecting to ${values.server ?? ''}`);
+      api
+        .restore(
+          (values.server ?? '').trim(),
+          values.words ?? '',
+          (values.username ?? '').trim(),
+          values.password ?? '',
+          progress,
+        )
+        .then(() => onNeed({ kind: 'ready' }), onError);
     } else if (need?.kind === 'firstRun') {
       progress(`Connecting to ${values.server ?? ''}`);
       api
@@ -109,6 +120,10 @@ export function createLaunchController(api: LaunchApi, options: LaunchController
         const before = state;
         dispatch({ type: 'next' });
         if (before.step.kind === 'input' && state.step.kind === 'working') submit(before);
+        return;
+      }
+      if (state.step.kind === 'choice' && (key.upArrow || key.downArrow)) {
+        dispatch({ type: 'select', delta: key.upArrow ? -1 : 1 });
         return;
       }
       if (key.backspace || key.delete) {

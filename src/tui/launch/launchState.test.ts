@@ -11,6 +11,9 @@ const firstRun: LaunchAction = { type: 'need', need: { kind: 'firstRun', default
 describe('launchReducer', () => {
   it('walks the first run: server prefilled, username, password twice, then work', () => {
     let state = run(initialLaunchState, firstRun);
+    expect(state.step).toEqual({ kind: 'choice', selected: 0 });
+    state = run(state, next);
+    expect(state.restoring).toBe(false);
     expect(state.step).toEqual({ kind: 'input', field: 'server' });
     expect(state.values.server).toBe('127.0.0.1:7443');
     state = run(state, next, typeText('alice'), next, typeText('secret pw'), next, typeText('secret pw'));
@@ -25,6 +28,7 @@ describe('launchReducer', () => {
       initialLaunchState,
       firstRun,
       next,
+      next,
       typeText('alice'),
       next,
       typeText('secret pw'),
@@ -38,7 +42,7 @@ describe('launchReducer', () => {
   });
 
   it('checks usernames and password length', () => {
-    const base = run(initialLaunchState, firstRun);
+    const base = run(initialLaunchState, firstRun, next);
     expect(
       validateInputs({
         ...base,
@@ -104,5 +108,61 @@ describe('launchReducer', () => {
     expect(state.step).toEqual({ kind: 'input', field: 'password' });
     expect(state.values).toEqual({});
     expect(state.error).toBe('wrong password');
+  });
+
+  describe('first run: log in with recovery words', () => {
+    const valid = `${'abandon '.repeat(23)}art`;
+    const restoring = (): LaunchState =>
+      run(initialLaunchState, firstRun, { type: 'select', delta: 1 }, next, next);
+
+    it('offers the choice, wraps around, and asks server, words, username, password', () => {
+      const choice = run(initialLaunchState, firstRun, { type: 'select', delta: 1 });
+      expect(choice.step).toEqual({ kind: 'choice', selected: 1 });
+      expect(run(choice, { type: 'select', delta: 1 }).step).toEqual({ kind: 'choice', selected: 0 });
+      expect(run(initialLaunchState, firstRun, { type: 'select', delta: -1 }).step).toEqual({
+        kind: 'choice',
+        selected: 1,
+      });
+      let state = restoring();
+      expect(state.restoring).toBe(true);
+      expect(state.step).toEqual({ kind: 'input', field: 'words' });
+      state = run(state, typeText(valid), next, typeText('alice'), next, typeText('pw'));
+      expect(state.step).toEqual({ kind: 'input', field: 'password' });
+      state = run(state, next);
+      expect(state.step).toEqual({ kind: 'working' });
+      expect(state.values).toMatchObject({ words: valid, username: 'alice', password: 'pw' });
+    });
+
+    it('shows an unknown word and a bad checksum inline and stays on the words', () => {
+      const typo = run(restoring(), typeText(valid.replace('art', 'artz')), next);
+      expect(typo.step).toEqual({ kind: 'input', field: 'words' });
+      expect(typo.error).toMatch(/artz/u);
+      const checksum = run(restoring(), typeText(`${'abandon '.repeat(23)}abandon`), next);
+      expect(checksum.step).toEqual({ kind: 'input', field: 'words' });
+      expect(checksum.error).toMatch(/checksum/iu);
+      expect(checksum.error).not.toBe(typo.error);
+      const erase: LaunchAction[] = Array.from({ length: 'abandon'.length }, () => ({ type: 'backspace' }));
+      const fixed = run(checksum, ...erase, typeText('art'), next);
+      expect(fixed.values.words).toBe(valid);
+      expect(fixed.step).toEqual({ kind: 'input', field: 'username' });
+      expect(fixed.error).toBeUndefined();
+    });
+
+    it('after a wrong password keeps server, words and username and clears the password', () => {
+      const state = run(
+        restoring(),
+        typeText(valid),
+        next,
+        typeText('alice'),
+        next,
+        typeText('wrong'),
+        next,
+        { type: 'failed', message: 'wrong username or password' },
+      );
+      expect(state.error).toBe('wrong username or password');
+      expect(state.restoring).toBe(true);
+      expect(state.values).toEqual({ server: '127.0.0.1:7443', words: valid, username: 'alice' });
+      expect(state.step).toEqual({ kind: 'input', field: 'server' });
+    });
   });
 });

@@ -2,13 +2,27 @@
  * The launch screens as a pure reducer: which step shows, what has been typed (secrets only until they
  * are handed to the engine), the progress label and the last error.
  */
+import { validateIdentityMnemonic } from '../../engine/identity/index.js';
 import type { LaunchNeed } from './launchApi.js';
 
 export type LaunchField =
-  'passphrase' | 'passphraseAgain' | 'server' | 'username' | 'password' | 'passwordAgain' | 'word';
+  | 'passphrase'
+  | 'passphraseAgain'
+  | 'server'
+  | 'username'
+  | 'password'
+  | 'passwordAgain'
+  | 'word'
+  /** Log in on a new profile: the 24 recovery words on one line. */
+  | 'words';
+
+/** First run: a new account, or an existing one restored from its recovery words. */
+export const firstRunChoices = ['register a new account', 'log in with my recovery words'] as const;
 
 export type LaunchStep =
   | { readonly kind: 'working' }
+  /** First run: which of firstRunChoices (by index) is highlighted. */
+  | { readonly kind: 'choice'; readonly selected: number }
   | { readonly kind: 'input'; readonly field: LaunchField }
   /** The recovery words, shown once; then the user types word number `ask` back. */
   | {
@@ -23,6 +37,8 @@ export interface LaunchState {
   readonly need: LaunchNeed | undefined;
   readonly step: LaunchStep;
   readonly values: Readonly<Partial<Record<LaunchField, string>>>;
+  /** First run: the user chose to log in with recovery words instead of registering. */
+  readonly restoring: boolean;
   readonly progress: string;
   readonly error: string | undefined;
 }
@@ -36,23 +52,28 @@ export type LaunchAction =
   /** Enter on an input: the next field, or 'submit' for the caller to act on. */
   | { readonly type: 'next' }
   | { readonly type: 'registered'; readonly words: readonly string[]; readonly ask: number }
-  | { readonly type: 'working' };
+  | { readonly type: 'working' }
+  /** Up/down on the first-run choice. */
+  | { readonly type: 'select'; readonly delta: number };
 
 export const initialLaunchState: LaunchState = {
   need: undefined,
   step: { kind: 'working' },
   values: {},
+  restoring: false,
   progress: 'Opening the profile',
   error: undefined,
 };
 
 /** The fields each need asks for, in order. */
-export function fieldsFor(need: LaunchNeed | undefined): readonly LaunchField[] {
+export function fieldsFor(need: LaunchNeed | undefined, restoring = false): readonly LaunchField[] {
   switch (need?.kind) {
     case 'passphrase':
       return need.creating ? ['passphrase', 'passphraseAgain'] : ['passphrase'];
     case 'firstRun':
-      return ['server', 'username', 'password', 'passwordAgain'];
+      return restoring
+        ? ['server', 'words', 'username', 'password']
+        : ['server', 'username', 'password', 'passwordAgain'];
     case 'login':
       return ['password'];
     default:
@@ -68,8 +89,19 @@ export const secretFields: ReadonlySet<LaunchField> = new Set([
 ]);
 
 function firstStep(need: LaunchNeed): LaunchStep {
+  if (need.kind === 'firstRun') return { kind: 'choice', selected: 0 };
   const first = fieldsFor(need)[0];
   return first === undefined ? { kind: 'done' } : { kind: 'input', field: first };
+}
+
+/** The typed recovery words, checked word by word then by checksum; undefined when they are valid. */
+export function wordsProblem(words: string): string | undefined {
+  try {
+    validateIdentityMnemonic(words);
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
 }
 
 /** What to check when the last field is confirmed; undefined when the input is complete. */
@@ -84,8 +116,12 @@ export function validateInputs(state: LaunchState): string | undefined {
     if (!/^[a-z0-9_.-]{3,32}$/u.test((values.username ?? '').trim().toLowerCase())) {
       return 'a username has 3-32 of a-z 0-9 _ . -';
     }
-    if ((values.password ?? '').length < 8) return 'the password needs at least 8 characters';
-    if (values.password !== values.passwordAgain) return 'the two passwords differ';
+    if (state.restoring) {
+      if ((values.password ?? '') === '') return 'the password is empty';
+    } else {
+      if ((values.password ?? '').length < 8) return 'the password needs at least 8 characters';
+      if (values.password !== values.passwordAgain) return 'the two passwords differ';
+    }
   }
   if (need?.kind === 'login' && (values.password ?? '') === '') return 'the password is empty';
   return undefined;
@@ -104,11 +140,12 @@ export function launchReducer(state: LaunchState, action: LaunchAction): LaunchS
         need: action.need,
         step: firstStep(action.need),
         values: action.need.kind === 'firstRun' ? { server: action.need.defaultServer } : {},
+        restoring: false,
         error: undefined,
       };
     case 'failed': {
       // Back to the first secret of the current question, with the secrets cleared.
-      const fields = fieldsFor(state.need);
+      const fields = fieldsFor(state.need, state.restoring);
       // First run: from the server again (kept, as is the username: Enter walks past them).
       const retry =
         state.need?.kind === 'firstRun'
@@ -132,6 +169,12 @@ export function launchReducer(state: LaunchState, action: LaunchAction): LaunchS
         step: { kind: 'recovery', words: action.words, ask: action.ask, typing: false },
         error: undefined,
       };
+    case 'select': {
+      if (state.step.kind !== 'choice') return state;
+      const count = firstRunChoices.length;
+      const selected = (((state.step.selected + action.delta) % count) + count) % count;
+      return { ...state, step: { kind: 'choice', selected } };
+    }
     case 'type':
     case 'backspace': {
       const field =
@@ -152,8 +195,17 @@ export function launchReducer(state: LaunchState, action: LaunchAction): LaunchS
         }
         return { ...state, values: {}, error: `that is not word ${state.step.ask}; look at your copy again` };
       }
+      if (state.step.kind === 'choice') {
+        const restoring = state.step.selected === 1;
+        return { ...state, restoring, step: { kind: 'input', field: 'server' }, error: undefined };
+      }
       if (state.step.kind !== 'input') return state;
-      const fields = fieldsFor(state.need);
+      // The words are checked on Enter, so a typo shows before username and password are asked.
+      if (state.step.field === 'words') {
+        const problem = wordsProblem(state.values.words ?? '');
+        if (problem !== undefined) return { ...state, error: problem };
+      }
+      const fields = fieldsFor(state.need, state.restoring);
       const following = fields[fields.indexOf(state.step.field) + 1];
       if (following !== undefined)
         return { ...state, step: { kind: 'input', field: following }, error: undefined };
