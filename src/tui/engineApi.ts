@@ -18,6 +18,9 @@ import type {
   MessagePage,
   SelfIdentity,
 } from '../engine/client/engineTypes.js';
+import type { SafetyNumberView } from '../engine/client/verification.js';
+
+export type { SafetyNumberView } from '../engine/client/verification.js';
 
 export type {
   ChatMessage,
@@ -51,6 +54,13 @@ export interface EngineApi {
   selfUpdate(groupId: string): Promise<void>;
   /** Marks `username`'s current key as verified; `groupId` is the context it was shown in, if any. */
   markVerified(groupId: string | undefined, username: string): Promise<void>;
+  /** The safety number with `username`: 12 groups of 5 digits, the QR code as text, and the trust state. */
+  safetyNumber(username: string): Promise<SafetyNumberView>;
+  /**
+   * Accepts `username`'s changed key (after comparing safety numbers again); sending to groups with
+   * them is no longer held (`send` rejects with SEND_HELD_KEY_CHANGED until then).
+   */
+  acknowledgeKeyChange(username: string): Promise<string>; // the new VerificationState
   /** Messages queued locally and not yet accepted by the server. */
   outboxSize(): Promise<number>;
   loadMessages(groupId: string, options: LoadMessagesOptions): Promise<MessagePage>;

@@ -9,6 +9,7 @@ const contextNames: Record<KeyContext, string> = {
   composer: 'composer',
   help: 'help',
   members: 'members',
+  safetyNumber: 'safety number',
   identity: 'identity',
   createGroup: 'new group',
   invite: 'invite',

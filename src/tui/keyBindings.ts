@@ -30,6 +30,8 @@ export type KeyCommand =
   | 'identity'
   | 'invite'
   | 'verify'
+  | 'safetyNumber'
+  | 'acknowledgeKeyChange'
   | 'confirmYes'
   | 'confirmNo';
 
@@ -49,6 +51,7 @@ const everywhere: readonly KeyContext[] = [
   ...mainPanes,
   'help',
   'members',
+  'safetyNumber',
   'identity',
   'createGroup',
   'invite',
@@ -70,7 +73,7 @@ export const keyBindings: readonly KeyBinding[] = [
     command: 'quit',
     keys: ['q'],
     description: 'quit (asks first if messages wait in the outbox)',
-    contexts: [...browsing, 'help', 'identity', 'members'],
+    contexts: [...browsing, 'help', 'identity', 'members', 'safetyNumber'],
     matches: (input, key) => plain(key) && input === 'q',
   },
   {
@@ -202,9 +205,23 @@ export const keyBindings: readonly KeyBinding[] = [
   {
     command: 'verify',
     keys: ['v'],
-    description: "mark the selected member's key as verified (compare fingerprints first)",
-    contexts: ['members'],
+    description: "mark the selected member's key as verified (compare safety numbers first)",
+    contexts: ['members', 'safetyNumber'],
     matches: (input, key) => plain(key) && input === 'v',
+  },
+  {
+    command: 'safetyNumber',
+    keys: ['s'],
+    description: 'safety number with the selected member (digits and QR code, to compare)',
+    contexts: ['members'],
+    matches: (input, key) => plain(key) && input === 's',
+  },
+  {
+    command: 'acknowledgeKeyChange',
+    keys: ['a'],
+    description: 'accept a changed key, so sending to groups with them is no longer held',
+    contexts: ['safetyNumber'],
+    matches: (input, key) => plain(key) && input === 'a',
   },
   {
     command: 'backspace',

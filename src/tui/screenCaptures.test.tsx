@@ -110,6 +110,15 @@ const captures: [string, () => Promise<string>][] = [
   ],
   ['help', async () => press(await browsing(), '?', (f) => f.includes('Help'))],
   ['members', async () => press(await browsing(), 'm', (f) => f.includes('Fingerprint of alice'))],
+  [
+    'safetyNumber',
+    async () => {
+      const app = await browsing();
+      await press(app, 'm', (f) => f.includes('Fingerprint of alice'));
+      await press(app, keys.down + keys.down + keys.down, (f) => f.includes('Fingerprint of mallory'));
+      return press(app, 's', (f) => f.includes('Safety number with mallory') && f.includes('QR code needs'));
+    },
+  ],
   ['identity', async () => press(await browsing(), 'i', (f) => f.includes('Username: carol'))],
   [
     'createGroup',

@@ -26,6 +26,7 @@ describe('parseComposerInput', () => {
     ['/invite Bob', { kind: 'invite', username: 'bob' }],
     ['/kick dave.k', { kind: 'kick', username: 'dave.k' }],
     ['/verify erin_01', { kind: 'verify', username: 'erin_01' }],
+    ['/safety Mallory', { kind: 'safety', username: 'mallory' }],
   ])('parses %s and lower-cases the username', (input, command) => {
     expect(parseComposerInput(input)).toEqual({ kind: 'command', command });
   });
@@ -67,6 +68,7 @@ describe('parseComposerInput', () => {
       'leave',
       'quit',
       'rotate',
+      'safety',
       'verify',
       'whoami',
     ]);

@@ -9,6 +9,7 @@ export type SlashCommand =
   | { readonly kind: 'kick'; readonly username: string }
   | { readonly kind: 'leave' }
   | { readonly kind: 'verify'; readonly username: string }
+  | { readonly kind: 'safety'; readonly username: string }
   | { readonly kind: 'rotate' }
   | { readonly kind: 'whoami' }
   | { readonly kind: 'help' }
@@ -32,6 +33,12 @@ export const slashCommandSpecs: readonly SlashCommandSpec[] = [
   { name: 'kick', usage: '/kick USER', description: 'remove USER from this group', argument: 'username' },
   { name: 'leave', usage: '/leave', description: 'leave this group', argument: 'none' },
   { name: 'verify', usage: '/verify USER', description: "mark USER's key as verified", argument: 'username' },
+  {
+    name: 'safety',
+    usage: '/safety USER',
+    description: 'safety number with USER, to compare',
+    argument: 'username',
+  },
   {
     name: 'rotate',
     usage: '/rotate',
@@ -107,7 +114,7 @@ export function parseComposerInput(input: string): ParsedInput {
       if (!checked.ok) return { kind: 'error', error: checked.error };
       return {
         kind: 'command',
-        command: { kind: spec.name as 'invite' | 'kick' | 'verify', username: checked.username },
+        command: { kind: spec.name as 'invite' | 'kick' | 'verify' | 'safety', username: checked.username },
       };
     }
   }

@@ -3,7 +3,7 @@
  * screen never waits on the network; results and failures come back as actions.
  */
 import type { Key } from 'ink';
-import type { EngineApi, EngineErrorLike, GroupSummary } from './engineApi.js';
+import type { EngineApi, EngineErrorLike, GroupSummary, VerificationState } from './engineApi.js';
 import { resolveKey } from './keyBindings.js';
 import type { KeyCommand, KeyContext } from './keyBindings.js';
 import { parseComposerInput, normalizeGroupName, normalizeUsername } from './slashCommands.js';
@@ -30,6 +30,12 @@ export interface TuiControllerOptions {
   readonly size: TerminalSize;
   /** Called once when the user has chosen to quit. */
   readonly onExit: () => void;
+}
+
+const verificationStates: readonly string[] = ['unverified', 'verified', 'changed'];
+
+function isVerificationState(value: unknown): value is VerificationState {
+  return typeof value === 'string' && verificationStates.includes(value);
 }
 
 function describeError(error: unknown): string {
@@ -155,7 +161,52 @@ export function createTuiController(engine: EngineApi, options: TuiControllerOpt
     fire(
       engine.markVerified(groupId, username).then(() => {
         showInfo(`marked ${username} as verified`);
+        dispatch({ type: 'verificationChanged', username, verification: 'verified' });
         if (groupId !== undefined) refreshMembers(groupId);
+      }),
+    );
+  }
+
+  /** Opens the safety-number overlay and asks the engine for the number; the view brings the trust state. */
+  function openSafetyNumber(
+    username: string,
+    verification: VerificationState,
+    returnTo: number | null,
+  ): void {
+    dispatch({
+      type: 'openOverlay',
+      overlay: { kind: 'safetyNumber', username, verification, returnTo, view: null },
+    });
+    fire(engine.safetyNumber(username).then((view) => dispatch({ type: 'safetyNumberLoaded', view })));
+  }
+
+  function openMemberSafetyNumber(state: AppState): void {
+    if (state.overlay.kind !== 'members' || state.selectedGroupId === null) return;
+    const member = state.members[state.selectedGroupId]?.[state.overlay.selected];
+    if (member === undefined) return;
+    if (member.self) return showError('a safety number is computed with another member');
+    openSafetyNumber(member.username, member.verification, state.overlay.selected);
+  }
+
+  /** /safety USER: the member's known state if this group shows them, else what the engine says. */
+  function openUserSafetyNumber(username: string): void {
+    if (username === store.getState().self?.username) {
+      return showError('a safety number is computed with another user');
+    }
+    const known = Object.values(store.getState().members)
+      .flat()
+      .find((member) => member.username === username);
+    openSafetyNumber(username, known?.verification ?? 'unverified', null);
+  }
+
+  function acknowledgeKeyChange(username: string): void {
+    fire(
+      engine.acknowledgeKeyChange(username).then((result) => {
+        const verification = isVerificationState(result) ? result : 'unverified';
+        dispatch({ type: 'verificationChanged', username, verification });
+        showInfo(`accepted the new key of ${username}; sending is no longer held`);
+        const groupId = store.getState().selectedGroupId;
+        if (groupId !== null) refreshMembers(groupId);
       }),
     );
   }
@@ -179,6 +230,8 @@ export function createTuiController(engine: EngineApi, options: TuiControllerOpt
         return withGroup((group) => fire(engine.leave(group.id)));
       case 'verify':
         return verify(store.getState().selectedGroupId ?? undefined, command.username);
+      case 'safety':
+        return openUserSafetyNumber(command.username);
       case 'rotate':
         return withGroup((group) => {
           showInfo(`fresh keys for ${group.name} (commit)…`);
@@ -286,7 +339,17 @@ export function createTuiController(engine: EngineApi, options: TuiControllerOpt
         return openIdentity();
       case 'invite':
         return withGroup(() => dispatch({ type: 'openOverlay', overlay: { kind: 'invite', input: '' } }));
+      case 'safetyNumber':
+        return openMemberSafetyNumber(state);
+      case 'acknowledgeKeyChange':
+        if (state.overlay.kind !== 'safetyNumber') return;
+        if (state.overlay.verification !== 'changed')
+          return showInfo(`the key of ${state.overlay.username} did not change`);
+        return acknowledgeKeyChange(state.overlay.username);
       case 'verify': {
+        if (state.overlay.kind === 'safetyNumber') {
+          return verify(state.selectedGroupId ?? undefined, state.overlay.username);
+        }
         if (state.overlay.kind !== 'members' || state.selectedGroupId === null) return;
         const member = state.members[state.selectedGroupId]?.[state.overlay.selected];
         if (member !== undefined) verify(state.selectedGroupId, member.username);

@@ -11,6 +11,7 @@ import { HelpOverlay } from './HelpOverlay.js';
 import { IdentityOverlay } from './IdentityOverlay.js';
 import { MembersOverlay } from './MembersOverlay.js';
 import { MessageList } from './MessageList.js';
+import { SafetyNumberOverlay } from './SafetyNumberOverlay.js';
 import { StatusBar } from './StatusBar.js';
 import { StatusLine } from './StatusLine.js';
 import { TextPromptOverlay } from './TextPromptOverlay.js';
@@ -30,6 +31,16 @@ function OverlayView({ state, height }: { readonly state: AppState; readonly hei
           members={group === undefined ? [] : state.members[group.id]}
           selected={overlay.selected}
           height={height}
+        />
+      );
+    case 'safetyNumber':
+      return (
+        <SafetyNumberOverlay
+          username={overlay.username}
+          verification={overlay.verification}
+          view={overlay.view}
+          height={height}
+          width={state.size.columns}
         />
       );
     case 'identity':

@@ -42,7 +42,7 @@ function MemberRow({ member, selected }: { readonly member: GroupMember; readonl
 
 export function MembersOverlay({ groupName, members, selected, height }: MembersOverlayProps) {
   const theme = useTheme();
-  const footer = '↑↓ select · v mark verified (after comparing fingerprints in person) · Esc close';
+  const footer = '↑↓ select · s safety number · v mark verified (after comparing) · Esc close';
   if (members === undefined) {
     return (
       <OverlayFrame title={`Members of ${groupName}`} footer={footer} height={height}>

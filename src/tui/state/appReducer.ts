@@ -1,4 +1,5 @@
 /** The TUI reducer: (state, action) => state, no side effects. Engine calls live in tuiController. */
+import type { VerificationState } from '../engineApi.js';
 import { helpLines } from '../helpContent.js';
 import type { AppAction, AppState, Overlay } from './appState.js';
 import { paneOrder, selectedGroup, selectedMessages } from './appState.js';
@@ -126,7 +127,19 @@ export function appReducer(state: AppState, action: AppAction): AppState {
     case 'openOverlay':
       return { ...state, overlay: action.overlay };
     case 'closeOverlay':
-      return { ...state, overlay: { kind: 'none' } };
+      // The safety number was opened from the members list: closing it goes back there.
+      return state.overlay.kind === 'safetyNumber' && state.overlay.returnTo !== null
+        ? { ...state, overlay: { kind: 'members', selected: state.overlay.returnTo } }
+        : { ...state, overlay: { kind: 'none' } };
+    case 'safetyNumberLoaded':
+      return state.overlay.kind === 'safetyNumber' && state.overlay.username === action.view.username
+        ? {
+            ...state,
+            overlay: { ...state.overlay, view: action.view, verification: action.view.verification },
+          }
+        : state;
+    case 'verificationChanged':
+      return applyVerification(state, action.username, action.verification);
     case 'overlayInput':
       // One line only: a newline or control character in a name would corrupt the screen.
       return editOverlayInput(state, (input) => input + action.text.replace(/\p{Cc}/gu, ''));
@@ -137,6 +150,20 @@ export function appReducer(state: AppState, action: AppAction): AppState {
     case 'status':
       return { ...state, status: action.status };
   }
+}
+
+function applyVerification(state: AppState, username: string, verification: VerificationState): AppState {
+  const members = Object.fromEntries(
+    Object.entries(state.members).map(([groupId, list]) => [
+      groupId,
+      list.map((member) => (member.username === username ? { ...member, verification } : member)),
+    ]),
+  );
+  const overlay =
+    state.overlay.kind === 'safetyNumber' && state.overlay.username === username
+      ? { ...state.overlay, verification }
+      : state.overlay;
+  return { ...state, members, overlay };
 }
 
 /** Whether the messages pane is at the top of what is loaded and older messages exist. */

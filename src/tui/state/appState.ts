@@ -7,7 +7,9 @@ import type {
   GroupMember,
   GroupSummary,
   MessagePage,
+  SafetyNumberView,
   SelfIdentity,
+  VerificationState,
 } from '../engineApi.js';
 import { emptyComposer } from './composerState.js';
 import type { ComposerAction, ComposerState } from './composerState.js';
@@ -21,6 +23,17 @@ export type Overlay =
   | { readonly kind: 'none' }
   | { readonly kind: 'help'; readonly scroll: number }
   | { readonly kind: 'members'; readonly selected: number }
+  /**
+   * The safety number with one user: `returnTo` is the members-list row to go back to on close (null
+   * when opened by /safety, which closes to the panes); `view` is null while the engine computes it.
+   */
+  | {
+      readonly kind: 'safetyNumber';
+      readonly username: string;
+      readonly verification: VerificationState;
+      readonly returnTo: number | null;
+      readonly view: SafetyNumberView | null;
+    }
   | { readonly kind: 'identity' }
   | { readonly kind: 'createGroup'; readonly input: string }
   | { readonly kind: 'invite'; readonly input: string }
@@ -71,6 +84,13 @@ export type AppAction =
       readonly older: boolean;
     }
   | { readonly type: 'membersLoaded'; readonly groupId: string; readonly members: readonly GroupMember[] }
+  | { readonly type: 'safetyNumberLoaded'; readonly view: SafetyNumberView }
+  /** The key change of `username` was acknowledged (or the key verified): their new trust state. */
+  | {
+      readonly type: 'verificationChanged';
+      readonly username: string;
+      readonly verification: VerificationState;
+    }
   | { readonly type: 'focusNext' }
   | { readonly type: 'focusPrevious' }
   | { readonly type: 'focus'; readonly pane: Pane }

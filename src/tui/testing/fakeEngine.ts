@@ -2,6 +2,12 @@
  * An in-memory EngineApi for the TUI tests only (DESIGN.md, principle 4): it records calls, answers
  * from plain arrays, and lets a test push events as the real engine would.
  */
+import {
+  renderSafetyNumberQr,
+  SAFETY_NUMBER_QR_PAYLOAD_BYTES,
+  SAFETY_NUMBER_QR_VERSION,
+} from '../../engine/identity/safetyNumber.js';
+import { fromHex } from '../../lib/bytes.js';
 import { QpcError } from '../../lib/errors.js';
 import type {
   ChatMessage,
@@ -13,7 +19,9 @@ import type {
   GroupSummary,
   LoadMessagesOptions,
   MessagePage,
+  SafetyNumberView,
   SelfIdentity,
+  VerificationState,
 } from '../engineApi.js';
 
 export const pqSuite = { name: 'MLS_256_XWING_AES256GCM_SHA512_Ed25519', postQuantum: true };
@@ -86,6 +94,11 @@ export class FakeEngine implements EngineApi {
   /** The next call of `method` rejects with this error. */
   failNext(method: keyof EngineApi, code: string, message: string): void {
     this.failures.set(method, new QpcError(code, message));
+  }
+
+  /** The next call of `method` rejects with exactly this error (for codes that carry a hint). */
+  failNextWith(method: keyof EngineApi, error: QpcError): void {
+    this.failures.set(method, error);
   }
 
   /** 0 once the TUI has unmounted (it unsubscribes on the way out). */
@@ -172,16 +185,52 @@ export class FakeEngine implements EngineApi {
   }
 
   markVerified(groupId: string | undefined, username: string): Promise<void> {
-    return this.record('markVerified', [groupId, username], () => {
-      for (const [id, list] of this.members) {
-        this.members.set(
-          id,
-          list.map((member) =>
-            member.username === username ? { ...member, verification: 'verified' } : member,
-          ),
-        );
-      }
+    return this.record('markVerified', [groupId, username], () => this.setMemberState(username, 'verified'));
+  }
+
+  /**
+   * Deterministic digits per pair, so captures are stable; the QR code is the engine's own renderer
+   * over a payload of the real size (65 bytes), so layout tests see a code as large as the real one.
+   */
+  async safetyNumber(username: string): Promise<SafetyNumberView> {
+    const payload = new Uint8Array(SAFETY_NUMBER_QR_PAYLOAD_BYTES);
+    payload.set(fromHex(fakeFingerprint(`${this.self.username}:${username}`)), 1);
+    payload[0] = SAFETY_NUMBER_QR_VERSION;
+    const qr = await renderSafetyNumberQr(payload, 'utf8');
+    return this.record('safetyNumber', [username], () => {
+      const digits = [...fakeFingerprint(`${this.self.username}:${username}`)]
+        .map((char) => (parseInt(char, 16) % 10).toString())
+        .join('');
+      const groups = Array.from({ length: 12 }, (_unused, index) => digits.slice(index * 5, index * 5 + 5));
+      const display = [0, 4, 8].map((start) => groups.slice(start, start + 4).join(' ')).join('\n');
+      const verification = this.memberState(username) ?? 'unverified';
+      return { username, groups, display, qr, verification };
     });
+  }
+
+  /** Like the engine: a changed key becomes unverified (a new key nobody compared yet). */
+  acknowledgeKeyChange(username: string): Promise<VerificationState> {
+    return this.record('acknowledgeKeyChange', [username], () => {
+      this.setMemberState(username, 'unverified');
+      return 'unverified';
+    });
+  }
+
+  private memberState(username: string): VerificationState | undefined {
+    for (const list of this.members.values()) {
+      const member = list.find((candidate) => candidate.username === username);
+      if (member !== undefined) return member.verification;
+    }
+    return undefined;
+  }
+
+  private setMemberState(username: string, verification: VerificationState): void {
+    for (const [id, list] of this.members) {
+      this.members.set(
+        id,
+        list.map((member) => (member.username === username ? { ...member, verification } : member)),
+      );
+    }
   }
 
   outboxSize(): Promise<number> {
