@@ -1,6 +1,5 @@
 #!/usr/bin/env node
-// The sources are TypeScript run through tsx, so the bin always matches the checkout without a build step.
-import { register } from 'tsx/esm/api';
+// Runs the bundle that `npm ci` / `npm install` build into dist/ (the `prepare` script).
+import { loadBundle } from './loadBundle.js';
 
-register();
-await import('../src/cli/qpcServer.ts');
+await loadBundle('qpcServer.js');
