@@ -43,6 +43,7 @@ import { IncomingProcessor } from './client/incoming.js';
 import { OutboxSender, queueOutgoing, type FlushResult } from './client/outboxSender.js';
 import { inboxAfter, loadMessagePage, membersOf, type InboxItem } from './client/views.js';
 import { SelfUpdateScheduler } from './client/selfUpdateScheduler.js';
+import { logoutSession, type LogoutResult } from './client/logout.js';
 import { assertSendAllowed } from './client/contactTrust.js';
 import {
   peerAccessKey,
@@ -62,6 +63,7 @@ import {
 export type * from './client/engineTypes.js';
 export type { FlushResult } from './client/outboxSender.js';
 export type { InboxItem } from './client/views.js';
+export type { LogoutResult } from './client/logout.js';
 export type { SafetyNumberView } from './client/verification.js';
 export { SendHeldError, SEND_HELD_KEY_CHANGED } from './client/contactTrust.js';
 
@@ -446,6 +448,12 @@ export class QpcEngine {
   /** Accepts `username`'s changed key; sending to groups with them is no longer held. */
   acknowledgeKeyChange(username: string): Promise<string> {
     return Promise.resolve().then(() => acknowledgeUser(this.context, username));
+  }
+
+  /** Revokes the session on the server (when connected) and forgets its token in the profile. */
+  logout(): Promise<LogoutResult> {
+    this.sessionOpen = false;
+    return logoutSession(this.store, this.mls.clock, this.connection);
   }
 
   async close(): Promise<void> {

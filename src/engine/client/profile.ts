@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fromHex, wipe } from '../../lib/bytes.js';
 import { StorageError, ValidationError } from '../../lib/errors.js';
 import { openProfileStore } from '../store/profileStore.js';
-import { resolveStoreKey, type KeychainLike } from '../store/storeKey.js';
+import { resolveStoreKey, type KeychainLike, type PassphrasePurpose } from '../store/storeKey.js';
 import type { ClientProfileStore, StoreKeySource } from '../store/types.js';
 
 export const PROFILE_DB_FILE_NAME = 'profile.db';
@@ -34,6 +34,8 @@ export interface OpenProfileOptions {
   env?: ProfileEnv;
   /** Default: the OS keychain; null: never (tests). */
   keychain?: KeychainLike | null;
+  /** Asks a person for the passphrase when QPC_PASSPHRASE is not set (a terminal); absent: never ask. */
+  askPassphrase?: (purpose: PassphrasePurpose) => Promise<string>;
 }
 
 /** Describes the key source for `qpc whoami`. */
@@ -52,7 +54,9 @@ function rawKeyFromEnv(env: ProfileEnv): Uint8Array | undefined {
   const text = env.QPC_STORE_KEY;
   if (text === undefined || text === '') return undefined;
   if (!/^[0-9a-fA-F]{64}$/u.test(text)) {
-    throw new ValidationError('BAD_STORE_KEY', 'QPC_STORE_KEY must be 64 hex digits (a raw 32-byte key)');
+    throw new ValidationError('BAD_STORE_KEY', 'QPC_STORE_KEY must be 64 hex digits (a raw 32-byte key)', {
+      hint: 'Fix QPC_STORE_KEY, or unset it to use the OS keychain or a passphrase (asked in a terminal, or QPC_PASSPHRASE).',
+    });
   }
   return fromHex(text.toLowerCase());
 }
@@ -76,7 +80,11 @@ export async function openProfile(options: OpenProfileOptions): Promise<ClientPr
   const passphrase = env.QPC_PASSPHRASE;
   const resolved = await resolveStoreKey({
     profileDir: options.dir,
-    ...(passphrase === undefined || passphrase === '' ? {} : { passphrase: () => passphrase }),
+    ...(passphrase !== undefined && passphrase !== ''
+      ? { passphrase: () => passphrase }
+      : options.askPassphrase === undefined
+        ? {}
+        : { passphrase: options.askPassphrase }),
     ...(options.keychain === undefined ? {} : { keychain: options.keychain }),
   });
   try {

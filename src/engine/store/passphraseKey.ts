@@ -36,7 +36,7 @@ export interface SaltFile extends ScryptParams {
 export class StoreWrongPassphraseError extends AuthError {
   constructor() {
     super('STORE_WRONG_PASSPHRASE', 'the passphrase does not match this profile', {
-      hint: 'Type the passphrase you chose when this profile was created.',
+      hint: 'Type the passphrase you chose when this profile was created (or set it in QPC_PASSPHRASE; a profile keyed by QPC_STORE_KEY needs that key instead).',
     });
   }
 }

@@ -29,10 +29,16 @@ export type { KeychainLike } from './osKeychain.js';
 export const KEYCHAIN_SERVICE = 'quicprochat';
 export const KEYCHAIN_MARKER_FILE_NAME = 'store.keychain';
 
+export type PassphrasePurpose = 'unlock' | 'create';
+
+/** Every store-key error ends with the ways to give a key without a keychain or a terminal. */
+export const STORE_KEY_ENV_HINT =
+  'Without a keychain or a terminal, set QPC_PASSPHRASE (the passphrase) or QPC_STORE_KEY (64 hex digits, a raw key).';
+
 export interface ResolveStoreKeyOptions {
   profileDir: string;
-  /** Asked only when the passphrase path is taken. */
-  passphrase?: () => Promise<string> | string;
+  /** Asked only when the passphrase path is taken: to unlock a profile, or to create one. */
+  passphrase?: (purpose: PassphrasePurpose) => Promise<string> | string;
   /** Default: the OS keychain (@napi-rs/keyring). null: never use a keychain. */
   keychain?: KeychainLike | null;
 }
@@ -78,7 +84,7 @@ function keychainUnavailable(cause: unknown): StorageError {
     'STORE_KEYCHAIN_UNAVAILABLE',
     'this profile keeps its key in the OS keychain, which does not answer',
     {
-      hint: 'Unlock the keychain (on Linux: a D-Bus session with a running Secret Service such as gnome-keyring), then retry.',
+      hint: 'Unlock the keychain (on Linux: a D-Bus session with a running Secret Service such as gnome-keyring), then retry. A profile created with the keychain cannot be opened by QPC_PASSPHRASE or QPC_STORE_KEY.',
       cause,
     },
   );
@@ -90,7 +96,7 @@ function checkedKey(secret: Uint8Array | null, marker: KeychainMarker): Uint8Arr
       'STORE_KEYCHAIN_KEY_MISSING',
       `the keychain has no entry ${marker.service}/${marker.account}`,
       {
-        hint: 'The profile cannot be opened without it. Restore the identity from its recovery words into a new profile.',
+        hint: 'The profile cannot be opened without it (QPC_PASSPHRASE and QPC_STORE_KEY do not replace it). Restore the identity from its recovery words into a new profile.',
       },
     );
   }
@@ -155,11 +161,11 @@ async function askPassphrase(options: ResolveStoreKeyOptions): Promise<string> {
       'STORE_PASSPHRASE_REQUIRED',
       'this profile is protected by a passphrase and none was given',
       {
-        hint: 'Run qpc in a terminal so it can ask for the passphrase.',
+        hint: `Run qpc in a terminal so it can ask for the passphrase. ${STORE_KEY_ENV_HINT}`,
       },
     );
   }
-  return options.passphrase();
+  return options.passphrase('unlock');
 }
 
 export async function resolveStoreKey(options: ResolveStoreKeyOptions): Promise<ResolvedStoreKey> {
@@ -183,8 +189,11 @@ export async function resolveStoreKey(options: ResolveStoreKeyOptions): Promise<
   }
   if (options.passphrase === undefined) {
     throw new StorageError('STORE_NO_KEY_SOURCE', 'no OS keychain answers and no passphrase was given', {
-      hint: 'Choose a passphrase for this profile, or start a keychain (on Linux: gnome-keyring in a D-Bus session).',
+      hint: `Run qpc in a terminal to choose a passphrase, or start a keychain (on Linux: gnome-keyring in a D-Bus session). ${STORE_KEY_ENV_HINT}`,
     });
   }
-  return { key: await createPassphraseKey(saltPath, await options.passphrase()), source: 'passphrase' };
+  return {
+    key: await createPassphraseKey(saltPath, await options.passphrase('create')),
+    source: 'passphrase',
+  };
 }

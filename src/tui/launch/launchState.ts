@@ -3,6 +3,7 @@
  * are handed to the engine), the progress label and the last error.
  */
 import { validateIdentityMnemonic } from '../../engine/identity/index.js';
+import { existingSecretProblem, newSecretProblem } from '../../engine/store/secretRules.js';
 import type { LaunchNeed } from './launchApi.js';
 
 export type LaunchField =
@@ -108,8 +109,10 @@ export function wordsProblem(words: string): string | undefined {
 export function validateInputs(state: LaunchState): string | undefined {
   const { values, need } = state;
   if (need?.kind === 'passphrase') {
-    if ((values.passphrase ?? '').length < 8) return 'the passphrase needs at least 8 characters';
-    if (need.creating && values.passphrase !== values.passphraseAgain) return 'the two passphrases differ';
+    const passphrase = values.passphrase ?? '';
+    return need.creating
+      ? newSecretProblem('passphrase', passphrase, values.passphraseAgain ?? '')
+      : existingSecretProblem('passphrase', passphrase);
   }
   if (need?.kind === 'firstRun') {
     if ((values.server ?? '').trim() === '') return 'a server address is needed (HOST:PORT)';
@@ -117,13 +120,14 @@ export function validateInputs(state: LaunchState): string | undefined {
       return 'a username has 3-32 of a-z 0-9 _ . -';
     }
     if (state.restoring) {
-      if ((values.password ?? '') === '') return 'the password is empty';
+      const problem = existingSecretProblem('password', values.password ?? '');
+      if (problem !== undefined) return problem;
     } else {
-      if ((values.password ?? '').length < 8) return 'the password needs at least 8 characters';
-      if (values.password !== values.passwordAgain) return 'the two passwords differ';
+      const problem = newSecretProblem('password', values.password ?? '', values.passwordAgain ?? '');
+      if (problem !== undefined) return problem;
     }
   }
-  if (need?.kind === 'login' && (values.password ?? '') === '') return 'the password is empty';
+  if (need?.kind === 'login') return existingSecretProblem('password', values.password ?? '');
   return undefined;
 }
 

@@ -1,0 +1,149 @@
+/**
+ * Settings a person edits (theme, notifications, default server, time format), kept in a plain JSON file
+ * apart from the encrypted profile, which keeps the secrets. The file is read through `conf` (atomic
+ * writes) and every value is checked with zod: a hand-edited mistake is reported with the file's path
+ * and the key, never silently replaced. Where the file lives: QPC_CONFIG_DIR, else
+ * $XDG_CONFIG_HOME/quicprochat, else ~/.config/quicprochat (config.json).
+ */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import Conf from 'conf';
+import { z } from 'zod';
+import { ValidationError } from '../../lib/errors.js';
+import { parseServerAddress } from '../net/serverAddress.js';
+
+export const SettingsErrorCode = {
+  /** The file is not JSON, or a value in it breaks the schema. */
+  invalid: 'SETTINGS_INVALID',
+  /** `qpc config get|set` with a key that is not a setting. */
+  unknownKey: 'SETTINGS_UNKNOWN_KEY',
+  /** `qpc config set` with a value the setting does not take. */
+  badValue: 'SETTINGS_BAD_VALUE',
+} as const;
+
+const serverText = z.string().refine(
+  (text) => {
+    if (text === '') return true;
+    try {
+      parseServerAddress(text);
+      return true;
+    } catch {
+      // parseServerAddress's error is reported as this refinement's message.
+      return false;
+    }
+  },
+  { message: 'HOST:PORT, or empty for the local server' },
+);
+
+export const userSettingsSchema = z.object({
+  /** Colours of the full-screen client; `auto` follows the terminal, `mono` draws without colour. */
+  theme: z.enum(['auto', 'dark', 'light', 'mono']).default('auto'),
+  /** For a message in a group that is not open: nothing, the terminal bell, or a desktop notification. */
+  notifications: z.enum(['off', 'bell', 'desktop']).default('bell'),
+  /** The server a new profile uses (HOST:PORT); empty: the local server on 127.0.0.1:7443. */
+  defaultServer: serverText.default(''),
+  /** Clock times in the client: 24-hour (14:05) or 12-hour (2:05 PM). */
+  timeFormat: z.enum(['24h', '12h']).default('24h'),
+});
+
+export type UserSettings = z.infer<typeof userSettingsSchema>;
+export type UserSettingKey = keyof UserSettings;
+export const userSettingKeys = Object.keys(userSettingsSchema.shape) as UserSettingKey[];
+
+/** What each setting takes, for `qpc config list` and the docs. */
+export const userSettingChoices: Record<UserSettingKey, string> = {
+  theme: 'auto | dark | light | mono',
+  notifications: 'off | bell | desktop',
+  defaultServer: 'HOST:PORT, or empty for the local server',
+  timeFormat: '24h | 12h',
+};
+
+export function userSettingsDir(env: Readonly<Record<string, string | undefined>> = process.env): string {
+  if (env.QPC_CONFIG_DIR !== undefined && env.QPC_CONFIG_DIR !== '') return env.QPC_CONFIG_DIR;
+  const configHome =
+    env.XDG_CONFIG_HOME !== undefined && env.XDG_CONFIG_HOME !== ''
+      ? env.XDG_CONFIG_HOME
+      : join(homedir(), '.config');
+  return join(configHome, 'quicprochat');
+}
+
+function isUserSettingKey(key: string): key is UserSettingKey {
+  return (userSettingKeys as string[]).includes(key);
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues.map((issue) => `${issue.path.join('.') || '(file)'}: ${issue.message}`).join('; ');
+}
+
+/** The settings file: read, checked, and written one key at a time. */
+export class UserSettingsFile {
+  private readonly conf: Conf<Record<string, unknown>>;
+
+  constructor(dir: string = userSettingsDir()) {
+    this.conf = new Conf<Record<string, unknown>>({
+      projectName: 'quicprochat',
+      projectSuffix: '',
+      cwd: dir,
+      configName: 'config',
+      // A file a person edits by hand: a mistake is reported, never cleared.
+      clearInvalidConfig: false,
+      accessPropertiesByDotNotation: false,
+    });
+  }
+
+  get path(): string {
+    return this.conf.path;
+  }
+
+  /** Every setting, defaults filled in. Throws SETTINGS_INVALID naming the file and the key. */
+  read(): UserSettings {
+    let raw: unknown;
+    try {
+      raw = this.conf.store;
+    } catch (error) {
+      throw new ValidationError(SettingsErrorCode.invalid, `${this.path} is not valid JSON`, {
+        hint: 'fix or delete the file; qpc config list shows the settings and their defaults',
+        cause: error,
+      });
+    }
+    const parsed = userSettingsSchema.safeParse(raw);
+    if (!parsed.success) {
+      throw new ValidationError(SettingsErrorCode.invalid, `${this.path}: ${describeIssues(parsed.error)}`, {
+        hint: 'fix the value, or reset it: qpc config set KEY VALUE',
+      });
+    }
+    return parsed.data;
+  }
+
+  get(key: string): UserSettings[UserSettingKey] {
+    return this.read()[checkedKey(key)];
+  }
+
+  /** Checks `value` against the setting's rule, then writes it (the other keys are kept as they are). */
+  set(key: string, value: string): UserSettings[UserSettingKey] {
+    const name = checkedKey(key);
+    const parsed = userSettingsSchema.shape[name].safeParse(value);
+    if (!parsed.success) {
+      throw new ValidationError(
+        SettingsErrorCode.badValue,
+        `${name} takes ${userSettingChoices[name]}, not "${value}"`,
+      );
+    }
+    this.conf.set(name, parsed.data);
+    return parsed.data;
+  }
+}
+
+function checkedKey(key: string): UserSettingKey {
+  if (!isUserSettingKey(key)) {
+    throw new ValidationError(SettingsErrorCode.unknownKey, `"${key}" is not a setting`, {
+      hint: `the settings are ${userSettingKeys.join(', ')}`,
+    });
+  }
+  return key;
+}
+
+/** The settings with defaults filled in; throws SETTINGS_INVALID when the file breaks the rules. */
+export function loadUserSettings(dir?: string): UserSettings {
+  return new UserSettingsFile(dir).read();
+}
