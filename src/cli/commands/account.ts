@@ -1,87 +1,69 @@
-import { parseArgs } from 'node:util';
-import { ExitCode, UsageError, type ExitCodeValue } from '../exitCodes.js';
+/** `qpc account register|login USER --password-stdin` and `qpc logout`: handlers behind the definitions in ../program. */
+import { ExitCode, type ExitCodeValue } from '../exitCodes.js';
 import { writeLine, type CliIo } from '../io.js';
 import { QpcEngine } from '../../engine/qpcEngine.js';
-import type { CommandGroup } from './commandGroup.js';
-import {
-  clientOptions,
-  clientOptionsHelp,
-  readPassword,
-  requirePositionals,
-  withEngine,
-} from './clientSession.js';
+import { isQpcError, NetworkError } from '../../lib/errors.js';
+import { readPassword, withEngine, type ClientFlags } from './clientSession.js';
 
-const help = `Usage: qpc account <command> USER --password-stdin [options]
+export interface RegisterOptions {
+  passwordStdin?: boolean | undefined;
+  showRecoveryWords?: boolean | undefined;
+}
 
-Commands:
-  register USER   create the profile (24-word identity, hybrid key, encrypted store), register USER on the
-                  server with OPAQUE (the password never leaves this machine), log in, publish KeyPackages
-  login USER      log in again (a new session token, kept in the encrypted profile)
-
-Options:
-  --password-stdin        read the password from stdin (required; never from arguments)
-  --show-recovery-words   register: print the 24 recovery words on stdout (only chance to see them)
-${clientOptionsHelp}`;
-
-async function register(argv: string[], io: CliIo): Promise<ExitCodeValue> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: {
-      ...clientOptions,
-      'password-stdin': { type: 'boolean', default: false },
-      'show-recovery-words': { type: 'boolean', default: false },
-    },
-    allowPositionals: true,
-    strict: true,
-  });
-  const [username = ''] = requirePositionals(positionals, 1, 'qpc account register USER --password-stdin');
-  const password = await readPassword(io, values['password-stdin']);
-  return withEngine(values, { create: true }, async ({ engine, store }) => {
+export async function register(
+  username: string,
+  options: RegisterOptions,
+  flags: ClientFlags,
+  io: CliIo,
+): Promise<ExitCodeValue> {
+  const password = await readPassword(io, options.passwordStdin);
+  return withEngine(flags, { create: true, io }, async ({ engine, store }) => {
     const words = store.identity.load() === undefined ? QpcEngine.createIdentity(store) : undefined;
     await engine.register(username, password);
     const me = await engine.whoami();
     writeLine(io.stdout, `registered ${me.username}`);
     writeLine(io.stdout, `fingerprint ${me.fingerprint}`);
-    if (words !== undefined && values['show-recovery-words'])
+    if (words !== undefined && options.showRecoveryWords === true)
       writeLine(io.stdout, `recovery words: ${words}`);
     return ExitCode.ok;
   });
 }
 
-async function login(argv: string[], io: CliIo): Promise<ExitCodeValue> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: { ...clientOptions, 'password-stdin': { type: 'boolean', default: false } },
-    allowPositionals: true,
-    strict: true,
-  });
-  const [username = ''] = requirePositionals(positionals, 1, 'qpc account login USER --password-stdin');
-  const password = await readPassword(io, values['password-stdin']);
-  return withEngine(values, {}, async ({ engine }) => {
+export async function login(
+  username: string,
+  options: { passwordStdin?: boolean | undefined },
+  flags: ClientFlags,
+  io: CliIo,
+): Promise<ExitCodeValue> {
+  const password = await readPassword(io, options.passwordStdin);
+  return withEngine(flags, { io }, async ({ engine }) => {
     await engine.login(username, password);
     writeLine(io.stdout, `logged in as ${(await engine.whoami()).username}`);
     return ExitCode.ok;
   });
 }
 
-export const accountCommand: CommandGroup = {
-  name: 'account',
-  summary: 'register or log in (OPAQUE): account register|login USER --password-stdin',
-  help,
-  async run(argv, io) {
-    const [sub, ...rest] = argv;
-    if (
-      sub === undefined ||
-      sub === '--help' ||
-      sub === '-h' ||
-      rest.includes('--help') ||
-      rest.includes('-h')
-    ) {
-      writeLine(io.stdout, help);
-      return ExitCode.ok;
+/** Revokes the session on the server when it answers, and always forgets it in the profile. */
+export function logout(flags: ClientFlags, io: CliIo): Promise<ExitCodeValue> {
+  return withEngine(flags, { io }, async ({ engine }) => {
+    let reached = true;
+    await engine.connect({ session: false }).catch((error: unknown) => {
+      // No server saved, or none answers: the token is still forgotten here (said below).
+      if (!(error instanceof NetworkError) && !(isQpcError(error) && error.code === 'NO_SERVER')) throw error;
+      reached = false;
+    });
+    const result = await engine.logout();
+    if (!result.hadSession) writeLine(io.stdout, 'not logged in');
+    else if (result.revoked) writeLine(io.stdout, 'logged out');
+    else {
+      writeLine(io.stdout, 'logged out here');
+      writeLine(
+        io.stderr,
+        reached
+          ? 'qpc: the server did not confirm; the session was already expired or revoked'
+          : 'qpc: the server is not reachable; the session token is forgotten here and expires on the server',
+      );
     }
-    if (sub === 'register') return register(rest, io);
-    if (sub === 'login') return login(rest, io);
-    throw new UsageError(`unknown account command "${sub}"`, 'see qpc account --help');
-  },
-};
+    return ExitCode.ok;
+  });
+}

@@ -1,7 +1,8 @@
 /**
  * What every networked `qpc` command shares: --profile / QPC_HOME, --server (saved in the profile after
- * the first successful use), opening the encrypted profile, one engine for the command, and closing it
- * all on every exit path. A changed server certificate is an authentication failure (exit 3).
+ * the first successful use), opening the encrypted profile (asking for its passphrase in a terminal),
+ * one engine for the command, and closing it all on every exit path. A changed server certificate is an
+ * authentication failure (exit 3).
  */
 import { AuthError } from '../../lib/errors.js';
 import { openProfile, resolveProfileDir } from '../../engine/client/profile.js';
@@ -11,24 +12,9 @@ import { QpcEngine } from '../../engine/qpcEngine.js';
 import type { ClientProfileStore } from '../../engine/store/types.js';
 import { UsageError } from '../exitCodes.js';
 import { readStdin, type CliIo } from '../io.js';
-
-/** parseArgs options every client command accepts. */
-export const clientOptions = {
-  profile: { type: 'string' },
-  server: { type: 'string' },
-  'no-sealed-sender': { type: 'boolean' },
-  'sealed-sender': { type: 'boolean' },
-  help: { type: 'boolean', short: 'h', default: false },
-} as const;
-
-export const clientOptionsHelp = `  --profile DIR     profile directory (default: QPC_HOME, else $XDG_DATA_HOME/quicprochat)
-  --server H:P      server address; remembered in the profile after the first use
-  --no-sealed-sender  send every message with the sender known to the server (saved in the profile;
-                    --sealed-sender turns sealed sending back on, the default)
-  -h, --help        show this help
-
-Store key: QPC_STORE_KEY (64 hex digits, raw key) if set, else the OS keychain, else QPC_PASSPHRASE.
-Exit codes: 0 ok, 2 usage or bad input, 3 authentication (also: changed server certificate), 4 network.`;
+import { askNewSecret, askSecret, canPrompt, type TerminalInput } from '../secretPrompt.js';
+import { newSecretProblem } from '../../engine/store/secretRules.js';
+import type { PassphrasePurpose } from '../../engine/store/storeKey.js';
 
 export interface ClientFlags {
   profile?: string | undefined;
@@ -42,20 +28,50 @@ export interface EngineRun {
   store: ClientProfileStore;
 }
 
+export interface EngineRunOptions {
+  /** Create the profile when it is missing (account register). */
+  create?: boolean;
+  /** Where a passphrase is asked when the profile needs one and QPC_PASSPHRASE is not set. */
+  io?: CliIo;
+  /** Reconnect after a lost connection (long-running commands); one-shot commands fail fast instead. */
+  reconnect?: boolean;
+}
+
+/** Opens the profile: QPC_STORE_KEY, the keychain, QPC_PASSPHRASE, else (in a terminal) a prompt. */
+export function openCliProfile(flags: ClientFlags, options: EngineRunOptions): Promise<ClientProfileStore> {
+  const dir = resolveProfileDir(flags.profile);
+  const io = options.io;
+  return openProfile({
+    dir,
+    create: options.create === true,
+    ...(io === undefined || !canPrompt(io.stdin) ? {} : { askPassphrase: passphrasePrompt(io, dir) }),
+  });
+}
+
+function passphrasePrompt(io: CliIo, dir: string): (purpose: PassphrasePurpose) => Promise<string> {
+  const stdin = io.stdin as TerminalInput;
+  return (purpose) => {
+    if (purpose === 'unlock') return askSecret(stdin, io.stderr, `Passphrase of the profile ${dir}: `);
+    io.stderr.write(`No OS keychain answers: the profile ${dir} will be encrypted with a passphrase.\n`);
+    return askNewSecret(stdin, io.stderr, 'passphrase', (secret, again) =>
+      newSecretProblem('passphrase', secret, again),
+    );
+  };
+}
+
 export async function withEngine<T>(
   flags: ClientFlags,
-  options: { create?: boolean },
+  options: EngineRunOptions,
   work: (run: EngineRun) => Promise<T>,
 ): Promise<T> {
-  const dir = resolveProfileDir(flags.profile);
   const server = flags.server === undefined ? undefined : parseServerAddress(flags.server);
-  const store = await openProfile({ dir, create: options.create === true });
+  const store = await openCliProfile(flags, options);
   const engine = new QpcEngine({
     store,
     ...(server === undefined ? {} : { server }),
     ...(flags['no-sealed-sender'] === true ? { sealedSender: false } : {}),
     ...(flags['sealed-sender'] === true ? { sealedSender: true } : {}),
-    connection: { reconnect: false },
+    connection: { reconnect: options.reconnect === true },
   });
   try {
     return await work({ engine, store });
@@ -81,9 +97,4 @@ export async function readPassword(io: CliIo, passwordStdin: boolean | undefined
   const text = (await readStdin(io, 'Password')).replace(/\r?\n$/u, '');
   if (text === '') throw new UsageError('the password on stdin is empty');
   return text;
-}
-
-export function requirePositionals(positionals: string[], count: number, usage: string): string[] {
-  if (positionals.length !== count) throw new UsageError(`expected: ${usage}`);
-  return positionals;
 }

@@ -1,48 +1,23 @@
-import { parseArgs } from 'node:util';
+/** `qpc group ...`: handlers behind the definitions in ../program. NAME is a group's name, id or id prefix. */
 import { AuthError, isQpcError, NetworkError } from '../../lib/errors.js';
-import { ExitCode, UsageError, type ExitCodeValue } from '../exitCodes.js';
+import { ExitCode, type ExitCodeValue } from '../exitCodes.js';
 import { writeLine, type CliIo } from '../io.js';
-import type { CommandGroup } from './commandGroup.js';
-import { clientOptions, clientOptionsHelp, requirePositionals, withEngine } from './clientSession.js';
+import { withEngine, type ClientFlags } from './clientSession.js';
 
-const help = `Usage: qpc group <command> [options]
-
-Commands:
-  create NAME        a new MLS group (post-quantum suite X-Wing) with only you in it
-  invite NAME USER   add USER: fetch their KeyPackage, commit, deliver the commit to the members and
-                     a sealed Welcome to USER (needs the server)
-  list               your groups: id, epoch, members, name
-  members NAME       usernames and fingerprints of the members
-
-NAME is the group's name or its id (or an id prefix of 8+ hex digits).
-
-Options:
-  --json            list and members: one JSON object a line
-${clientOptionsHelp}`;
-
-type Flags = { profile?: string | undefined; server?: string | undefined; json?: boolean | undefined };
-
-function parse(argv: string[]): { values: Flags; positionals: string[] } {
-  return parseArgs({
-    args: argv,
-    options: { ...clientOptions, json: { type: 'boolean', default: false } },
-    allowPositionals: true,
-    strict: true,
-  });
+interface JsonOption {
+  json?: boolean | undefined;
 }
 
-function create(values: Flags, positionals: string[], io: CliIo): Promise<ExitCodeValue> {
-  const [name = ''] = requirePositionals(positionals, 1, 'qpc group create NAME');
-  return withEngine(values, {}, async ({ engine }) => {
+export function create(name: string, flags: ClientFlags, io: CliIo): Promise<ExitCodeValue> {
+  return withEngine(flags, { io }, async ({ engine }) => {
     const group = await engine.createGroup(name);
     writeLine(io.stdout, `created ${group.name} ${group.id}`);
     return ExitCode.ok;
   });
 }
 
-function invite(values: Flags, positionals: string[], io: CliIo): Promise<ExitCodeValue> {
-  const [name = '', user = ''] = requirePositionals(positionals, 2, 'qpc group invite NAME USER');
-  return withEngine(values, {}, async ({ engine }) => {
+export function invite(name: string, user: string, flags: ClientFlags, io: CliIo): Promise<ExitCodeValue> {
+  return withEngine(flags, { io }, async ({ engine }) => {
     await engine.connect();
     await engine.invite(name, user);
     writeLine(io.stdout, `invited ${user.toLowerCase()} to ${name}`);
@@ -50,11 +25,42 @@ function invite(values: Flags, positionals: string[], io: CliIo): Promise<ExitCo
   });
 }
 
-function list(values: Flags, io: CliIo): Promise<ExitCodeValue> {
-  return withEngine(values, {}, async ({ engine }) => {
+/** Removes USER from the group in a commit (their keys leave the tree: they read nothing after it). */
+export function kick(name: string, user: string, flags: ClientFlags, io: CliIo): Promise<ExitCodeValue> {
+  return withEngine(flags, { io }, async ({ engine }) => {
+    await engine.connect();
+    await engine.kick(name, user);
+    writeLine(io.stdout, `removed ${user.toLowerCase()} from ${name}`);
+    return ExitCode.ok;
+  });
+}
+
+/** Asks the members to remove us, then forgets the group here. */
+export function leave(name: string, flags: ClientFlags, io: CliIo): Promise<ExitCodeValue> {
+  return withEngine(flags, { io }, async ({ engine }) => {
+    await engine.connect();
+    await engine.leave(name);
+    writeLine(io.stdout, `left ${name}`);
+    return ExitCode.ok;
+  });
+}
+
+/** A commit with a fresh leaf key (post-compromise security), now rather than on the schedule. */
+export function rotate(name: string, flags: ClientFlags, io: CliIo): Promise<ExitCodeValue> {
+  return withEngine(flags, { io }, async ({ engine }) => {
+    await engine.connect();
+    await engine.selfUpdate(name);
+    const group = engine.listGroups().find((candidate) => candidate.id === name || candidate.name === name);
+    writeLine(io.stdout, `rotated our key in ${name}${group === undefined ? '' : ` (epoch ${group.epoch})`}`);
+    return ExitCode.ok;
+  });
+}
+
+export function list(options: JsonOption, flags: ClientFlags, io: CliIo): Promise<ExitCodeValue> {
+  return withEngine(flags, { io }, async ({ engine }) => {
     for (const group of engine.listGroups()) {
       const members = (await engine.listMembers(group.id)).length;
-      if (values.json === true) {
+      if (options.json === true) {
         writeLine(
           io.stdout,
           JSON.stringify({
@@ -76,49 +82,22 @@ function list(values: Flags, io: CliIo): Promise<ExitCodeValue> {
   });
 }
 
-function members(values: Flags, positionals: string[], io: CliIo): Promise<ExitCodeValue> {
-  const [name = ''] = requirePositionals(positionals, 1, 'qpc group members NAME');
-  return withEngine(values, {}, async ({ engine }) => {
+export function members(
+  name: string,
+  options: JsonOption,
+  flags: ClientFlags,
+  io: CliIo,
+): Promise<ExitCodeValue> {
+  return withEngine(flags, { io }, async ({ engine }) => {
     // Usernames of new members come from the directory: connect if we can, else show what is cached.
     await engine.connect().catch((error: unknown) => {
       const offline = error instanceof NetworkError || error instanceof AuthError;
       if (!offline && !(isQpcError(error) && error.code === 'NO_SERVER')) throw error;
     });
     for (const member of await engine.listMembers(name)) {
-      if (values.json === true) writeLine(io.stdout, JSON.stringify(member));
+      if (options.json === true) writeLine(io.stdout, JSON.stringify(member));
       else writeLine(io.stdout, `${member.username}${member.self ? ' (you)' : ''}  ${member.fingerprint}`);
     }
     return ExitCode.ok;
   });
 }
-
-export const groupCommand: CommandGroup = {
-  name: 'group',
-  summary: 'MLS groups: group create|invite|list|members',
-  help,
-  async run(argv, io) {
-    const [sub, ...rest] = argv;
-    if (sub === undefined || sub === '--help' || sub === '-h') {
-      writeLine(io.stdout, help);
-      return ExitCode.ok;
-    }
-    const { values, positionals } = parse(rest);
-    if ((values as { help?: boolean }).help === true) {
-      writeLine(io.stdout, help);
-      return ExitCode.ok;
-    }
-    switch (sub) {
-      case 'create':
-        return create(values, positionals, io);
-      case 'invite':
-        return invite(values, positionals, io);
-      case 'list':
-        requirePositionals(positionals, 0, 'qpc group list');
-        return list(values, io);
-      case 'members':
-        return members(values, positionals, io);
-      default:
-        throw new UsageError(`unknown group command "${sub}"`, 'see qpc group --help');
-    }
-  },
-};

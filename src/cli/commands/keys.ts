@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+/** `qpc keys new|seed|derive`: handlers behind the definitions in ../program. Secrets come from stdin. */
 import { fromHex, toHex, wipe } from '../../lib/bytes.js';
 import {
   IDENTITY_DERIVATION_PATH,
@@ -8,32 +8,8 @@ import {
 } from '../../engine/identity/index.js';
 import { ExitCode, UsageError, type ExitCodeValue } from '../exitCodes.js';
 import { readStdin, writeLine, type CliIo } from '../io.js';
-import type { CommandGroup } from './commandGroup.js';
 
-const help = `Usage: qpc keys <command> [options]
-
-Identity keys from a BIP39 mnemonic (SLIP-0010 ed25519). Secrets are read from stdin, never from arguments.
-
-Commands:
-  new [--words 12|24]             print a fresh mnemonic (24 words by default)
-  seed [--passphrase P]           read a mnemonic on stdin, print its 64-byte BIP39 seed in hex
-  derive --path PATH [--seed-hex] read a mnemonic (or, with --seed-hex, a hex seed) on stdin and print
-                                  {"path","chainCode","privateKey","publicKey"} as JSON (hex)
-                                  for that node; only hardened indexes (44' or 44h) are allowed.
-                                  The identity key is at ${IDENTITY_DERIVATION_PATH}
-
-Options:
-  --passphrase P   BIP39 passphrase ("25th word"); visible to other local users in the process list
-  -h, --help       show this help
-
-Exit codes: 0 ok, 2 bad usage or input (unknown word, bad checksum, bad path).`;
-
-function keysNew(argv: string[], io: CliIo): Promise<ExitCodeValue> {
-  const { values } = parseArgs({
-    args: argv,
-    options: { words: { type: 'string', default: '24' } },
-    strict: true,
-  });
+export function keysNew(values: { words: string }, io: CliIo): Promise<ExitCodeValue> {
   if (values.words !== '12' && values.words !== '24') {
     throw new UsageError(`--words must be 12 or 24, not "${values.words}"`);
   }
@@ -41,12 +17,7 @@ function keysNew(argv: string[], io: CliIo): Promise<ExitCodeValue> {
   return Promise.resolve(ExitCode.ok);
 }
 
-async function keysSeed(argv: string[], io: CliIo): Promise<ExitCodeValue> {
-  const { values } = parseArgs({
-    args: argv,
-    options: { passphrase: { type: 'string', default: '' } },
-    strict: true,
-  });
+export async function keysSeed(values: { passphrase: string }, io: CliIo): Promise<ExitCodeValue> {
   const mnemonic = await readStdin(io, 'Mnemonic');
   const seed = mnemonicToIdentitySeed(mnemonic, values.passphrase);
   writeLine(io.stdout, toHex(seed));
@@ -54,24 +25,21 @@ async function keysSeed(argv: string[], io: CliIo): Promise<ExitCodeValue> {
   return ExitCode.ok;
 }
 
-async function keysDerive(argv: string[], io: CliIo): Promise<ExitCodeValue> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      path: { type: 'string' },
-      'seed-hex': { type: 'boolean', default: false },
-      passphrase: { type: 'string', default: '' },
-    },
-    strict: true,
-  });
+export interface DeriveOptions {
+  path?: string | undefined;
+  seedHex?: boolean | undefined;
+  passphrase: string;
+}
+
+export async function keysDerive(values: DeriveOptions, io: CliIo): Promise<ExitCodeValue> {
   if (values.path === undefined) {
     throw new UsageError(
       'keys derive needs --path',
       `for the identity key: --path "${IDENTITY_DERIVATION_PATH}"`,
     );
   }
-  const input = await readStdin(io, values['seed-hex'] ? 'Seed (hex)' : 'Mnemonic');
-  const seed = values['seed-hex'] ? fromHex(input) : mnemonicToIdentitySeed(input, values.passphrase);
+  const input = await readStdin(io, values.seedHex === true ? 'Seed (hex)' : 'Mnemonic');
+  const seed = values.seedHex === true ? fromHex(input) : mnemonicToIdentitySeed(input, values.passphrase);
   try {
     const node = deriveSlip10Ed25519(seed, values.path);
     const output = {
@@ -87,33 +55,3 @@ async function keysDerive(argv: string[], io: CliIo): Promise<ExitCodeValue> {
   }
   return ExitCode.ok;
 }
-
-const subcommands: Record<string, (argv: string[], io: CliIo) => Promise<ExitCodeValue>> = {
-  new: keysNew,
-  seed: keysSeed,
-  derive: keysDerive,
-};
-
-export const keysCommand: CommandGroup = {
-  name: 'keys',
-  summary: 'create a mnemonic, show its seed, derive SLIP-0010 ed25519 keys',
-  help,
-  async run(argv, io) {
-    const [name, ...rest] = argv;
-    if (
-      name === undefined ||
-      name === '--help' ||
-      name === '-h' ||
-      rest.includes('--help') ||
-      rest.includes('-h')
-    ) {
-      writeLine(io.stdout, help);
-      return ExitCode.ok;
-    }
-    const subcommand = Object.hasOwn(subcommands, name) ? subcommands[name] : undefined;
-    if (subcommand === undefined) {
-      throw new UsageError(`unknown command "keys ${name}"`, 'see qpc keys --help');
-    }
-    return subcommand(rest, io);
-  },
-};

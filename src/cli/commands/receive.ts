@@ -1,58 +1,15 @@
-import { parseArgs } from 'node:util';
-import { ExitCode, UsageError } from '../exitCodes.js';
+/** `qpc receive [--wait S] [--json] [--follow]`: handlers behind the definitions in ../program. */
+import { ExitCode, UsageError, type ExitCodeValue } from '../exitCodes.js';
 import { writeLine, type CliIo } from '../io.js';
-import type { QpcEngine } from '../../engine/qpcEngine.js';
-import type { ClientProfileStore } from '../../engine/store/types.js';
-import type { CommandGroup } from './commandGroup.js';
-import { clientOptions, clientOptionsHelp, withEngine } from './clientSession.js';
+import type { InboxItem, QpcEngine } from '../../engine/qpcEngine.js';
+import { withEngine, type ClientFlags } from './clientSession.js';
+import { followEvents } from './receiveFollow.js';
+import { messageJson, printNew } from './inboxCursor.js';
 
-const help = `Usage: qpc receive [--wait SECONDS] [--json] [options]
-
-Connects, catches up with the server (joining groups from Welcomes, applying commits, decrypting
-messages), then prints every received message not printed before by this profile, oldest first.
-With --wait, and nothing new, it waits up to SECONDS for the first message to arrive.
-
-Options:
-  --wait SECONDS    wait up to this long for a message when none is waiting (default 0)
-  --json            one JSON object a line: {"group","groupId","sender","fingerprint","text","time","id"}
-${clientOptionsHelp}`;
-
-const RECEIVE_CURSOR = 'receive.cursor';
-const PAGE = 500;
-
-async function printNew(
-  engine: QpcEngine,
-  store: ClientProfileStore,
-  io: CliIo,
-  json: boolean,
-): Promise<number> {
-  let printed = 0;
-  for (;;) {
-    const cursor = Number(store.settings.get(RECEIVE_CURSOR) ?? '0');
-    const entries = await engine.inboxAfter(cursor, PAGE);
-    for (const { seq, groupName, message } of entries) {
-      const time = new Date(message.sentAt).toISOString();
-      if (json) {
-        writeLine(
-          io.stdout,
-          JSON.stringify({
-            group: groupName,
-            groupId: message.groupId,
-            sender: message.sender.username,
-            fingerprint: message.sender.fingerprint,
-            text: message.text,
-            time,
-            id: message.id,
-          }),
-        );
-      } else {
-        writeLine(io.stdout, `${time} [${groupName}] ${message.sender.username}: ${message.text}`);
-      }
-      store.settings.set(RECEIVE_CURSOR, String(seq));
-      printed += 1;
-    }
-    if (entries.length < PAGE) return printed;
-  }
+export interface ReceiveOptions {
+  wait: string;
+  json?: boolean | undefined;
+  follow?: boolean | undefined;
 }
 
 function waitForMessage(engine: QpcEngine, seconds: number): Promise<void> {
@@ -69,38 +26,36 @@ function waitForMessage(engine: QpcEngine, seconds: number): Promise<void> {
   });
 }
 
-export const receiveCommand: CommandGroup = {
-  name: 'receive',
-  summary: 'fetch and print new messages: receive [--wait SECONDS] [--json]',
-  help,
-  async run(argv, io) {
-    const { values } = parseArgs({
-      args: argv,
-      options: {
-        ...clientOptions,
-        wait: { type: 'string', default: '0' },
-        json: { type: 'boolean', default: false },
-      },
-      strict: true,
-    });
-    if (values.help) {
-      writeLine(io.stdout, help);
-      return ExitCode.ok;
-    }
-    const wait = Number(values.wait);
-    if (!Number.isFinite(wait) || wait < 0 || wait > 86_400) {
-      throw new UsageError(`--wait must be a number of seconds (0-86400), not "${values.wait}"`);
-    }
-    return withEngine(values, {}, async ({ engine, store }) => {
-      // Subscribe before connecting so a message pushed during catch-up is not missed.
-      const arrived = wait > 0 ? waitForMessage(engine, wait) : Promise.resolve();
-      await engine.connect();
-      let printed = await printNew(engine, store, io, values.json);
-      if (printed === 0 && wait > 0) {
-        await arrived;
-        printed += await printNew(engine, store, io, values.json);
-      }
+export function receive(options: ReceiveOptions, flags: ClientFlags, io: CliIo): Promise<ExitCodeValue> {
+  const wait = Number(options.wait);
+  if (!Number.isFinite(wait) || wait < 0 || wait > 86_400) {
+    throw new UsageError(`--wait must be a number of seconds (0-86400), not "${options.wait}"`);
+  }
+  if (options.follow === true) {
+    return withEngine(flags, { io, reconnect: true }, async ({ engine, store }) => {
+      await followEvents(engine, store, io);
       return ExitCode.ok;
     });
-  },
-};
+  }
+  const print = (item: InboxItem): void => {
+    if (options.json === true) writeLine(io.stdout, JSON.stringify(messageJson(item)));
+    else {
+      const time = new Date(item.message.sentAt).toISOString();
+      writeLine(
+        io.stdout,
+        `${time} [${item.groupName}] ${item.message.sender.username}: ${item.message.text}`,
+      );
+    }
+  };
+  return withEngine(flags, { io }, async ({ engine, store }) => {
+    // Subscribe before connecting so a message pushed during catch-up is not missed.
+    const arrived = wait > 0 ? waitForMessage(engine, wait) : Promise.resolve();
+    await engine.connect();
+    const printed = await printNew(engine, store, print);
+    if (printed === 0 && wait > 0) {
+      await arrived;
+      await printNew(engine, store, print);
+    }
+    return ExitCode.ok;
+  });
+}

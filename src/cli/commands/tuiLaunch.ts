@@ -24,6 +24,8 @@ export interface TuiLaunchOptions {
   readonly profileDir: string;
   /** --server HOST:PORT; otherwise the profile's saved server, otherwise the local one. */
   readonly server?: string | undefined;
+  /** The first run's suggested server when none is given or saved (the user's settings). */
+  readonly defaultServer?: string;
   readonly env: Readonly<Record<string, string | undefined>>;
   /** The local server's port (default 7443); tests use another. */
   readonly localPort?: number;
@@ -146,7 +148,9 @@ export class TuiLaunch implements LaunchApi {
     const username = identity?.username ?? null;
     if (identity !== undefined) wipe(identity.signingPrivateKey, identity.hybridPrivateKey);
     const server = this.savedServer();
-    if (username === null) return { kind: 'firstRun', defaultServer: server ?? this.localServer };
+    if (username === null) {
+      return { kind: 'firstRun', defaultServer: server ?? this.options.defaultServer ?? this.localServer };
+    }
     const token = store.settings.get(SettingKey.sessionToken);
     const expires = store.settings.get(SettingKey.sessionExpiresAt);
     const valid = token !== undefined && (expires === undefined || BigInt(expires) > BigInt(Date.now()));

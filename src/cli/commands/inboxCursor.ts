@@ -1,0 +1,39 @@
+/** Reading the received messages after the profile's cursor: shared by `qpc receive` and --follow. */
+import type { InboxItem, QpcEngine } from '../../engine/qpcEngine.js';
+import type { ClientProfileStore } from '../../engine/store/types.js';
+
+const RECEIVE_CURSOR = 'receive.cursor';
+const PAGE = 500;
+
+/** The JSON form of a received message (also a `"type":"message"` line of --follow). */
+export function messageJson(item: InboxItem): object {
+  const { groupName, message } = item;
+  return {
+    group: groupName,
+    groupId: message.groupId,
+    sender: message.sender.username,
+    fingerprint: message.sender.fingerprint,
+    text: message.text,
+    time: new Date(message.sentAt).toISOString(),
+    id: message.id,
+  };
+}
+
+/** Prints every stored message after the profile's receive cursor, moving the cursor past each. */
+export async function printNew(
+  engine: QpcEngine,
+  store: ClientProfileStore,
+  print: (item: InboxItem) => void,
+): Promise<number> {
+  let printed = 0;
+  for (;;) {
+    const cursor = Number(store.settings.get(RECEIVE_CURSOR) ?? '0');
+    const entries = await engine.inboxAfter(cursor, PAGE);
+    for (const entry of entries) {
+      print(entry);
+      store.settings.set(RECEIVE_CURSOR, String(entry.seq));
+      printed += 1;
+    }
+    if (entries.length < PAGE) return printed;
+  }
+}

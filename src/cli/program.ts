@@ -1,0 +1,338 @@
+/**
+ * Every `qpc` command, its arguments, options and help, defined once (commander). An action is a thin
+ * call into a handler in ./commands/*.ts, loaded only when that command runs, so `qpc --help` loads
+ * neither ts-mls nor Ink, and `qpc send` no Ink or React.
+ */
+import { Command, Option } from '@commander-js/extra-typings';
+import type { ExitCodeValue } from './exitCodes.js';
+import type { CliIo } from './io.js';
+import type { ClientFlags } from './commands/clientSession.js';
+import { packageVersion } from './version.js';
+import { localServerAddress } from './localServer.js';
+
+/** What an action gives back: its exit code. */
+export type Finish = (code: ExitCodeValue) => void;
+
+const rootHelpAfter = `
+With no command, in a terminal, qpc opens the full-screen client (see qpc tui --help).
+Global options go before or after the command: qpc --profile DIR whoami = qpc whoami --profile DIR.
+
+Store key: QPC_STORE_KEY (64 hex digits, raw key) if set, else the OS keychain, else a passphrase
+(QPC_PASSPHRASE, or asked in a terminal).
+Settings (theme, notifications, default server, time format): qpc config list.
+Exit codes: 0 ok, 1 unexpected failure, 2 bad usage or input, 3 authentication (also: changed server
+certificate), 4 network.`;
+
+/** The global options, as the handlers' ClientFlags. */
+function flagsOf(command: { optsWithGlobals(): object }): ClientFlags {
+  const all = command.optsWithGlobals() as {
+    profile?: string;
+    server?: string;
+    sealedSender?: boolean;
+  };
+  return {
+    profile: all.profile,
+    server: all.server,
+    'no-sealed-sender': all.sealedSender === false ? true : undefined,
+    'sealed-sender': all.sealedSender === true ? true : undefined,
+  };
+}
+
+export function createProgram(io: CliIo, finish: Finish): Command {
+  const program = new Command('qpc')
+    .description('quicprochat: end-to-end encrypted group chat for the terminal')
+    .version(packageVersion(), '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .option('--profile <dir>', 'profile directory (default: QPC_HOME, else $XDG_DATA_HOME/quicprochat)')
+    .option('--server <host:port>', 'server address; remembered in the profile after the first use')
+    .addOption(
+      new Option('--no-sealed-sender', 'send with the sender known to the server (saved in the profile)'),
+    )
+    .addOption(new Option('--sealed-sender', 'turn sealed sending back on (the default)'))
+    .addHelpText('after', rootHelpAfter)
+    .configureHelp({ showGlobalOptions: true, sortSubcommands: false })
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+      outputError: (text, write) => write(`qpc: ${text.replace(/^error: /u, '')}`),
+    });
+
+  program.action(async (_options, command) => {
+    if (command.args.length > 0) {
+      command.error(`unknown command '${command.args[0]}' (see qpc --help)`, {
+        exitCode: 2,
+        code: 'commander.unknownCommand',
+      });
+    }
+    const terminal = io.stdin.isTTY === true && (io.stdout as { isTTY?: boolean }).isTTY === true;
+    if (!terminal) {
+      // Through a pipe there is nothing to draw on: a bare `qpc` is a request for help.
+      program.outputHelp();
+      return finish(0);
+    }
+    finish(await (await import('./commands/tui.js')).tui(flagsOf(command)));
+  });
+
+  program
+    .command('tui')
+    .description('the full-screen client (also: qpc with no command)')
+    .addHelpText(
+      'after',
+      `
+The first run asks for the server, creates your account and shows your 24-word recovery phrase once;
+later runs unlock the profile and log in. Default server: the default from qpc config, else the local
+server ${localServerAddress}, started in the background when none answers. Keys inside the client:
+press ? (see docs/tui.md).`,
+    )
+    .action(async (_options, command) => {
+      finish(await (await import('./commands/tui.js')).tui(flagsOf(command)));
+    });
+
+  addAccountCommands(program, io, finish);
+  addGroupCommands(program, io, finish);
+  addMessageCommands(program, io, finish);
+  addTrustCommands(program, io, finish);
+  addKeysCommands(program, io, finish);
+  addConfigCommands(program, io, finish);
+  // Only the root takes extra words, to report an unknown command itself (set last: subcommands copy
+  // the root's settings when they are created, and must refuse extra arguments).
+  program.allowExcessArguments(true);
+  return program;
+}
+
+function addAccountCommands(program: Command, io: CliIo, finish: Finish): void {
+  const account = program
+    .command('account')
+    .description('register or log in (OPAQUE: the password never leaves this machine)');
+  account
+    .command('register')
+    .description(
+      'create the profile (24-word identity, hybrid key, encrypted store), register USER on the server, log in, publish KeyPackages',
+    )
+    .argument('<user>', 'the username to register (3-32 of a-z 0-9 _ . -)')
+    .option('--password-stdin', 'read the password from stdin (required; never from arguments)')
+    .option('--show-recovery-words', 'print the 24 recovery words on stdout (the only chance to see them)')
+    .action(async (user, options, command) => {
+      finish(await (await import('./commands/account.js')).register(user, options, flagsOf(command), io));
+    });
+  account
+    .command('login')
+    .description('log in again (a new session token, kept in the encrypted profile)')
+    .argument('<user>', 'your username')
+    .option('--password-stdin', 'read the password from stdin (required; never from arguments)')
+    .action(async (user, options, command) => {
+      finish(await (await import('./commands/account.js')).login(user, options, flagsOf(command), io));
+    });
+  program
+    .command('logout')
+    .description('end the session: the server revokes its token and this profile forgets it')
+    .action(async (_options, command) => {
+      finish(await (await import('./commands/account.js')).logout(flagsOf(command), io));
+    });
+  program
+    .command('whoami')
+    .description("this profile's username, identity fingerprint, store key source and server (offline)")
+    .option('--json', 'one JSON object: {"username","fingerprint","keySource","server"}')
+    .action(async (options, command) => {
+      finish(await (await import('./commands/whoami.js')).whoami(options, flagsOf(command), io));
+    });
+  program
+    .command('server')
+    .description('the server as this profile knows it')
+    .command('repin')
+    .description(
+      'forget the pinned certificate of the server (--server, or the saved one); the next connection pins what the server shows. Only after the operator said it changed on purpose: compare its SHA-256 with theirs',
+    )
+    .action(async (_options, command) => {
+      finish(await (await import('./commands/server.js')).repin(flagsOf(command), io));
+    });
+}
+
+function addGroupCommands(program: Command, io: CliIo, finish: Finish): void {
+  const group = program
+    .command('group')
+    .description('MLS groups')
+    .addHelpText('after', "\nNAME is the group's name or its id (or an id prefix of 8+ hex digits).");
+  const load = () => import('./commands/group.js');
+  group
+    .command('create')
+    .description('a new MLS group (post-quantum suite X-Wing) with only you in it')
+    .argument('<name>')
+    .action(async (name, _options, command) => {
+      finish(await (await load()).create(name, flagsOf(command), io));
+    });
+  group
+    .command('invite')
+    .description('add USER: a commit to the members and a sealed Welcome to USER')
+    .argument('<name>')
+    .argument('<user>')
+    .action(async (name, user, _options, command) => {
+      finish(await (await load()).invite(name, user, flagsOf(command), io));
+    });
+  group
+    .command('kick')
+    .description('remove USER in a commit: they read nothing sent after it')
+    .argument('<name>')
+    .argument('<user>')
+    .action(async (name, user, _options, command) => {
+      finish(await (await load()).kick(name, user, flagsOf(command), io));
+    });
+  group
+    .command('leave')
+    .description('ask the members to remove you, and forget the group here')
+    .argument('<name>')
+    .action(async (name, _options, command) => {
+      finish(await (await load()).leave(name, flagsOf(command), io));
+    });
+  group
+    .command('rotate')
+    .description('replace your key in the group now (an update commit; also done on a schedule)')
+    .argument('<name>')
+    .action(async (name, _options, command) => {
+      finish(await (await load()).rotate(name, flagsOf(command), io));
+    });
+  group
+    .command('list')
+    .description('your groups: id, epoch, members, name')
+    .option('--json', 'one JSON object a line')
+    .action(async (options, command) => {
+      finish(await (await load()).list(options, flagsOf(command), io));
+    });
+  group
+    .command('members')
+    .description('usernames and fingerprints of the members')
+    .argument('<name>')
+    .option('--json', 'one JSON object a line')
+    .action(async (name, options, command) => {
+      finish(await (await load()).members(name, options, flagsOf(command), io));
+    });
+}
+
+function addMessageCommands(program: Command, io: CliIo, finish: Finish): void {
+  program
+    .command('send')
+    .description(
+      'encrypt TEXT for the group NAME and send it; without a server it waits in the outbox and goes out, once, on the next connection. Prints "sent ID" or "queued ID"',
+    )
+    .argument('<name>', "the group's name or id")
+    .argument('<text>', 'the message')
+    .action(async (name, text, _options, command) => {
+      finish(await (await import('./commands/send.js')).send(name, text, flagsOf(command), io));
+    });
+  program
+    .command('receive')
+    .description(
+      'connect, catch up, and print every received message not printed before by this profile, oldest first',
+    )
+    .option('--wait <seconds>', 'with nothing new, wait up to this long for a message', '0')
+    .option('--json', 'one JSON object a line: {"group","groupId","sender","fingerprint","text","time","id"}')
+    .option(
+      '--follow',
+      'stay connected; one JSON line per event: "type" message, members, keyChanged, groupRemoved, connection (ends on Ctrl-C or SIGTERM)',
+    )
+    .action(async (options, command) => {
+      finish(await (await import('./commands/receive.js')).receive(options, flagsOf(command), io));
+    });
+  program
+    .command('history')
+    .description('the messages of a group stored in this profile, oldest first (offline)')
+    .argument('<name>', "the group's name or id")
+    .option('--json', 'one JSON object a line')
+    .option('--limit <n>', 'the newest N messages', '50')
+    .action(async (name, options, command) => {
+      finish(await (await import('./commands/history.js')).history(name, options, flagsOf(command), io));
+    });
+}
+
+function addTrustCommands(program: Command, io: CliIo, finish: Finish): void {
+  program
+    .command('safety-number')
+    .description(
+      'the safety number you share with USER (12 groups of 5 digits and a QR code): compare it over a channel you trust, then qpc verify USER',
+    )
+    .argument('<user>')
+    .option('--json', '{"username","groups","verification"}')
+    .action(async (user, options, command) => {
+      finish(await (await import('./commands/verify.js')).safetyNumber(user, options, flagsOf(command), io));
+    });
+  program
+    .command('verify')
+    .description(
+      'mark USER\'s current key verified after comparing safety numbers; asks "do the numbers match? [y/N]" unless --yes',
+    )
+    .argument('<user>')
+    .option('--yes', 'the numbers match: do not ask')
+    .option(
+      '--acknowledge',
+      "accept USER's changed key (sending to groups with them is held until then; the new key is unverified)",
+    )
+    .action(async (user, options, command) => {
+      finish(await (await import('./commands/verify.js')).verify(user, options, flagsOf(command), io));
+    });
+}
+
+function addKeysCommands(program: Command, io: CliIo, finish: Finish): void {
+  const keys = program
+    .command('keys')
+    .description('identity keys from a BIP39 mnemonic (SLIP-0010 ed25519); secrets come from stdin')
+    .addHelpText('after', "\nThe identity key is at m/44'/4242'/0'/0' (see qpc keys derive --help).");
+  const load = () => import('./commands/keys.js');
+  keys
+    .command('new')
+    .description('print a fresh mnemonic')
+    .option('--words <count>', '12 or 24', '24')
+    .action(async (options) => finish(await (await load()).keysNew(options, io)));
+  keys
+    .command('seed')
+    .description('read a mnemonic on stdin, print its 64-byte BIP39 seed in hex')
+    .option(
+      '--passphrase <p>',
+      'BIP39 passphrase ("25th word"); visible to other local users in the process list',
+      '',
+    )
+    .action(async (options) => finish(await (await load()).keysSeed(options, io)));
+  keys
+    .command('derive')
+    .description(
+      'read a mnemonic (or, with --seed-hex, a hex seed) on stdin and print {"path","chainCode","privateKey","publicKey"} as JSON (hex); only hardened indexes (44\' or 44h)',
+    )
+    .option('--path <path>', "derivation path, such as m/44'/4242'/0'/0'")
+    .option('--seed-hex', 'stdin holds a hex seed instead of a mnemonic')
+    .option('--passphrase <p>', 'BIP39 passphrase ("25th word")', '')
+    .action(async (options) => finish(await (await load()).keysDerive(options, io)));
+}
+
+function addConfigCommands(program: Command, io: CliIo, finish: Finish): void {
+  const config = program
+    .command('config')
+    .description(
+      'settings a person edits (theme, notifications, defaultServer, timeFormat), kept in a plain file',
+    )
+    .addHelpText(
+      'after',
+      '\nThe file: QPC_CONFIG_DIR/config.json, else $XDG_CONFIG_HOME/quicprochat/config.json (~/.config/...).',
+    );
+  const load = () => import('./commands/config.js');
+  config
+    .command('list')
+    .description('every setting with its value and what it takes')
+    .option('--json', 'one JSON object')
+    .action(async (options) => finish(await (await load()).configList(options, io)));
+  config
+    .command('get')
+    .description('print one setting')
+    .argument('<key>')
+    .action(async (key) => finish(await (await load()).configGet(key, io)));
+  config
+    .command('set')
+    .description('change one setting (checked before it is written)')
+    .argument('<key>')
+    .argument('<value>')
+    .action(async (key, value) => finish(await (await load()).configSet(key, value, io)));
+  config
+    .command('path')
+    .description('print where the settings file is')
+    .action(async () => finish(await (await load()).configPath(io)));
+}
