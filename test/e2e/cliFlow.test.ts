@@ -4,7 +4,62 @@
  * Every `qpc` process connects, catches up and exits, so each receive is also an offline catch-up.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { removeDir, runQpc, startServer, tempDir, type RunningServer } from './harness.js';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import {
+  QPC_BIN,
+  TEST_STORE_KEY,
+  removeDir,
+  runQpc,
+  startServer,
+  tempDir,
+  type RunningServer,
+} from './harness.js';
+
+interface FollowLine {
+  type: string;
+  text?: string;
+  status?: string;
+  members?: { username: string }[];
+}
+
+/** `qpc receive --follow` as a bot runs it: JSON lines read as they come, ended with SIGTERM. */
+function follow(args: string[]) {
+  const child = spawn(process.execPath, [QPC_BIN, 'receive', '--follow', ...args], {
+    env: { ...process.env, QPC_STORE_KEY: TEST_STORE_KEY },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const lines: FollowLine[] = [];
+  const waiters = new Set<() => void>();
+  createInterface({ input: child.stdout }).on('line', (line) => {
+    lines.push(JSON.parse(line) as FollowLine);
+    for (const wake of waiters) wake();
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return {
+    lines,
+    /** Resolves with the first line (already printed or to come) that matches. */
+    waitFor: (match: (line: FollowLine) => boolean) =>
+      new Promise<FollowLine>((resolve, reject) => {
+        const check = (): void => {
+          const found = lines.find(match);
+          if (found !== undefined) {
+            waiters.delete(check);
+            resolve(found);
+          }
+        };
+        void exited.then((code) => reject(new Error(`receive --follow exited (${code}): ${stderr}`)));
+        waiters.add(check);
+        check();
+      }),
+    stop: () => {
+      child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
 
 interface ReceivedLine {
   group: string;
@@ -52,7 +107,7 @@ describe('qpc commands end to end over QUIC', () => {
         qpc(
           user,
           ['account', 'register', user, '--password-stdin', '--server', server.address],
-          `pw-${user}\n`,
+          `${user}-password\n`,
         ),
       ),
     );
@@ -81,7 +136,7 @@ describe('qpc commands end to end over QUIC', () => {
     { timeout: 60_000 },
     async () => {
       const [good, bad] = await Promise.all([
-        qpc('bob', ['account', 'login', 'bob', '--password-stdin'], 'pw-bob\n'),
+        qpc('bob', ['account', 'login', 'bob', '--password-stdin'], 'bob-password\n'),
         qpc('carol', ['account', 'login', 'carol', '--password-stdin'], 'not-my-password\n'),
       ]);
       expect(good.code, good.stderr).toBe(0);
@@ -139,6 +194,62 @@ describe('qpc commands end to end over QUIC', () => {
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toBe('');
   });
+
+  it('prints the history of a group, oldest first, newest N with --limit', { timeout: 60_000 }, async () => {
+    const all = await qpc('carol', ['history', 'team', '--json']);
+    expect(all.code, all.stderr).toBe(0);
+    const texts = parseLines(all.stdout).map((line) => line.text);
+    expect(texts).toEqual(['hello from alice', 'hello from bob']);
+    const newest = await qpc('carol', ['history', 'team', '--limit', '1']);
+    expect(newest.code, newest.stderr).toBe(0);
+    expect(newest.stdout.trim().split('\n')).toHaveLength(1);
+    expect(newest.stdout).toContain('bob: hello from bob');
+    const bad = await qpc('carol', ['history', 'team', '--limit', 'lots']);
+    expect(bad.code).toBe(2);
+  });
+
+  it(
+    'receive --follow prints messages and membership changes as JSON lines; rotate, kick, leave, logout',
+    { timeout: 180_000 },
+    async () => {
+      const watch = follow(['--profile', profile.carol ?? '']);
+      try {
+        await watch.waitFor((line) => line.type === 'connection' && line.status === 'online');
+        const sent = await qpc('bob', ['send', 'team', 'while you follow']);
+        expect(sent.code, sent.stderr).toBe(0);
+        await watch.waitFor((line) => line.type === 'message' && line.text === 'while you follow');
+
+        const rotated = await qpc('alice', ['group', 'rotate', 'team']);
+        expect(rotated.code, rotated.stderr).toBe(0);
+        expect(rotated.stdout).toContain('rotated our key in team');
+
+        const kicked = await qpc('alice', ['group', 'kick', 'team', 'bob']);
+        expect(kicked.code, kicked.stderr).toBe(0);
+        const change = await watch.waitFor(
+          (line) =>
+            line.type === 'members' &&
+            line.members !== undefined &&
+            !line.members.some((member) => member.username === 'bob'),
+        );
+        expect(change.members?.map((member) => member.username).sort()).toEqual(['alice', 'carol']);
+      } finally {
+        expect(await watch.stop()).toBe(0);
+      }
+
+      const left = await qpc('carol', ['group', 'leave', 'team']);
+      expect(left.code, left.stderr).toBe(0);
+      const groups = await qpc('carol', ['group', 'list', '--json']);
+      expect(groups.code, groups.stderr).toBe(0);
+      expect(groups.stdout).not.toContain('"team"');
+
+      const out = await qpc('bob', ['logout']);
+      expect(out.code, out.stderr).toBe(0);
+      expect(out.stdout.trim()).toBe('logged out');
+      const after = await qpc('bob', ['send', 'team', 'after logout']);
+      expect(after.code).toBe(3);
+      expect(after.stderr).toMatch(/log in/u);
+    },
+  );
 
   it('answers bad usage with exit 2', { timeout: 30_000 }, async () => {
     const result = await qpc('alice', ['send', 'no-such-group', 'x']);

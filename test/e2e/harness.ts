@@ -14,7 +14,7 @@ import { QpcEngine, type EngineEvent } from '../../src/engine/qpcEngine.js';
 import type { ClientProfileStore } from '../../src/engine/store/types.js';
 
 const SERVER_BIN = new URL('../../bin/qpc-server.js', import.meta.url).pathname;
-const QPC_BIN = new URL('../../bin/qpc.js', import.meta.url).pathname;
+export const QPC_BIN = new URL('../../bin/qpc.js', import.meta.url).pathname;
 
 /** A raw store key for every test profile, so no test waits on scrypt or a keychain. */
 export const TEST_STORE_KEY = randomBytes(32).toString('hex');

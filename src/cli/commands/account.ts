@@ -1,5 +1,6 @@
 /** `qpc account register|login USER --password-stdin` and `qpc logout`: handlers behind the definitions in ../program. */
-import { ExitCode, type ExitCodeValue } from '../exitCodes.js';
+import { ExitCode, UsageError, type ExitCodeValue } from '../exitCodes.js';
+import { newSecretProblem } from '../../engine/store/secretRules.js';
 import { writeLine, type CliIo } from '../io.js';
 import { QpcEngine } from '../../engine/qpcEngine.js';
 import { isQpcError, NetworkError } from '../../lib/errors.js';
@@ -17,6 +18,9 @@ export async function register(
   io: CliIo,
 ): Promise<ExitCodeValue> {
   const password = await readPassword(io, options.passwordStdin);
+  // The same rule as the full-screen client's first run.
+  const problem = newSecretProblem('password', password);
+  if (problem !== undefined) throw new UsageError(problem);
   return withEngine(flags, { create: true, io }, async ({ engine, store }) => {
     const words = store.identity.load() === undefined ? QpcEngine.createIdentity(store) : undefined;
     await engine.register(username, password);
