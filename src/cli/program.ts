@@ -99,6 +99,8 @@ press ? (see docs/tui.md).`,
   // Only the root takes extra words, to report an unknown command itself (set last: subcommands copy
   // the root's settings when they are created, and must refuse extra arguments).
   program.allowExcessArguments(true);
+  // The root has an action (the full-screen client), so commander would not add `qpc help CMD` itself.
+  program.helpCommand(true);
   return program;
 }
 
@@ -112,7 +114,10 @@ function addAccountCommands(program: Command, io: CliIo, finish: Finish): void {
       'create the profile (24-word identity, hybrid key, encrypted store), register USER on the server, log in, publish KeyPackages',
     )
     .argument('<user>', 'the username to register (3-32 of a-z 0-9 _ . -)')
-    .option('--password-stdin', 'read the password from stdin (required; never from arguments)')
+    .option(
+      '--password-stdin',
+      'read the password from stdin (without it, a terminal asks; never from arguments)',
+    )
     .option('--show-recovery-words', 'print the 24 recovery words on stdout (the only chance to see them)')
     .action(async (user, options, command) => {
       finish(await (await import('./commands/account.js')).register(user, options, flagsOf(command), io));
@@ -121,7 +126,10 @@ function addAccountCommands(program: Command, io: CliIo, finish: Finish): void {
     .command('login')
     .description('log in again (a new session token, kept in the encrypted profile)')
     .argument('<user>', 'your username')
-    .option('--password-stdin', 'read the password from stdin (required; never from arguments)')
+    .option(
+      '--password-stdin',
+      'read the password from stdin (without it, a terminal asks; never from arguments)',
+    )
     .action(async (user, options, command) => {
       finish(await (await import('./commands/account.js')).login(user, options, flagsOf(command), io));
     });

@@ -5,9 +5,9 @@ import { createProgram } from './program.js';
 
 /** commander's own outcomes: help and version asked for are success, anything else bad usage. */
 function exitCodeOfCommander(error: CommanderError): ExitCodeValue {
-  if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return ExitCode.ok;
-  // 'commander.help' with a non-zero code: a command group without its subcommand (help went to stderr).
-  return ExitCode.usage;
+  // Help or the version asked for (--help, -V, `qpc help CMD`) exits 0; 'commander.help' with a non-zero
+  // code is a command group without its subcommand (the help went to stderr): bad usage, like the rest.
+  return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
 }
 
 /** The whole CLI as a function of its arguments, so it can be driven without spawning a process. */

@@ -17,7 +17,7 @@ export async function register(
   flags: ClientFlags,
   io: CliIo,
 ): Promise<ExitCodeValue> {
-  const password = await readPassword(io, options.passwordStdin);
+  const password = await readPassword(io, options.passwordStdin, 'new');
   // The same rule as the full-screen client's first run.
   const problem = newSecretProblem('password', password);
   if (problem !== undefined) throw new UsageError(problem);

@@ -86,11 +86,29 @@ export async function withEngine<T>(
   }
 }
 
-/** The password from stdin (one line; the trailing newline is not part of it). */
-export async function readPassword(io: CliIo, passwordStdin: boolean | undefined): Promise<string> {
+/**
+ * The account password: from stdin with --password-stdin (scripts), else asked on the terminal without
+ * echo (twice for a new account). Through a pipe without --password-stdin it is a usage error.
+ */
+export async function readPassword(
+  io: CliIo,
+  passwordStdin: boolean | undefined,
+  kind: 'new' | 'existing' = 'existing',
+): Promise<string> {
   if (passwordStdin !== true) {
+    const stdin = io.stdin as TerminalInput;
+    if (canPrompt(stdin)) {
+      if (kind === 'new') {
+        return askNewSecret(stdin, io.stderr, 'password', (secret, again) =>
+          newSecretProblem('password', secret, again),
+        );
+      }
+      const typed = await askSecret(stdin, io.stderr, 'Password: ');
+      if (typed === '') throw new UsageError('the password is empty');
+      return typed;
+    }
     throw new UsageError(
-      'the password comes from stdin: add --password-stdin',
+      'the password comes from stdin: add --password-stdin (or run in a terminal to be asked)',
       'echo "$PW" | qpc ... --password-stdin',
     );
   }

@@ -12,6 +12,8 @@ import { z } from 'zod';
 import { ValidationError } from '../../lib/errors.js';
 import { parseServerAddress } from '../net/serverAddress.js';
 
+const CONFIG_NAME = 'config';
+
 export const SettingsErrorCode = {
   /** The file is not JSON, or a value in it breaks the schema. */
   invalid: 'SETTINGS_INVALID',
@@ -77,35 +79,38 @@ function describeIssues(error: z.ZodError): string {
 
 /** The settings file: read, checked, and written one key at a time. */
 export class UserSettingsFile {
-  private readonly conf: Conf<Record<string, unknown>>;
+  readonly path: string;
+  private conf: Conf<Record<string, unknown>> | undefined;
 
-  constructor(dir: string = userSettingsDir()) {
-    this.conf = new Conf<Record<string, unknown>>({
-      projectName: 'quicprochat',
-      projectSuffix: '',
-      cwd: dir,
-      configName: 'config',
-      // A file a person edits by hand: a mistake is reported, never cleared.
-      clearInvalidConfig: false,
-      accessPropertiesByDotNotation: false,
-    });
+  constructor(private readonly dir: string = userSettingsDir()) {
+    this.path = join(dir, `${CONFIG_NAME}.json`);
   }
 
-  get path(): string {
-    return this.conf.path;
-  }
-
-  /** Every setting, defaults filled in. Throws SETTINGS_INVALID naming the file and the key. */
-  read(): UserSettings {
-    let raw: unknown;
+  /** conf reads the file as it is created: a file that is not JSON is reported here. */
+  private open(): Conf<Record<string, unknown>> {
     try {
-      raw = this.conf.store;
+      this.conf ??= new Conf<Record<string, unknown>>({
+        projectName: 'quicprochat',
+        projectSuffix: '',
+        cwd: this.dir,
+        configName: CONFIG_NAME,
+        // A file a person edits by hand: a mistake is reported, never cleared.
+        clearInvalidConfig: false,
+        accessPropertiesByDotNotation: false,
+      });
+      return this.conf;
     } catch (error) {
+      if (!(error instanceof SyntaxError)) throw error;
       throw new ValidationError(SettingsErrorCode.invalid, `${this.path} is not valid JSON`, {
         hint: 'fix or delete the file; qpc config list shows the settings and their defaults',
         cause: error,
       });
     }
+  }
+
+  /** Every setting, defaults filled in. Throws SETTINGS_INVALID naming the file and the key. */
+  read(): UserSettings {
+    const raw: unknown = this.open().store;
     const parsed = userSettingsSchema.safeParse(raw);
     if (!parsed.success) {
       throw new ValidationError(SettingsErrorCode.invalid, `${this.path}: ${describeIssues(parsed.error)}`, {
@@ -129,7 +134,7 @@ export class UserSettingsFile {
         `${name} takes ${userSettingChoices[name]}, not "${value}"`,
       );
     }
-    this.conf.set(name, parsed.data);
+    this.open().set(name, parsed.data);
     return parsed.data;
   }
 }
