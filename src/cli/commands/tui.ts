@@ -5,9 +5,7 @@
  */
 import { resolveProfileDir } from '../../engine/client/profile.js';
 import { parseServerAddress, formatServerAddress } from '../../engine/net/serverAddress.js';
-import { loadUserSettings } from '../../engine/settings/userSettings.js';
 import { ExitCode, type ExitCodeValue } from '../exitCodes.js';
-import { TuiLaunch } from './tuiLaunch.js';
 import type { ClientFlags } from './clientSession.js';
 
 /**
@@ -23,16 +21,23 @@ export function forgetCiForTerminal(env: NodeJS.ProcessEnv, terminal: boolean): 
 
 export async function tui(flags: ClientFlags): Promise<ExitCodeValue> {
   forgetCiForTerminal(process.env, process.stdin.isTTY && process.stdout.isTTY);
-  const settings = loadUserSettings();
-  // Loaded only now: Ink and React are not needed by the other commands.
-  const { runTui } = await import('../../tui/runTui.js');
+  // Loaded only now, side by side (Ink compiles its layout engine while the engine's modules load):
+  // the other commands need neither Ink and React nor all of these.
+  const [{ runTui }, { TuiLaunch }] = await Promise.all([
+    import('../../tui/runTui.js'),
+    import('./tuiLaunch.js'),
+  ]);
   const server =
     flags.server === undefined ? undefined : formatServerAddress(parseServerAddress(flags.server));
   const localPort = process.env.QPC_LOCAL_SERVER_PORT;
   const launch = new TuiLaunch({
     profileDir: resolveProfileDir(flags.profile),
     server,
-    ...(settings.defaultServer === '' ? {} : { defaultServer: settings.defaultServer }),
+    defaultServer: async () => {
+      const { loadUserSettings } = await import('../../engine/settings/userSettings.js');
+      const configured = loadUserSettings().defaultServer;
+      return configured === '' ? undefined : configured;
+    },
     env: process.env,
     ...(localPort === undefined || localPort === '' ? {} : { localPort: Number.parseInt(localPort, 10) }),
   });

@@ -24,8 +24,11 @@ export interface TuiLaunchOptions {
   readonly profileDir: string;
   /** --server HOST:PORT; otherwise the profile's saved server, otherwise the local one. */
   readonly server?: string | undefined;
-  /** The first run's suggested server when none is given or saved (the user's settings). */
-  readonly defaultServer?: string;
+  /**
+   * The first run's suggested server when none is given or saved (the user's settings); asked only
+   * then, so a normal launch does not read the settings file.
+   */
+  readonly defaultServer?: () => Promise<string | undefined>;
   readonly env: Readonly<Record<string, string | undefined>>;
   /** The local server's port (default 7443); tests use another. */
   readonly localPort?: number;
@@ -142,14 +145,15 @@ export class TuiLaunch implements LaunchApi {
     }
   }
 
-  private opened(store: ClientProfileStore): LaunchNeed {
+  private async opened(store: ClientProfileStore): Promise<LaunchNeed> {
     this.store = store;
     const identity = store.identity.load();
     const username = identity?.username ?? null;
     if (identity !== undefined) wipe(identity.signingPrivateKey, identity.hybridPrivateKey);
     const server = this.savedServer();
     if (username === null) {
-      return { kind: 'firstRun', defaultServer: server ?? this.options.defaultServer ?? this.localServer };
+      const configured = server ?? (await this.options.defaultServer?.());
+      return { kind: 'firstRun', defaultServer: configured ?? this.localServer };
     }
     const token = store.settings.get(SettingKey.sessionToken);
     const expires = store.settings.get(SettingKey.sessionExpiresAt);
