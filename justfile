@@ -8,9 +8,13 @@ default:
 setup:
     npm ci
 
-# run the terminal client from source (passes arguments through: just dev keys new)
+# bundle the sources into dist/ (npm ci does it too, as the prepare script)
+build:
+    npm run build
+
+# run the terminal client from the sources through tsx (passes arguments through: just dev keys new)
 dev *ARGS:
-    npx qpc {{ARGS}}
+    npm run dev -- {{ARGS}}
 
 # run every test (unit, vectors, scenarios, end-to-end)
 test:
