@@ -31,6 +31,25 @@ describe('TuiLaunch', () => {
     await given.close();
   });
 
+  it("proposes the settings' default server on a first run; --server wins over it", async () => {
+    const env = { QPC_STORE_KEY: randomBytes(32).toString('hex') };
+    let asked = 0;
+    const defaultServer = () => {
+      asked += 1;
+      return Promise.resolve('chat.example.org:7443');
+    };
+    const configured = new TuiLaunch({ profileDir: tempDir(), env, localPort: 17999, defaultServer });
+    expect(await configured.start(noProgress)).toEqual({
+      kind: 'firstRun',
+      defaultServer: 'chat.example.org:7443',
+    });
+    await configured.close();
+    const given = new TuiLaunch({ profileDir: tempDir(), env, server: 'other.example:7443', defaultServer });
+    expect(await given.start(noProgress)).toEqual({ kind: 'firstRun', defaultServer: 'other.example:7443' });
+    await given.close();
+    expect(asked).toBe(1);
+  });
+
   it('goes to the main screen with a live session and asks for the password when it has expired', async () => {
     const env = { QPC_STORE_KEY: randomBytes(32).toString('hex') };
     const dir = tempDir();
