@@ -31,7 +31,9 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ['*.js', 'bin/*.js', 'scripts/*.js'] },
+        projectService: {
+          allowDefaultProject: ['*.js', 'bin/*.js', 'scripts/*.js', 'test/cli/fixtures/*.js'],
+        },
         tsconfigRootDir: import.meta.dirname,
       },
     },
