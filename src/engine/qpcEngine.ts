@@ -8,6 +8,11 @@ import { toHex, wipe } from '../lib/bytes.js';
 import { systemClock, type Clock } from '../lib/clock.js';
 import { AuthError, ValidationError } from '../lib/errors.js';
 import { replenishKeyPackages } from './account/keyPackageSupply.js';
+import {
+  confirmRecoveryWords,
+  pendingRecoveryWords,
+  prepareRegistrationIdentity,
+} from './account/recoveryWords.js';
 import { loginAccount, normalizeUsername, registerAccount } from './account/opaqueAccount.js';
 import { fingerprintOf } from './identity/index.js';
 import { defaultMlsCryptoProvider } from './mls/ciphersuites.js';
@@ -148,6 +153,25 @@ export class QpcEngine {
   }
 
   /**
+   * The identity a registration uses and its 24 words, kept (encrypted) in the profile until
+   * confirmRecoveryWords: a retry after a failed registration gets the same words, and a launch after
+   * the words screen was left shows them again (account/recoveryWords.ts). Undefined once registered.
+   */
+  static prepareRegistration(store: ClientProfileStore, clock: Clock = systemClock): string | undefined {
+    return prepareRegistrationIdentity(store, clock);
+  }
+
+  /** The words of a registered identity that the person has not confirmed yet (undefined: none). */
+  static unconfirmedRecoveryWords(store: ClientProfileStore): string | undefined {
+    return pendingRecoveryWords(store);
+  }
+
+  /** The person typed a word back (or a script printed them): the words leave the profile for good. */
+  static confirmRecoveryWords(store: ClientProfileStore): void {
+    confirmRecoveryWords(store);
+  }
+
+  /**
    * Creates the identity of a new profile for an existing account from its typed recovery words (the same
    * identity key; a fresh hybrid key pair, published at the next login). Returns the identity public key.
    */
@@ -232,6 +256,11 @@ export class QpcEngine {
 
   async register(usernameInput: string, password: string): Promise<void> {
     const username = normalizeUsername(usernameInput);
+    // The identity may have been replaced (prepareRegistration) since this engine loaded it: reload.
+    if (this.identity?.username === null) {
+      wipeLoadedIdentity(this.identity);
+      this.identity = undefined;
+    }
     const identity = this.requireIdentity();
     if (identity.username !== null) {
       throw new ValidationError(
@@ -279,21 +308,23 @@ export class QpcEngine {
     }
     wipe(grant.sessionToken);
     this.sessionOpen = false;
-    await this.connect();
-    // A restored profile holds a new hybrid private key: replace the server's copy of the public half.
-    // The server checks the signature against the account's identity key, so words of another account
-    // fail here: the profile goes back to having no account (and may be restored again).
+    // A restored profile holds a new hybrid private key: replace the server's copy of the public half,
+    // which also retires the old device's KeyPackages; this comes before the session opens, so the
+    // KeyPackages it uploads are the new device's and stay. The server checks the signature against the
+    // account's identity key, so words of another account fail here: the profile goes back to having no
+    // account (and may be restored again).
+    this.loadSessionToken();
     try {
       await publishPendingHybridKey(this.store, this.requireConnection(), username);
     } catch (error) {
       if (!(error instanceof AuthError)) throw error;
       forgetRestoredAccount(this.store);
       identity.username = null;
-      this.sessionOpen = false;
       throw new AuthError('RECOVERY_WORDS_MISMATCH', `these recovery words are not those of ${username}`, {
         hint: 'check the words, or the username',
       });
     }
+    await this.connect();
   }
 
   // ---- groups and messages ----------------------------------------------------------------------
@@ -470,6 +501,10 @@ export class QpcEngine {
     await connection.openSession();
     await this.incoming.drain();
     await this.outbox.flush();
+    // A restore whose key publish did not finish (a crash, a lost connection) finishes it first: the
+    // old device's KeyPackages go, then ours are uploaded.
+    const identity = this.requireIdentity();
+    if (identity.username !== null) await publishPendingHybridKey(this.store, connection, identity.username);
     await this.replenish().catch(() => undefined);
     if (sealedSenderEnabled(this.context)) await registerSealedAccess(this.context).catch(() => undefined);
     this.healing.start();

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { wipe } from '../../lib/bytes.js';
-import { AuthError, isQpcError, StorageError } from '../../lib/errors.js';
+import { AuthError, InternalError, isQpcError, StorageError } from '../../lib/errors.js';
 import { PROFILE_DB_FILE_NAME, openProfile } from '../../engine/client/profile.js';
 import { SettingKey } from '../../engine/client/clientContext.js';
 import { PinMismatchError } from '../../engine/net/quicTransport.js';
@@ -82,10 +82,18 @@ export class TuiLaunch implements LaunchApi {
   ): Promise<readonly string[]> {
     const store = this.requireStore();
     const engine = await this.connectTo(server, progress);
-    const words = store.identity.load() === undefined ? QpcEngine.createIdentity(store) : undefined;
+    // The same words on a retry after a failure: they stay in the profile until confirmed.
+    const words = QpcEngine.prepareRegistration(store);
     progress(`Registering ${username}: OPAQUE, stretching the password (argon2id), publishing keys`);
     await engine.register(username, password);
-    return words === undefined ? [] : words.split(' ');
+    if (words === undefined)
+      throw new InternalError('RECOVERY_WORDS_MISSING', 'a new account has no recovery words');
+    return words.split(' ');
+  }
+
+  confirmRecoveryWords(): Promise<void> {
+    QpcEngine.confirmRecoveryWords(this.requireStore());
+    return Promise.resolve();
   }
 
   async login(username: string, password: string, progress: ProgressReporter): Promise<void> {
@@ -147,6 +155,9 @@ export class TuiLaunch implements LaunchApi {
     if (identity !== undefined) wipe(identity.signingPrivateKey, identity.hybridPrivateKey);
     const server = this.savedServer();
     if (username === null) return { kind: 'firstRun', defaultServer: server ?? this.localServer };
+    // Registered, but the words screen was left before the check: nothing opens until it passes.
+    const words = QpcEngine.unconfirmedRecoveryWords(store);
+    if (words !== undefined) return { kind: 'recoveryWords', words: words.split(' ') };
     const token = store.settings.get(SettingKey.sessionToken);
     const expires = store.settings.get(SettingKey.sessionExpiresAt);
     const valid = token !== undefined && (expires === undefined || BigInt(expires) > BigInt(Date.now()));

@@ -24,9 +24,14 @@ import { SettingKey, type LoadedIdentity } from './clientContext.js';
  * A fresh 24-word identity (Ed25519 by SLIP-0010) and a hybrid key pair, saved in the store. Returns the
  * words: they are not stored, so this is the only moment they can be shown.
  */
-export function createProfileIdentity(store: ClientProfileStore, clock: Clock): string {
+export function createProfileIdentity(
+  store: ClientProfileStore,
+  clock: Clock,
+  options: { replaceUnregistered?: boolean } = {},
+): string {
   const mnemonic = generateIdentityMnemonic(24);
-  saveIdentityFromMnemonic(store, mnemonic, clock);
+  saveIdentityFromMnemonic(store, mnemonic, clock, options.replaceUnregistered === true);
+  store.settings.delete(HYBRID_KEY_UNPUBLISHED_SETTING);
   return mnemonic;
 }
 
