@@ -6,7 +6,11 @@
 import type { CryptoProvider } from 'ts-mls';
 import { toHex, wipe } from '../lib/bytes.js';
 import { systemClock, type Clock } from '../lib/clock.js';
-import { AuthError, ValidationError } from '../lib/errors.js';
+import { AuthError, NetworkError, ValidationError } from '../lib/errors.js';
+import { silentLogger, type Logger } from '../lib/logger.js';
+import { BackgroundTask, BackgroundWork } from './client/backgroundWork.js';
+import { ConnectionStatus } from './client/connectionStatus.js';
+import { EngineErrorCode } from './engineErrors.js';
 import { replenishKeyPackages } from './account/keyPackageSupply.js';
 import {
   confirmRecoveryWords,
@@ -24,7 +28,6 @@ import type { ClientProfileStore } from './store/types.js';
 import { SettingKey, type ClientContext, type LoadedIdentity } from './client/clientContext.js';
 import type {
   ChatMessage,
-  ConnectionState,
   EngineEvent,
   EngineSnapshot,
   GroupMember,
@@ -81,6 +84,11 @@ export interface QpcEngineOptions {
   keyPackages?: { threshold?: number; batchSize?: number };
   /** Sealed sender on or off; saved in the profile (default: the profile's setting, else on). */
   sealedSender?: boolean;
+  /**
+   * Where background failures are logged (task and error code only; default: nowhere). The CLI passes
+   * one on stderr, the TUI one writing to a file in the profile.
+   */
+  logger?: Logger;
 }
 
 export interface ConnectOptions {
@@ -97,14 +105,16 @@ export class QpcEngine {
   private readonly incoming: IncomingProcessor;
   private readonly outbox: OutboxSender;
   private connection: ServerConnection | undefined;
-  private connectionState: ConnectionState;
+  private readonly status: ConnectionStatus;
   private identity: LoadedIdentity | undefined;
   private sessionOpen = false;
   private readonly healing: SelfUpdateScheduler;
   private readonly sealedChannel: SealedSendChannel;
+  private readonly background: BackgroundWork;
 
   constructor(private readonly options: QpcEngineOptions) {
     this.store = options.store;
+    this.background = new BackgroundWork(options.logger ?? silentLogger(), (event) => this.emit(event));
     this.mls = {
       store: this.store,
       provider: options.provider ?? defaultMlsCryptoProvider,
@@ -112,7 +122,9 @@ export class QpcEngine {
     };
     this.groups = new GroupRegistry(this.mls, () => sealedSenderEnabled(this.context));
     this.identity = loadIdentity(this.store);
-    this.connectionState = { status: 'offline', server: this.serverText() ?? '' };
+    this.status = new ConnectionStatus(this.serverText() ?? '', (connection) =>
+      this.emit({ type: 'connectionChanged', connection }),
+    );
     this.context = {
       store: this.store,
       mls: this.mls,
@@ -123,14 +135,19 @@ export class QpcEngine {
       announceGroup: (groupId) => this.announceGroup(groupId),
     };
     this.incoming = new IncomingProcessor(this.context);
-    this.incoming.onKeyPackageUsed = () => void this.replenish().catch(() => undefined);
+    this.incoming.onKeyPackageUsed = () =>
+      this.background.run(BackgroundTask.replenishKeyPackages, () => this.replenish());
     this.incoming.onProposal = (groupId) =>
-      void this.commitExclusive(groupId, (session) => session.commitPendingProposals()).catch(
-        () => undefined,
+      this.background.run(BackgroundTask.commitProposals, () =>
+        this.commitExclusive(groupId, (session) => session.commitPendingProposals()),
       );
     this.outbox = new OutboxSender(this.context);
     // Issue 5: automatic self-updates, sealed sender and the access keys shared inside MLS.
-    this.healing = new SelfUpdateScheduler(this.context, (groupId) => this.selfUpdate(groupId));
+    this.healing = new SelfUpdateScheduler(
+      this.context,
+      (groupId) => this.selfUpdate(groupId),
+      (error) => this.background.report(BackgroundTask.selfUpdates, error),
+    );
     this.outbox.onSent = (groupId) => this.healing.messageSent(groupId);
     this.sealedChannel = new SealedSendChannel(this.context, options.connection);
     if (options.sealedSender !== undefined) setSealedSenderEnabled(this.context, options.sealedSender);
@@ -141,7 +158,7 @@ export class QpcEngine {
     };
     const share = (groupId: string): void => {
       queueAccessKeyShare(this.context, groupId);
-      void this.outbox.flush().catch(() => undefined);
+      this.background.run(BackgroundTask.flushOutbox, () => this.outbox.flush());
     };
     this.incoming.onJoined = share;
     this.incoming.onMembersAdded = share;
@@ -184,7 +201,7 @@ export class QpcEngine {
   }
 
   snapshot(): EngineSnapshot {
-    return { connection: this.connectionState, groups: this.groups.summaries() };
+    return { connection: this.status.shown, groups: this.groups.summaries() };
   }
 
   subscribe(listener: (event: EngineEvent) => void): () => void {
@@ -223,19 +240,16 @@ export class QpcEngine {
         });
       }
       const connection = createEngineConnection(text, this.store, this.mls.clock, this.options.connection, {
-        status: (state) => {
-          this.connectionState = state;
-          this.emit({ type: 'connectionChanged', connection: state });
-        },
-        push: (messages) => void this.incoming.acceptPush(messages).catch(() => undefined),
+        status: (state) => this.status.transportChanged(state),
+        push: (messages) =>
+          this.background.run(BackgroundTask.incomingPush, () => this.incoming.acceptPush(messages)),
         // No more pushes: say so. After UNAVAILABLE (a restart) the reconnect resumes the session.
         sessionEnded: (reason) => {
           if (reason !== 'UNAVAILABLE') this.sessionOpen = false;
-          this.connectionState = { status: 'offline', server: this.connectionState.server, reason };
-          this.emit({ type: 'connectionChanged', connection: this.connectionState });
+          this.status.sessionEnded(reason);
         },
         reconnected: () => {
-          if (this.sessionOpen) void this.resumeSession().catch(() => undefined);
+          if (this.sessionOpen) void this.reopenSession();
         },
       });
       this.connection = connection;
@@ -249,8 +263,26 @@ export class QpcEngine {
     }
     if (options.session !== false && !this.sessionOpen) {
       this.loadSessionToken();
-      await this.resumeSession();
       this.sessionOpen = true;
+      this.status.sessionWanted(true);
+      try {
+        await this.resumeSession();
+      } catch (error) {
+        this.sessionOpen = false;
+        this.status.sessionWanted(false);
+        throw error;
+      }
+    }
+  }
+
+  /** After a reconnection: reopen the session; a failure is shown and reported, never 'online'. */
+  private async reopenSession(): Promise<void> {
+    try {
+      await this.resumeSession();
+    } catch (error) {
+      // Shown first, so whoever hears the event below already sees the state it explains.
+      this.status.sessionFailed();
+      this.background.report(BackgroundTask.resumeSession, error);
     }
   }
 
@@ -350,7 +382,8 @@ export class QpcEngine {
       await inviteToGroup(this.context, groupId, username, () => this.incoming.fetchAll());
     });
     queueAccessKeyShare(this.context, groupId);
-    await this.outbox.flush().catch(() => undefined);
+    // The invite itself succeeded; the access key waits in the outbox if this flush fails.
+    await this.background.settle(BackgroundTask.flushOutbox, () => this.outbox.flush());
   }
 
   async kick(groupRef: string, usernameInput: string): Promise<void> {
@@ -409,10 +442,10 @@ export class QpcEngine {
   private queueMessage(groupRef: string, text: string): ChatMessage {
     const message = queueOutgoing(this.context, this.groups.resolve(groupRef), text);
     if (this.connection?.state === 'online') {
-      void this.outbox
-        .flush()
-        .then(() => this.healing.runDue())
-        .catch(() => undefined);
+      this.background.run(BackgroundTask.flushOutbox, async () => {
+        await this.outbox.flush();
+        await this.healing.runDue();
+      });
     }
     return message;
   }
@@ -420,7 +453,7 @@ export class QpcEngine {
   /** Sends what the outbox holds now; resolves with how many went out and how many wait. */
   async flushOutbox(): Promise<FlushResult> {
     const result = await this.outbox.flush();
-    await this.healing.runDue().catch(() => undefined);
+    await this.background.settle(BackgroundTask.selfUpdates, () => this.healing.runDue());
     return result;
   }
 
@@ -481,7 +514,7 @@ export class QpcEngine {
 
   async close(): Promise<void> {
     this.healing.stop();
-    await this.sealedChannel.close().catch(() => undefined);
+    await this.background.settle(BackgroundTask.closeSealedChannel, () => this.sealedChannel.close());
     const connection = this.connection;
     this.connection = undefined;
     this.sessionOpen = false;
@@ -498,15 +531,26 @@ export class QpcEngine {
   /** After every (re)connection: the session stream, then catch-up, the outbox and KeyPackages. */
   private async resumeSession(): Promise<void> {
     const connection = this.requireConnection();
-    await connection.openSession();
+    this.status.sessionOpening();
+    try {
+      await connection.openSession();
+    } catch (error) {
+      // The server answers but refuses the session (an expired or revoked token, a server error).
+      this.status.sessionRefused(error);
+      throw error;
+    }
     await this.incoming.drain();
+    // Pushes arrive and the queue is caught up: the session is usable ('online') from here.
+    this.status.sessionLive();
     await this.outbox.flush();
     // A restore whose key publish did not finish (a crash, a lost connection) finishes it first: the
     // old device's KeyPackages go, then ours are uploaded.
     const identity = this.requireIdentity();
     if (identity.username !== null) await publishPendingHybridKey(this.store, connection, identity.username);
-    await this.replenish().catch(() => undefined);
-    if (sealedSenderEnabled(this.context)) await registerSealedAccess(this.context).catch(() => undefined);
+    await this.background.settle(BackgroundTask.replenishKeyPackages, () => this.replenish());
+    if (sealedSenderEnabled(this.context)) {
+      await this.background.settle(BackgroundTask.sealedAccess, () => registerSealedAccess(this.context));
+    }
     this.healing.start();
   }
 
@@ -539,7 +583,11 @@ export class QpcEngine {
   }
 
   private requireConnection(): ServerConnection {
-    if (this.connection === undefined) throw new ValidationError('NOT_CONNECTED', 'connect() first');
+    if (this.connection === undefined) {
+      throw new NetworkError(EngineErrorCode.notConnected, 'not connected to the server', {
+        hint: 'connect first; the client reconnects by itself',
+      });
+    }
     return this.connection;
   }
 

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { wipe } from '../../lib/bytes.js';
 import { AuthError, InternalError, isQpcError, StorageError } from '../../lib/errors.js';
+import { createLogger, logFileDestination } from '../../lib/logger.js';
 import { PROFILE_DB_FILE_NAME, openProfile } from '../../engine/client/profile.js';
 import { SettingKey } from '../../engine/client/clientContext.js';
 import { PinMismatchError } from '../../engine/net/quicTransport.js';
@@ -30,6 +31,9 @@ export interface TuiLaunchOptions {
 }
 
 const retryDelaysMs = [1_000, 2_000, 5_000, 10_000];
+
+/** The full-screen client's log (warnings: background failures, by task and code) in the profile. */
+export const TUI_LOG_FILE_NAME = 'qpc.log';
 
 export class TuiLaunch implements LaunchApi {
   private store: ClientProfileStore | undefined;
@@ -130,6 +134,7 @@ export class TuiLaunch implements LaunchApi {
 
   async close(): Promise<void> {
     this.closed = true;
+    // Quitting: nothing is left to tell the user on a failing close (the store still closes below).
     await this.engine?.close().catch(() => undefined);
     this.store?.close();
   }
@@ -175,7 +180,14 @@ export class TuiLaunch implements LaunchApi {
 
   private createEngine(serverText: string): QpcEngine {
     const server = parseServerAddress(serverText);
-    this.engine = new QpcEngine({ store: this.requireStore(), server });
+    // The terminal belongs to the screen: background failures go to a log file in the profile (and to
+    // the status line, through the backgroundFailed event).
+    const logger = createLogger(
+      'qpc',
+      this.options.env.QPC_LOG_LEVEL ?? 'warn',
+      logFileDestination(join(this.options.profileDir, TUI_LOG_FILE_NAME)),
+    );
+    this.engine = new QpcEngine({ store: this.requireStore(), server, logger });
     return this.engine;
   }
 
