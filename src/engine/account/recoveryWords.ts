@@ -9,9 +9,9 @@
  */
 import type { Clock } from '../../lib/clock.js';
 import type { ClientProfileStore } from '../store/types.js';
-import { createProfileIdentity } from '../client/localIdentity.js';
+import { createProfileIdentity, RECOVERY_WORDS_PENDING_SETTING } from '../client/localIdentity.js';
 
-export const RECOVERY_WORDS_PENDING_SETTING = 'identity.recovery_words_unconfirmed';
+export { RECOVERY_WORDS_PENDING_SETTING };
 
 /** The words of this profile's identity while they are not yet confirmed; undefined otherwise. */
 export function pendingRecoveryWords(store: ClientProfileStore): string | undefined {

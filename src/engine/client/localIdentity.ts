@@ -43,6 +43,12 @@ export function createProfileIdentity(
 export const HYBRID_KEY_UNPUBLISHED_SETTING = 'identity.hybrid_key_unpublished';
 
 /**
+ * The 24 words of a new identity until the person confirmed them (account/recoveryWords.ts). A restore
+ * replaces the identity, so it drops them: they would no longer be the words of the key in the profile.
+ */
+export const RECOVERY_WORDS_PENDING_SETTING = 'identity.recovery_words_unconfirmed';
+
+/**
  * A profile for an existing account: the same identity key, derived from the typed 24 words (typed
  * errors MNEMONIC_UNKNOWN_WORD / MNEMONIC_BAD_CHECKSUM / MNEMONIC_BAD_LENGTH), and a fresh hybrid key pair
  * to publish after the first login. Returns the identity public key.
@@ -56,6 +62,7 @@ export function restoreProfileIdentity(
   // A profile with no account yet may be overwritten: a retry after mistyped (but valid) words.
   const publicKey = saveIdentityFromMnemonic(store, normalized, clock, true);
   store.settings.set(HYBRID_KEY_UNPUBLISHED_SETTING, '1');
+  store.settings.delete(RECOVERY_WORDS_PENDING_SETTING);
   return publicKey;
 }
 
