@@ -107,7 +107,7 @@ press ? (see docs/tui.md).`,
 function addAccountCommands(program: Command, io: CliIo, finish: Finish): void {
   const account = program
     .command('account')
-    .description('register or log in (OPAQUE: the password never leaves this machine)');
+    .description('register, log in or restore (OPAQUE: the password never leaves this machine)');
   account
     .command('register')
     .description(
@@ -118,7 +118,10 @@ function addAccountCommands(program: Command, io: CliIo, finish: Finish): void {
       '--password-stdin',
       'read the password from stdin (without it, a terminal asks; never from arguments)',
     )
-    .option('--show-recovery-words', 'print the 24 recovery words on stdout (the only chance to see them)')
+    .option(
+      '--show-recovery-words',
+      'print the 24 recovery words on stdout (also after a retry); without it they wait in the profile until the full-screen qpc shows them',
+    )
     .action(async (user, options, command) => {
       finish(await (await import('./commands/account.js')).register(user, options, flagsOf(command), io));
     });
@@ -132,6 +135,20 @@ function addAccountCommands(program: Command, io: CliIo, finish: Finish): void {
     )
     .action(async (user, options, command) => {
       finish(await (await import('./commands/account.js')).login(user, options, flagsOf(command), io));
+    });
+  account
+    .command('restore')
+    .description(
+      'a new profile for an existing account: the identity from its 24 recovery words, OPAQUE login, a fresh hybrid key and fresh KeyPackages',
+    )
+    .argument('<user>', 'your username')
+    .requiredOption('--words-file <file>', 'the file holding the 24 recovery words (separated by spaces)')
+    .option(
+      '--password-stdin',
+      'read the password from stdin (without it, a terminal asks; never from arguments)',
+    )
+    .action(async (user, options, command) => {
+      finish(await (await import('./commands/account.js')).restore(user, options, flagsOf(command), io));
     });
   program
     .command('logout')

@@ -6,8 +6,17 @@
 import type { CryptoProvider } from 'ts-mls';
 import { toHex, wipe } from '../lib/bytes.js';
 import { systemClock, type Clock } from '../lib/clock.js';
-import { AuthError, ValidationError } from '../lib/errors.js';
+import { AuthError, NetworkError, ValidationError } from '../lib/errors.js';
+import { silentLogger, type Logger } from '../lib/logger.js';
+import { BackgroundTask, BackgroundWork } from './client/backgroundWork.js';
+import { ConnectionStatus } from './client/connectionStatus.js';
+import { EngineErrorCode } from './engineErrors.js';
 import { replenishKeyPackages } from './account/keyPackageSupply.js';
+import {
+  confirmRecoveryWords,
+  pendingRecoveryWords,
+  prepareRegistrationIdentity,
+} from './account/recoveryWords.js';
 import { loginAccount, normalizeUsername, registerAccount } from './account/opaqueAccount.js';
 import { fingerprintOf } from './identity/index.js';
 import { defaultMlsCryptoProvider } from './mls/ciphersuites.js';
@@ -19,7 +28,6 @@ import type { ClientProfileStore } from './store/types.js';
 import { SettingKey, type ClientContext, type LoadedIdentity } from './client/clientContext.js';
 import type {
   ChatMessage,
-  ConnectionState,
   EngineEvent,
   EngineSnapshot,
   GroupMember,
@@ -78,6 +86,11 @@ export interface QpcEngineOptions {
   keyPackages?: { threshold?: number; batchSize?: number };
   /** Sealed sender on or off; saved in the profile (default: the profile's setting, else on). */
   sealedSender?: boolean;
+  /**
+   * Where background failures are logged (task and error code only; default: nowhere). The CLI passes
+   * one on stderr, the TUI one writing to a file in the profile.
+   */
+  logger?: Logger;
 }
 
 export interface ConnectOptions {
@@ -94,14 +107,16 @@ export class QpcEngine {
   private readonly incoming: IncomingProcessor;
   private readonly outbox: OutboxSender;
   private connection: ServerConnection | undefined;
-  private connectionState: ConnectionState;
+  private readonly status: ConnectionStatus;
   private identity: LoadedIdentity | undefined;
   private sessionOpen = false;
   private readonly healing: SelfUpdateScheduler;
   private readonly sealedChannel: SealedSendChannel;
+  private readonly background: BackgroundWork;
 
   constructor(private readonly options: QpcEngineOptions) {
     this.store = options.store;
+    this.background = new BackgroundWork(options.logger ?? silentLogger(), (event) => this.emit(event));
     this.mls = {
       store: this.store,
       provider: options.provider ?? defaultMlsCryptoProvider,
@@ -109,7 +124,9 @@ export class QpcEngine {
     };
     this.groups = new GroupRegistry(this.mls, () => sealedSenderEnabled(this.context));
     this.identity = loadIdentity(this.store);
-    this.connectionState = { status: 'offline', server: this.serverText() ?? '' };
+    this.status = new ConnectionStatus(this.serverText() ?? '', (connection) =>
+      this.emit({ type: 'connectionChanged', connection }),
+    );
     this.context = {
       store: this.store,
       mls: this.mls,
@@ -120,14 +137,19 @@ export class QpcEngine {
       announceGroup: (groupId) => this.announceGroup(groupId),
     };
     this.incoming = new IncomingProcessor(this.context);
-    this.incoming.onKeyPackageUsed = () => void this.replenish().catch(() => undefined);
+    this.incoming.onKeyPackageUsed = () =>
+      this.background.run(BackgroundTask.replenishKeyPackages, () => this.replenish());
     this.incoming.onProposal = (groupId) =>
-      void this.commitExclusive(groupId, (session) => session.commitPendingProposals()).catch(
-        () => undefined,
+      this.background.run(BackgroundTask.commitProposals, () =>
+        this.commitExclusive(groupId, (session) => session.commitPendingProposals()),
       );
     this.outbox = new OutboxSender(this.context);
     // Issue 5: automatic self-updates, sealed sender and the access keys shared inside MLS.
-    this.healing = new SelfUpdateScheduler(this.context, (groupId) => this.selfUpdate(groupId));
+    this.healing = new SelfUpdateScheduler(
+      this.context,
+      (groupId) => this.selfUpdate(groupId),
+      (error) => this.background.report(BackgroundTask.selfUpdates, error),
+    );
     this.outbox.onSent = (groupId) => this.healing.messageSent(groupId);
     this.sealedChannel = new SealedSendChannel(this.context, options.connection);
     if (options.sealedSender !== undefined) setSealedSenderEnabled(this.context, options.sealedSender);
@@ -138,7 +160,7 @@ export class QpcEngine {
     };
     const share = (groupId: string): void => {
       queueAccessKeyShare(this.context, groupId);
-      void this.outbox.flush().catch(() => undefined);
+      this.background.run(BackgroundTask.flushOutbox, () => this.outbox.flush());
     };
     this.incoming.onJoined = share;
     this.incoming.onMembersAdded = share;
@@ -147,6 +169,25 @@ export class QpcEngine {
   /** Creates the identity of a new profile; returns the 24 recovery words (shown once, never stored). */
   static createIdentity(store: ClientProfileStore, clock: Clock = systemClock): string {
     return createProfileIdentity(store, clock);
+  }
+
+  /**
+   * The identity a registration uses and its 24 words, kept (encrypted) in the profile until
+   * confirmRecoveryWords: a retry after a failed registration gets the same words, and a launch after
+   * the words screen was left shows them again (account/recoveryWords.ts). Undefined once registered.
+   */
+  static prepareRegistration(store: ClientProfileStore, clock: Clock = systemClock): string | undefined {
+    return prepareRegistrationIdentity(store, clock);
+  }
+
+  /** The words of a registered identity that the person has not confirmed yet (undefined: none). */
+  static unconfirmedRecoveryWords(store: ClientProfileStore): string | undefined {
+    return pendingRecoveryWords(store);
+  }
+
+  /** The person typed a word back (or a script printed them): the words leave the profile for good. */
+  static confirmRecoveryWords(store: ClientProfileStore): void {
+    confirmRecoveryWords(store);
   }
 
   /**
@@ -162,7 +203,7 @@ export class QpcEngine {
   }
 
   snapshot(): EngineSnapshot {
-    return { connection: this.connectionState, groups: this.groups.summaries() };
+    return { connection: this.status.shown, groups: this.groups.summaries() };
   }
 
   subscribe(listener: (event: EngineEvent) => void): () => void {
@@ -201,19 +242,16 @@ export class QpcEngine {
         });
       }
       const connection = createEngineConnection(text, this.store, this.mls.clock, this.options.connection, {
-        status: (state) => {
-          this.connectionState = state;
-          this.emit({ type: 'connectionChanged', connection: state });
-        },
-        push: (messages) => void this.incoming.acceptPush(messages).catch(() => undefined),
+        status: (state) => this.status.transportChanged(state),
+        push: (messages) =>
+          this.background.run(BackgroundTask.incomingPush, () => this.incoming.acceptPush(messages)),
         // No more pushes: say so. After UNAVAILABLE (a restart) the reconnect resumes the session.
         sessionEnded: (reason) => {
           if (reason !== 'UNAVAILABLE') this.sessionOpen = false;
-          this.connectionState = { status: 'offline', server: this.connectionState.server, reason };
-          this.emit({ type: 'connectionChanged', connection: this.connectionState });
+          this.status.sessionEnded(reason);
         },
         reconnected: () => {
-          if (this.sessionOpen) void this.resumeSession().catch(() => undefined);
+          if (this.sessionOpen) void this.reopenSession();
         },
       });
       this.connection = connection;
@@ -227,13 +265,36 @@ export class QpcEngine {
     }
     if (options.session !== false && !this.sessionOpen) {
       this.loadSessionToken();
-      await this.resumeSession();
       this.sessionOpen = true;
+      this.status.sessionWanted(true);
+      try {
+        await this.resumeSession();
+      } catch (error) {
+        this.sessionOpen = false;
+        this.status.sessionWanted(false);
+        throw error;
+      }
+    }
+  }
+
+  /** After a reconnection: reopen the session; a failure is shown and reported, never 'online'. */
+  private async reopenSession(): Promise<void> {
+    try {
+      await this.resumeSession();
+    } catch (error) {
+      // Shown first, so whoever hears the event below already sees the state it explains.
+      this.status.sessionFailed();
+      this.background.report(BackgroundTask.resumeSession, error);
     }
   }
 
   async register(usernameInput: string, password: string): Promise<void> {
     const username = normalizeUsername(usernameInput);
+    // The identity may have been replaced (prepareRegistration) since this engine loaded it: reload.
+    if (this.identity?.username === null) {
+      wipeLoadedIdentity(this.identity);
+      this.identity = undefined;
+    }
     const identity = this.requireIdentity();
     if (identity.username !== null) {
       throw new ValidationError(
@@ -281,21 +342,23 @@ export class QpcEngine {
     }
     wipe(grant.sessionToken);
     this.sessionOpen = false;
-    await this.connect();
-    // A restored profile holds a new hybrid private key: replace the server's copy of the public half.
-    // The server checks the signature against the account's identity key, so words of another account
-    // fail here: the profile goes back to having no account (and may be restored again).
+    // A restored profile holds a new hybrid private key: replace the server's copy of the public half,
+    // which also retires the old device's KeyPackages; this comes before the session opens, so the
+    // KeyPackages it uploads are the new device's and stay. The server checks the signature against the
+    // account's identity key, so words of another account fail here: the profile goes back to having no
+    // account (and may be restored again).
+    this.loadSessionToken();
     try {
       await publishPendingHybridKey(this.store, this.requireConnection(), username);
     } catch (error) {
       if (!(error instanceof AuthError)) throw error;
       forgetRestoredAccount(this.store);
       identity.username = null;
-      this.sessionOpen = false;
       throw new AuthError('RECOVERY_WORDS_MISMATCH', `these recovery words are not those of ${username}`, {
         hint: 'check the words, or the username',
       });
     }
+    await this.connect();
   }
 
   // ---- groups and messages ----------------------------------------------------------------------
@@ -321,7 +384,8 @@ export class QpcEngine {
       await inviteToGroup(this.context, groupId, username, () => this.incoming.fetchAll());
     });
     queueAccessKeyShare(this.context, groupId);
-    await this.outbox.flush().catch(() => undefined);
+    // The invite itself succeeded; the access key waits in the outbox if this flush fails.
+    await this.background.settle(BackgroundTask.flushOutbox, () => this.outbox.flush());
   }
 
   async kick(groupRef: string, usernameInput: string): Promise<void> {
@@ -380,10 +444,10 @@ export class QpcEngine {
   private queueMessage(groupRef: string, text: string): ChatMessage {
     const message = queueOutgoing(this.context, this.groups.resolve(groupRef), text);
     if (this.connection?.state === 'online') {
-      void this.outbox
-        .flush()
-        .then(() => this.healing.runDue())
-        .catch(() => undefined);
+      this.background.run(BackgroundTask.flushOutbox, async () => {
+        await this.outbox.flush();
+        await this.healing.runDue();
+      });
     }
     return message;
   }
@@ -391,7 +455,7 @@ export class QpcEngine {
   /** Sends what the outbox holds now; resolves with how many went out and how many wait. */
   async flushOutbox(): Promise<FlushResult> {
     const result = await this.outbox.flush();
-    await this.healing.runDue().catch(() => undefined);
+    await this.background.settle(BackgroundTask.selfUpdates, () => this.healing.runDue());
     return result;
   }
 
@@ -458,7 +522,7 @@ export class QpcEngine {
 
   async close(): Promise<void> {
     this.healing.stop();
-    await this.sealedChannel.close().catch(() => undefined);
+    await this.background.settle(BackgroundTask.closeSealedChannel, () => this.sealedChannel.close());
     const connection = this.connection;
     this.connection = undefined;
     this.sessionOpen = false;
@@ -475,11 +539,26 @@ export class QpcEngine {
   /** After every (re)connection: the session stream, then catch-up, the outbox and KeyPackages. */
   private async resumeSession(): Promise<void> {
     const connection = this.requireConnection();
-    await connection.openSession();
+    this.status.sessionOpening();
+    try {
+      await connection.openSession();
+    } catch (error) {
+      // The server answers but refuses the session (an expired or revoked token, a server error).
+      this.status.sessionRefused(error);
+      throw error;
+    }
     await this.incoming.drain();
+    // Pushes arrive and the queue is caught up: the session is usable ('online') from here.
+    this.status.sessionLive();
     await this.outbox.flush();
-    await this.replenish().catch(() => undefined);
-    if (sealedSenderEnabled(this.context)) await registerSealedAccess(this.context).catch(() => undefined);
+    // A restore whose key publish did not finish (a crash, a lost connection) finishes it first: the
+    // old device's KeyPackages go, then ours are uploaded.
+    const identity = this.requireIdentity();
+    if (identity.username !== null) await publishPendingHybridKey(this.store, connection, identity.username);
+    await this.background.settle(BackgroundTask.replenishKeyPackages, () => this.replenish());
+    if (sealedSenderEnabled(this.context)) {
+      await this.background.settle(BackgroundTask.sealedAccess, () => registerSealedAccess(this.context));
+    }
     this.healing.start();
   }
 
@@ -512,7 +591,11 @@ export class QpcEngine {
   }
 
   private requireConnection(): ServerConnection {
-    if (this.connection === undefined) throw new ValidationError('NOT_CONNECTED', 'connect() first');
+    if (this.connection === undefined) {
+      throw new NetworkError(EngineErrorCode.notConnected, 'not connected to the server', {
+        hint: 'connect first; the client reconnects by itself',
+      });
+    }
     return this.connection;
   }
 

@@ -25,6 +25,7 @@ import {
   converged,
   isJoined,
   isMessage,
+  openClient,
   registeredClient,
   removeDir,
   runQpc,
@@ -199,10 +200,18 @@ describe('privacy (issue 5) over QUIC', () => {
   }, 60_000);
 
   it('computes the same safety number on both sides through the CLI', async () => {
+    // One profile, one process: the in-process engines let go of the profiles while the CLI runs.
+    await Promise.all([alice.close(), carol.close()]);
     const [fromAlice, fromBob] = await Promise.all([
       runQpc(['safety-number', 'carol', '--json', '--profile', alice.dir]),
       runQpc(['safety-number', 'alice', '--json', '--profile', carol.dir]),
     ]);
+    const reopen = async (client: TestClient): Promise<TestClient> => {
+      const reopened = await openClient(client.dir, server.address);
+      await reopened.engine.connect();
+      return reopened;
+    };
+    [alice, carol] = await Promise.all([reopen(alice), reopen(carol)]);
     expect(fromAlice.stderr).toBe('');
     expect(fromAlice.code).toBe(0);
     expect(fromBob.code).toBe(0);

@@ -61,9 +61,7 @@ describe('log in on a new profile from the recovery words', () => {
     expect(restored.store.settings.get(HYBRID_KEY_UNPUBLISHED_SETTING)).toBeUndefined();
     const newHybrid = restored.store.identity.load()?.hybridPublicKey ?? new Uint8Array();
     expect(toHex(newHybrid)).not.toBe(toHex(oldHybrid));
-
-    // Not yet here: bob inviting the restored alice. The old profile's KeyPackages stay on the server (no
-    // method deletes them) and bob's Welcome goes to an init key only the lost device held.
+    // Being invited after the restore: accountRecovery.test.ts.
   });
 
   it(

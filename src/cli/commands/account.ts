@@ -1,4 +1,5 @@
-/** `qpc account register|login USER --password-stdin` and `qpc logout`: handlers behind the definitions in ../program. */
+/** `qpc account register|login|restore USER` and `qpc logout`: handlers behind the definitions in ../program. */
+import { readFileSync } from 'node:fs';
 import { ExitCode, UsageError, type ExitCodeValue } from '../exitCodes.js';
 import { newSecretProblem } from '../../engine/store/secretRules.js';
 import { writeLine, type CliIo } from '../io.js';
@@ -22,13 +23,21 @@ export async function register(
   const problem = newSecretProblem('password', password);
   if (problem !== undefined) throw new UsageError(problem);
   return withEngine(flags, { create: true, io }, async ({ engine, store }) => {
-    const words = store.identity.load() === undefined ? QpcEngine.createIdentity(store) : undefined;
+    // The words of an earlier failed attempt, or new ones; kept in the profile until shown.
+    const words = QpcEngine.prepareRegistration(store);
     await engine.register(username, password);
     const me = await engine.whoami();
     writeLine(io.stdout, `registered ${me.username}`);
     writeLine(io.stdout, `fingerprint ${me.fingerprint}`);
-    if (words !== undefined && options.showRecoveryWords === true)
+    if (words !== undefined && options.showRecoveryWords === true) {
       writeLine(io.stdout, `recovery words: ${words}`);
+      QpcEngine.confirmRecoveryWords(store);
+    } else {
+      writeLine(
+        io.stderr,
+        'qpc: the recovery words were not shown; the full-screen qpc shows them at its next start',
+      );
+    }
     return ExitCode.ok;
   });
 }
@@ -43,6 +52,33 @@ export async function login(
   return withEngine(flags, { io }, async ({ engine }) => {
     await engine.login(username, password);
     writeLine(io.stdout, `logged in as ${(await engine.whoami()).username}`);
+    return ExitCode.ok;
+  });
+}
+
+export interface RestoreOptions {
+  passwordStdin?: boolean | undefined;
+  wordsFile?: string | undefined;
+}
+
+/** A new profile for an existing account: the identity from its 24 words, a fresh hybrid key and KeyPackages. */
+export async function restore(
+  username: string,
+  options: RestoreOptions,
+  flags: ClientFlags,
+  io: CliIo,
+): Promise<ExitCodeValue> {
+  const usage = 'qpc account restore USER --words-file FILE --password-stdin';
+  if (options.wordsFile === undefined)
+    throw new UsageError('the recovery words come from a file: add --words-file FILE', usage);
+  const words = readFileSync(options.wordsFile, 'utf8');
+  const password = await readPassword(io, options.passwordStdin);
+  return withEngine(flags, { create: true, io }, async ({ engine, store }) => {
+    QpcEngine.restoreIdentity(store, words);
+    await engine.login(username, password);
+    const me = await engine.whoami();
+    writeLine(io.stdout, `restored ${me.username}`);
+    writeLine(io.stdout, `fingerprint ${me.fingerprint}`);
     return ExitCode.ok;
   });
 }

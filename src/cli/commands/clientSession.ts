@@ -5,6 +5,7 @@
  * authentication failure (exit 3).
  */
 import { AuthError } from '../../lib/errors.js';
+import { createLogger, stderrDestination } from '../../lib/logger.js';
 import { openProfile, resolveProfileDir } from '../../engine/client/profile.js';
 import { PinMismatchError } from '../../engine/net/quicTransport.js';
 import { parseServerAddress } from '../../engine/net/serverAddress.js';
@@ -71,7 +72,16 @@ export async function withEngine<T>(
     ...(server === undefined ? {} : { server }),
     ...(flags['no-sealed-sender'] === true ? { sealedSender: false } : {}),
     ...(flags['sealed-sender'] === true ? { sealedSender: true } : {}),
-    connection: { reconnect: options.reconnect === true },
+    // One-shot commands fail by their request timeout; a long idle timeout keeps their connection alive
+    // through the seconds of CPU that argon2id (OPAQUE) and KeyPackage generation take on a loaded machine,
+    // which a 4 s idle timeout could cut. `receive --follow` asks for reconnects.
+    connection: {
+      reconnect: options.reconnect === true,
+      maxIdleTimeoutMs: 30_000,
+      keepAliveIntervalMs: 5_000,
+    },
+    // Background failures (task and code only) on stderr; stdout stays for results.
+    logger: createLogger('qpc', process.env.QPC_LOG_LEVEL ?? 'warn', stderrDestination()),
   });
   try {
     return await work({ engine, store });
@@ -81,6 +91,7 @@ export async function withEngine<T>(
     }
     throw error;
   } finally {
+    // The command's own result or error is what the user needs; a failing close must not replace it.
     await engine.close().catch(() => undefined);
     store.close();
   }

@@ -6,7 +6,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { wipe } from '../../lib/bytes.js';
-import { AuthError, isQpcError, StorageError } from '../../lib/errors.js';
+import { AuthError, InternalError, isQpcError, StorageError } from '../../lib/errors.js';
+import { createLogger, logFileDestination } from '../../lib/logger.js';
 import { PROFILE_DB_FILE_NAME, openProfile } from '../../engine/client/profile.js';
 import { SettingKey } from '../../engine/client/clientContext.js';
 import { PinMismatchError } from '../../engine/net/quicTransport.js';
@@ -35,6 +36,9 @@ export interface TuiLaunchOptions {
 }
 
 const retryDelaysMs = [1_000, 2_000, 5_000, 10_000];
+
+/** The full-screen client's log (warnings: background failures, by task and code) in the profile. */
+export const TUI_LOG_FILE_NAME = 'qpc.log';
 
 export class TuiLaunch implements LaunchApi {
   private store: ClientProfileStore | undefined;
@@ -87,10 +91,18 @@ export class TuiLaunch implements LaunchApi {
   ): Promise<readonly string[]> {
     const store = this.requireStore();
     const engine = await this.connectTo(server, progress);
-    const words = store.identity.load() === undefined ? QpcEngine.createIdentity(store) : undefined;
+    // The same words on a retry after a failure: they stay in the profile until confirmed.
+    const words = QpcEngine.prepareRegistration(store);
     progress(`Registering ${username}: OPAQUE, stretching the password (argon2id), publishing keys`);
     await engine.register(username, password);
-    return words === undefined ? [] : words.split(' ');
+    if (words === undefined)
+      throw new InternalError('RECOVERY_WORDS_MISSING', 'a new account has no recovery words');
+    return words.split(' ');
+  }
+
+  confirmRecoveryWords(): Promise<void> {
+    QpcEngine.confirmRecoveryWords(this.requireStore());
+    return Promise.resolve();
   }
 
   async login(username: string, password: string, progress: ProgressReporter): Promise<void> {
@@ -127,6 +139,7 @@ export class TuiLaunch implements LaunchApi {
 
   async close(): Promise<void> {
     this.closed = true;
+    // Quitting: nothing is left to tell the user on a failing close (the store still closes below).
     await this.engine?.close().catch(() => undefined);
     this.store?.close();
   }
@@ -155,6 +168,9 @@ export class TuiLaunch implements LaunchApi {
       const configured = server ?? (await this.options.defaultServer?.());
       return { kind: 'firstRun', defaultServer: configured ?? this.localServer };
     }
+    // Registered, but the words screen was left before the check: nothing opens until it passes.
+    const words = QpcEngine.unconfirmedRecoveryWords(store);
+    if (words !== undefined) return { kind: 'recoveryWords', words: words.split(' ') };
     const token = store.settings.get(SettingKey.sessionToken);
     const expires = store.settings.get(SettingKey.sessionExpiresAt);
     const valid = token !== undefined && (expires === undefined || BigInt(expires) > BigInt(Date.now()));
@@ -172,7 +188,14 @@ export class TuiLaunch implements LaunchApi {
 
   private createEngine(serverText: string): QpcEngine {
     const server = parseServerAddress(serverText);
-    this.engine = new QpcEngine({ store: this.requireStore(), server });
+    // The terminal belongs to the screen: background failures go to a log file in the profile (and to
+    // the status line, through the backgroundFailed event).
+    const logger = createLogger(
+      'qpc',
+      this.options.env.QPC_LOG_LEVEL ?? 'warn',
+      logFileDestination(join(this.options.profileDir, TUI_LOG_FILE_NAME)),
+    );
+    this.engine = new QpcEngine({ store: this.requireStore(), server, logger });
     return this.engine;
   }
 

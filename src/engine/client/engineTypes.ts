@@ -71,7 +71,18 @@ export type EngineEvent =
   | { readonly type: 'membersChanged'; readonly groupId: string; readonly members: readonly GroupMember[] }
   | { readonly type: 'groupRemoved'; readonly groupId: string; readonly reason: 'left' | 'removed' }
   /** An incoming message that was dropped (undecryptable, stale, for an unknown group); code says why. */
-  | { readonly type: 'incomingDropped'; readonly code: string };
+  | { readonly type: 'incomingDropped'; readonly code: string }
+  /**
+   * Work the engine started by itself failed (backgroundWork.ts): `task` names it, `code` is the error's
+   * stable code (UNEXPECTED for a bug), `message` and `hint` are for a person (may name a server or user).
+   */
+  | {
+      readonly type: 'backgroundFailed';
+      readonly task: string;
+      readonly code: string;
+      readonly message: string;
+      readonly hint?: string;
+    };
 
 export interface LoadMessagesOptions {
   readonly before?: string;

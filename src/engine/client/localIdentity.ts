@@ -24,9 +24,14 @@ import { SettingKey, type LoadedIdentity } from './clientContext.js';
  * A fresh 24-word identity (Ed25519 by SLIP-0010) and a hybrid key pair, saved in the store. Returns the
  * words: they are not stored, so this is the only moment they can be shown.
  */
-export function createProfileIdentity(store: ClientProfileStore, clock: Clock): string {
+export function createProfileIdentity(
+  store: ClientProfileStore,
+  clock: Clock,
+  options: { replaceUnregistered?: boolean } = {},
+): string {
   const mnemonic = generateIdentityMnemonic(24);
-  saveIdentityFromMnemonic(store, mnemonic, clock);
+  saveIdentityFromMnemonic(store, mnemonic, clock, options.replaceUnregistered === true);
+  store.settings.delete(HYBRID_KEY_UNPUBLISHED_SETTING);
   return mnemonic;
 }
 
@@ -36,6 +41,12 @@ export function createProfileIdentity(store: ClientProfileStore, clock: Clock): 
  * to a key nobody holds.
  */
 export const HYBRID_KEY_UNPUBLISHED_SETTING = 'identity.hybrid_key_unpublished';
+
+/**
+ * The 24 words of a new identity until the person confirmed them (account/recoveryWords.ts). A restore
+ * replaces the identity, so it drops them: they would no longer be the words of the key in the profile.
+ */
+export const RECOVERY_WORDS_PENDING_SETTING = 'identity.recovery_words_unconfirmed';
 
 /**
  * A profile for an existing account: the same identity key, derived from the typed 24 words (typed
@@ -51,6 +62,7 @@ export function restoreProfileIdentity(
   // A profile with no account yet may be overwritten: a retry after mistyped (but valid) words.
   const publicKey = saveIdentityFromMnemonic(store, normalized, clock, true);
   store.settings.set(HYBRID_KEY_UNPUBLISHED_SETTING, '1');
+  store.settings.delete(RECOVERY_WORDS_PENDING_SETTING);
   return publicKey;
 }
 

@@ -11,7 +11,8 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { constantTimeEqual, fromHex, toHex, utf8, wipe } from '../../lib/bytes.js';
-import { CryptoError } from '../../lib/errors.js';
+import { CryptoError, NetworkError } from '../../lib/errors.js';
+import { EngineErrorCode } from '../engineErrors.js';
 import { Method } from '../../protocol/index.js';
 import { sealHybridEnvelope } from '../crypto/hybridEnvelope.js';
 import { decodeHybridPublicKey, type HybridPublicKey } from '../crypto/hybridKeys.js';
@@ -91,7 +92,8 @@ export class SealedSendChannel {
   private async channel(): Promise<ServerConnection> {
     if (this.connection?.state === 'online') return this.connection;
     const main = this.context.connection();
-    if (main === undefined) throw new CryptoError('NOT_CONNECTED', 'no server for a sealed send');
+    if (main === undefined)
+      throw new NetworkError(EngineErrorCode.notConnected, 'no server for a sealed send');
     const store = this.context.store;
     const connection = new ServerConnection({
       ...this.tuning,
@@ -114,7 +116,8 @@ export class SealedSendChannel {
     const cached = this.hybridKeys.get(hex);
     if (cached !== undefined) return cached;
     const main = this.context.connection();
-    if (main === undefined) throw new CryptoError('NOT_CONNECTED', 'no server for a directory lookup');
+    if (main === undefined)
+      throw new NetworkError(EngineErrorCode.notConnected, 'no server for a directory lookup');
     const username = await usernameOf(identityKey, this.context.store, main);
     const entry = await lookupUsername(main, this.context.store, username);
     if (!constantTimeEqual(entry.identityPublicKey, identityKey)) {

@@ -36,6 +36,8 @@ export class SelfUpdateScheduler {
   constructor(
     private readonly context: ClientContext,
     private readonly update: (groupId: string) => Promise<void>,
+    /** A timer-driven round failed (the engine reports it: log and backgroundFailed). */
+    private readonly onError: (error: unknown) => void = () => undefined,
   ) {}
 
   policy(): SelfUpdatePolicy {
@@ -110,7 +112,10 @@ export class SelfUpdateScheduler {
   /** Checks the age limit periodically while connected. */
   start(): void {
     if (this.timer !== undefined) return;
-    this.timer = setInterval(() => void this.runDue().catch(() => undefined), AGE_CHECK_INTERVAL_MS);
+    this.timer = setInterval(
+      () => void this.runDue().catch((error: unknown) => this.onError(error)),
+      AGE_CHECK_INTERVAL_MS,
+    );
     this.timer.unref();
   }
 

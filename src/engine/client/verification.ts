@@ -4,7 +4,8 @@
  * identity/safetyNumber.ts, the trust record from contactTrust.ts.
  */
 import { toHex } from '../../lib/bytes.js';
-import { ValidationError } from '../../lib/errors.js';
+import { NetworkError, ValidationError } from '../../lib/errors.js';
+import { EngineErrorCode } from '../engineErrors.js';
 import { normalizeUsername } from '../account/opaqueAccount.js';
 import { renderSafetyNumberQr, safetyNumberFor } from '../identity/safetyNumber.js';
 import type { VerificationState } from '../privacy/trust.js';
@@ -28,7 +29,7 @@ export interface SafetyNumberView {
 function requireOnline(context: ClientContext) {
   const connection = context.connection();
   if (connection === undefined || connection.state !== 'online') {
-    throw new ValidationError('NOT_CONNECTED', 'verification needs the server directory', {
+    throw new NetworkError(EngineErrorCode.notConnected, 'verification needs the server directory', {
       hint: 'connect first (check --server and that qpc-server runs)',
     });
   }

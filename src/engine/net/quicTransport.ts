@@ -44,6 +44,15 @@ export interface QuicTransport {
 
 export class PinMismatchError extends CryptoError {}
 
+/**
+ * A server that stops answering (killed, unplugged) is noticed within about this time (under 5 s): keep-alive PINGs go out
+ * every DEFAULT_KEEP_ALIVE_INTERVAL_MS, so a live server always has something to acknowledge, and a
+ * connection with nothing received for this long is closed (then the client shows offline and
+ * reconnects). QUIC takes the smaller of both ends' idle timeouts.
+ */
+export const DEFAULT_MAX_IDLE_TIMEOUT_MS = 4_000;
+export const DEFAULT_KEEP_ALIVE_INTERVAL_MS = 1_000;
+
 export async function connectQuic(options: QuicTransportOptions): Promise<QuicTransport> {
   let presentedSha256 = '';
   let pinRejected = false;
@@ -66,8 +75,8 @@ export async function connectQuic(options: QuicTransportOptions): Promise<QuicTr
         config: {
           verifyPeer: true,
           applicationProtos: [QPC_ALPN],
-          maxIdleTimeout: options.maxIdleTimeoutMs ?? 30_000,
-          keepAliveIntervalTime: options.keepAliveIntervalMs ?? 10_000,
+          maxIdleTimeout: options.maxIdleTimeoutMs ?? DEFAULT_MAX_IDLE_TIMEOUT_MS,
+          keepAliveIntervalTime: options.keepAliveIntervalMs ?? DEFAULT_KEEP_ALIVE_INTERVAL_MS,
           verifyCallback: (certs: Uint8Array[]) => {
             const leaf = certs[0];
             if (!leaf) return Promise.resolve(native.CryptoError.BadCertificate);

@@ -21,6 +21,7 @@ import {
   type RequestBodyInit,
   type ResponseBody,
 } from '../../protocol/index.js';
+import { EngineErrorCode } from '../engineErrors.js';
 import { backoffDelayMs, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
 import {
   connectQuic,
@@ -120,7 +121,7 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
   ): Promise<ResponseBody<M>> {
     const transport = this.transport;
     if (transport === undefined || this.status !== 'online') {
-      throw new NetworkError('NOT_CONNECTED', `not connected to ${this.server}`, {
+      throw new NetworkError(EngineErrorCode.notConnected, `not connected to ${this.server}`, {
         hint: 'check that qpc-server is running; the client reconnects by itself',
       });
     }
@@ -138,7 +139,8 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
    */
   async openSession(): Promise<ResponseBody<typeof Method.OpenSession>> {
     const transport = this.transport;
-    if (transport === undefined) throw new NetworkError('NOT_CONNECTED', `not connected to ${this.server}`);
+    if (transport === undefined)
+      throw new NetworkError(EngineErrorCode.notConnected, `not connected to ${this.server}`);
     this.sessionStream?.close();
     const stream = transport.openStream();
     this.sessionStream = stream;
@@ -163,6 +165,7 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
     const transport = this.transport;
     this.transport = undefined;
     this.setStatus({ status: 'offline', reason: 'CLOSED' });
+    // Closing a connection that already broke can reject; we are dropping it either way.
     await transport?.close().catch(() => undefined);
   }
 
@@ -210,6 +213,7 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
       throw error;
     }
     if (this.stopped) {
+      // close() ran while we connected: drop the new transport; a failure to close it changes nothing.
       await transport.close().catch(() => undefined);
       throw new NetworkError('CLOSED', 'the connection was closed while connecting');
     }
@@ -255,6 +259,7 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
         reject(new NetworkError('REQUEST_TIMEOUT', `${this.server} did not answer in ${timeoutMs} ms`));
         // Treat the connection as dead: drop it and reconnect.
         if (this.transport === transport) {
+          // Already judged dead and replaced below; a failing close of it changes nothing.
           void transport.close().catch(() => undefined);
           this.onTransportClosed(transport);
         }

@@ -1,7 +1,7 @@
 /**
  * The client's encrypted local store: one SQLCipher file per profile (DESIGN.md, data at rest), opened
  * with a raw 32-byte key from storeKey.ts, migrated to the current schema, exposed as the repositories of
- * types.ts. Every SQLite failure surfaces as a typed StorageError (storageErrors.ts).
+ * types.ts. One process at a time holds a profile (profileLock.ts). Every SQLite failure surfaces as a typed StorageError (storageErrors.ts).
  */
 import type { ClientProfileStore, ProfileStore, StoreKeySource } from './types.js';
 import type { Database } from './encryptedDatabase.js';
@@ -21,6 +21,7 @@ import {
   SqliteSettingsRepository,
 } from './sqliteClientRepositories.js';
 import { withStorageErrors } from './storageErrors.js';
+import { acquireProfileLock } from './profileLock.js';
 
 export interface OpenProfileStoreOptions {
   /** Path of the profile database, e.g. <profileDir>/profile.db. Created (0600, parent 0700) if missing. */
@@ -36,7 +37,15 @@ const connections = new WeakMap<ProfileStore, Database>();
 
 export function openProfileStore(options: OpenProfileStoreOptions): ClientProfileStore {
   const { file } = options;
-  const db = openEncryptedDatabase(file, options.key);
+  // Before the database is touched: a second process must not even run the migrations.
+  const lock = acquireProfileLock(file);
+  let db: Database;
+  try {
+    db = openEncryptedDatabase(file, options.key);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
   try {
     withStorageErrors(file, () => applyMigrations(db));
     const store: ClientProfileStore = {
@@ -56,12 +65,14 @@ export function openProfileStore(options: OpenProfileStoreOptions): ClientProfil
       close(): void {
         // Closing the last connection checkpoints the WAL into the main file and removes -wal and -shm.
         if (db.open) db.close();
+        lock.release();
       },
     };
     connections.set(store, db);
     return store;
   } catch (error) {
     db.close();
+    lock.release();
     throw error;
   }
 }

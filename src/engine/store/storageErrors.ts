@@ -12,6 +12,8 @@ export const STORE_IO = 'STORE_IO';
 export const STORE_CORRUPT = 'STORE_CORRUPT';
 export const STORE_BUSY = 'STORE_BUSY';
 export const STORE_FAILED = 'STORE_FAILED';
+/** Another live process has this profile open (profileLock.ts). */
+export const STORE_PROFILE_LOCKED = 'STORE_PROFILE_LOCKED';
 
 /** The key does not open the file (or the file is not a database at all: SQLCipher cannot tell them apart). */
 export class StoreWrongKeyError extends StorageError {

@@ -67,6 +67,21 @@ async function makePackage(
 }
 
 describe('KeyPackageDirectory', () => {
+  it('retires every package of a user, last-resort ones included', async () => {
+    const bytes = [await makePackage(), await makePackage(), await makePackage()].map((p) =>
+      encodeKeyPackage(p),
+    );
+    const result = await directory.upload(userId, identity.publicKey, [
+      { bytes: bytes[0] ?? new Uint8Array() },
+      { bytes: bytes[1] ?? new Uint8Array() },
+      { bytes: bytes[2] ?? new Uint8Array(), lastResort: true },
+    ]);
+    expect(result.accepted).toBe(3);
+    expect(directory.retireAll(userId)).toBe(3);
+    expect(directory.count(userId)).toBe(0);
+    expect(directory.fetch(userId)).toBeUndefined();
+  });
+
   it('hands each package out once, then the last-resort one again and again', async () => {
     const packages = [await makePackage(), await makePackage()];
     const lastResort = await makePackage();

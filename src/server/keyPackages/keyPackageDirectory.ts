@@ -73,6 +73,7 @@ export class KeyPackageDirectory {
          WHERE user_id = ? AND last_resort = 0 AND not_before <= ? AND not_after >= ? AND ${suiteFilter}`,
       ),
       prune: db.prepare<[number]>('DELETE FROM key_packages WHERE not_after < ?'),
+      retireAll: db.prepare<[number]>('DELETE FROM key_packages WHERE user_id = ?'),
     };
   }
 
@@ -147,6 +148,15 @@ export class KeyPackageDirectory {
     const suite = options.cipherSuite ?? null;
     const now = this.deps.clock.now();
     return this.statements.count.get(userId, now, now, suite, suite)?.n ?? 0;
+  }
+
+  /**
+   * Delete every package of `userId`, last-resort ones included; returns how many. PublishKeys calls it:
+   * a new hybrid key means a new device (a restore), and the old device's packages open only with
+   * private keys that died with it, so a Welcome made from one could never be read.
+   */
+  retireAll(userId: number): number {
+    return this.statements.retireAll.run(userId).changes;
   }
 
   /** Delete packages whose lifetime ended; returns how many. */

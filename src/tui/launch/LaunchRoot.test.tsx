@@ -10,6 +10,8 @@ import { LaunchRoot } from './LaunchRoot.js';
 class FakeLaunch implements LaunchApi {
   readonly calls: string[] = [];
   readonly engine = new FakeEngine();
+  /** Registrations still to refuse (a taken username) before one succeeds. */
+  refuseRegistrations = 0;
   constructor(private readonly first: LaunchNeed) {}
   start(): Promise<LaunchNeed> {
     return Promise.resolve(this.first);
@@ -21,7 +23,15 @@ class FakeLaunch implements LaunchApi {
   register(server: string, username: string, password: string, progress: (label: string) => void) {
     this.calls.push(`register ${server} ${username} ${password}`);
     progress('Registering');
+    if (this.refuseRegistrations > 0) {
+      this.refuseRegistrations -= 1;
+      return Promise.reject(new AuthError('USERNAME_TAKEN', 'that username is taken'));
+    }
     return Promise.resolve(Array.from({ length: 24 }, (_, index) => `w${index + 1}x`));
+  }
+  confirmRecoveryWords(): Promise<void> {
+    this.calls.push('confirm words');
+    return Promise.resolve();
   }
   login(username: string, password: string): Promise<void> {
     this.calls.push(`login ${username} ${password}`);
@@ -74,7 +84,47 @@ describe('LaunchRoot', () => {
     const check = await waitForText(instance, 'type word number 7');
     expect(check).not.toContain('w24x');
     await typeLine(instance, 'w7x', 'Word 7: w7x', launch.engine.self.username);
-    expect(launch.calls).toContain('open');
+    expect(launch.calls).toEqual(['register 127.0.0.1:7443 alice hunter2hunter2', 'confirm words', 'open']);
+    instance.unmount();
+  });
+
+  it('shows the words and checks one after a registration that failed once', async () => {
+    const launch = new FakeLaunch({ kind: 'firstRun', defaultServer: '127.0.0.1:7443' });
+    launch.refuseRegistrations = 1;
+    const instance = render(<LaunchRoot launch={launch} noColor pickWord={() => 2} />);
+    await waitForText(instance, '> register a new account');
+    await typeLine(instance, '', '> register a new account', '> Server');
+    await typeLine(instance, '', '> Server', '> Username');
+    await typeLine(instance, 'alice', 'Username         alice', '> Password ');
+    await typeLine(instance, 'hunter2hunter2', '*'.repeat(14), '> Password again');
+    await typeLine(instance, 'hunter2hunter2', '*'.repeat(14), 'that username is taken');
+    await typeLine(instance, '', '> Server', '> Username');
+    await typeLine(instance, 'x', 'alicex', '> Password ');
+    await typeLine(instance, 'hunter2hunter2', '*'.repeat(14), '> Password again');
+    await typeLine(instance, 'hunter2hunter2', '*'.repeat(14), 'Your recovery phrase');
+    expect(await waitForText(instance, '24. w24x')).toContain(' 1. w1x');
+    instance.stdin.write('\r');
+    await waitForText(instance, 'type word number 2');
+    await typeLine(instance, 'w2x', 'Word 2: w2x', launch.engine.self.username);
+    expect(launch.calls.slice(1)).toEqual([
+      'register 127.0.0.1:7443 alicex hunter2hunter2',
+      'confirm words',
+      'open',
+    ]);
+    instance.unmount();
+  });
+
+  it('asks for the words again at the next launch when they were never confirmed', async () => {
+    const words = Array.from({ length: 24 }, (_, index) => `w${index + 1}x`);
+    const launch = new FakeLaunch({ kind: 'recoveryWords', words });
+    const instance = render(<LaunchRoot launch={launch} noColor pickWord={() => 5} />);
+    expect(await waitForText(instance, 'Your recovery phrase')).toContain('24. w24x');
+    instance.stdin.write('\r');
+    await waitForText(instance, 'type word number 5');
+    await typeLine(instance, 'w4x', 'Word 5: w4x', 'that is not word 5');
+    expect(launch.calls).toEqual([]);
+    await typeLine(instance, 'w5x', 'Word 5: w5x', launch.engine.self.username);
+    expect(launch.calls).toEqual(['confirm words', 'open']);
     instance.unmount();
   });
 

@@ -124,7 +124,7 @@ function Recovery({ state }: { readonly state: LaunchState }) {
   );
   return (
     <Box flexDirection="column">
-      <Text bold>Your recovery phrase (24 words). It is shown this once.</Text>
+      <Text bold>Your recovery phrase (24 words), shown until one is checked.</Text>
       <Text color={theme.warning}>Write it down on paper. Anyone with these words can become you.</Text>
       <Text> </Text>
       {rows.map((line, index) => (

@@ -16,6 +16,11 @@ export type LaunchNeed =
   | { readonly kind: 'firstRun'; readonly defaultServer: string }
   /** An account whose session is gone: its password, to log in again. */
   | { readonly kind: 'login'; readonly username: string; readonly server: string }
+  /**
+   * Registered, but the recovery words were never confirmed (the words screen was left): show them and
+   * ask one back before anything else; confirmRecoveryWords then lets the main screen start.
+   */
+  | { readonly kind: 'recoveryWords'; readonly words: readonly string[] }
   /** Logged in: the main screen can start. */
   | { readonly kind: 'ready' };
 
@@ -26,7 +31,8 @@ export interface LaunchApi {
   unlock(passphrase: string, progress: ProgressReporter): Promise<LaunchNeed>;
   /**
    * Creates the identity, registers `username` on `server` (OPAQUE) and logs in. Resolves with the 24
-   * recovery words, which the caller shows once and never keeps.
+   * recovery words, which the caller shows and checks; a retry after a failure resolves with the same
+   * words. Until confirmRecoveryWords, every launch answers `recoveryWords` instead of `ready`.
    */
   register(
     server: string,
@@ -34,6 +40,8 @@ export interface LaunchApi {
     password: string,
     progress: ProgressReporter,
   ): Promise<readonly string[]>;
+  /** The person typed the asked word back: the words leave the profile. */
+  confirmRecoveryWords(): Promise<void>;
   login(username: string, password: string, progress: ProgressReporter): Promise<void>;
   /**
    * Log in to an existing account on a new profile: the identity comes from the recovery `words`

@@ -54,9 +54,13 @@ export function createLaunchController(api: LaunchApi, options: LaunchController
     }
   };
   const progress = (label: string): void => dispatch({ type: 'progress', label });
-  const onNeed = (need: LaunchNeed): void => dispatch({ type: 'need', need });
-  const onError = (error: unknown): void => dispatch({ type: 'failed', message: describe(error) });
   const pickWord = options.pickWord ?? (() => 1 + Math.floor(Math.random() * 24));
+  const onNeed = (need: LaunchNeed): void => {
+    dispatch({ type: 'need', need });
+    // Words of an earlier registration that were never confirmed: the same check as right after it.
+    if (need.kind === 'recoveryWords') dispatch({ type: 'registered', words: need.words, ask: pickWord() });
+  };
+  const onError = (error: unknown): void => dispatch({ type: 'failed', message: describe(error) });
 
   /** The last field of a question was confirmed and checked: hand the answer to the engine. */
   function submit(answered: LaunchState): void {
@@ -120,6 +124,18 @@ export function createLaunchController(api: LaunchApi, options: LaunchController
         const before = state;
         dispatch({ type: 'next' });
         if (before.step.kind === 'input' && state.step.kind === 'working') submit(before);
+        if (before.step.kind === 'recovery' && state.step.kind === 'working') {
+          const { words, ask } = before.step;
+          progress('Saving');
+          api.confirmRecoveryWords().then(
+            () => onNeed({ kind: 'ready' }),
+            (error: unknown) => {
+              // Not confirmed: back to the words, which stay in the profile for the next try.
+              dispatch({ type: 'registered', words, ask });
+              onError(error);
+            },
+          );
+        }
         return;
       }
       if (state.step.kind === 'choice' && (key.upArrow || key.downArrow)) {

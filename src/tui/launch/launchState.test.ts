@@ -73,7 +73,9 @@ describe('launchReducer', () => {
     expect(state.error).toBe('that is not word 3; look at your copy again');
     expect(state.step).toMatchObject({ kind: 'recovery', typing: true });
     state = run(state, typeText('WORDC'), next);
-    expect(state.step).toEqual({ kind: 'done' });
+    // The controller now lets the profile forget the words, then the 'ready' need ends the launch.
+    expect(state.step).toEqual({ kind: 'working' });
+    expect(run(state, { type: 'need', need: { kind: 'ready' } }).step).toEqual({ kind: 'done' });
   });
 
   it('asks a new passphrase twice and a known one once; backspace edits', () => {

@@ -91,6 +91,8 @@ export const secretFields: ReadonlySet<LaunchField> = new Set([
 
 function firstStep(need: LaunchNeed): LaunchStep {
   if (need.kind === 'firstRun') return { kind: 'choice', selected: 0 };
+  // The controller picks the word to ask with a 'registered' action; word 1 if it did not.
+  if (need.kind === 'recoveryWords') return { kind: 'recovery', words: need.words, ask: 1, typing: false };
   const first = fieldsFor(need)[0];
   return first === undefined ? { kind: 'done' } : { kind: 'input', field: first };
 }
@@ -194,8 +196,9 @@ export function launchReducer(state: LaunchState, action: LaunchAction): LaunchS
       if (state.step.kind === 'recovery') {
         if (!state.step.typing) return { ...state, step: { ...state.step, typing: true } };
         const expected = state.step.words[state.step.ask - 1];
+        // Right: 'working' while the controller lets the profile forget the words, then 'ready'.
         if ((state.values.word ?? '').trim().toLowerCase() === expected) {
-          return { ...state, values: {}, step: { kind: 'done' }, error: undefined };
+          return { ...state, values: {}, step: { kind: 'working' }, error: undefined };
         }
         return { ...state, values: {}, error: `that is not word ${state.step.ask}; look at your copy again` };
       }

@@ -14,6 +14,20 @@ describe('applyEngineEvent', () => {
     });
   });
 
+  it('shows a background failure with its code and hint', () => {
+    const state = applyEngineEvent(initialAppState({ columns: 80, rows: 24 }), {
+      type: 'backgroundFailed',
+      task: 'resumeSession',
+      code: 'UNAUTHENTICATED',
+      message: 'the session is not valid',
+      hint: 'log in again',
+    });
+    expect(state.status).toEqual({
+      tone: 'error',
+      text: 'the session is not valid (UNAUTHENTICATED; log in again)',
+    });
+  });
+
   it('shows why the connection is offline', () => {
     const connection = { status: 'offline' as const, server: 'h:1', reason: 'cannot reach h:1' };
     const state = applyEngineEvent(initialAppState({ columns: 80, rows: 24 }), {

@@ -77,6 +77,12 @@ export function applyEngineEvent(state: AppState, event: EngineEvent): AppState 
     case 'incomingDropped':
       // The engine acked and dropped a message it could not use; say so without showing any content.
       return { ...state, status: { tone: 'error', text: `an incoming message was dropped (${event.code})` } };
+    case 'backgroundFailed': {
+      // Work the engine did by itself failed (catch-up, KeyPackages, the outbox...): show it, never hide it.
+      const hint = event.hint === undefined ? '' : `; ${event.hint}`;
+      const text = `${event.message} (${event.code}${hint})`;
+      return { ...state, status: { tone: 'error', text } };
+    }
   }
 }
 

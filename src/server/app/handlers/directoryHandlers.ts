@@ -16,6 +16,10 @@ export const publishKeys: MethodHandler<typeof Method.PublishKeys> = (ctx, body)
     );
   }
   ctx.services.hybridKeys.replace(caller.userId, body.hybridPublicKey, body.identitySignature);
+  // A new hybrid key is a new device: the old one's KeyPackages would give Welcomes nobody can open. The
+  // client uploads fresh ones next; a retried PublishKeys (after a crash) retires its own again, harmless.
+  const retired = ctx.services.foundation.keyPackages.retireAll(caller.userId);
+  ctx.services.logger.info({ event: 'keyPackagesRetired', count: retired }, 'hybrid key replaced');
   return {};
 };
 
