@@ -29,6 +29,8 @@ import type {
   SelfIdentity,
 } from './client/engineTypes.js';
 import { commitToGroup, inviteToGroup, leaveGroup } from './client/groupCommits.js';
+import { resolveAllPendingCommits, type CommitHooks } from './client/pendingCommits.js';
+import type { CommitChange } from './mls/groupTypes.js';
 import { GroupRegistry } from './client/groupRegistry.js';
 import { createEngineConnection, savedSessionToken } from './client/engineConnection.js';
 import {
@@ -63,6 +65,7 @@ export type * from './client/engineTypes.js';
 export type { FlushResult } from './client/outboxSender.js';
 export type { InboxItem } from './client/views.js';
 export type { SafetyNumberView } from './client/verification.js';
+export type { CommitHooks } from './client/pendingCommits.js';
 export { SendHeldError, SEND_HELD_KEY_CHANGED } from './client/contactTrust.js';
 
 export interface QpcEngineOptions {
@@ -76,6 +79,8 @@ export interface QpcEngineOptions {
   keyPackages?: { threshold?: number; batchSize?: number };
   /** Sealed sender on or off; saved in the profile (default: the profile's setting, else on). */
   sealedSender?: boolean;
+  /** Test seams of the commit flow (crash simulation); never set in normal use. */
+  commitHooks?: CommitHooks;
 }
 
 export interface ConnectOptions {
@@ -116,13 +121,12 @@ export class QpcEngine {
       connection: () => this.connection,
       emit: (event) => this.emit(event),
       announceGroup: (groupId) => this.announceGroup(groupId),
+      ...(options.commitHooks === undefined ? {} : { commitHooks: options.commitHooks }),
     };
     this.incoming = new IncomingProcessor(this.context);
     this.incoming.onKeyPackageUsed = () => void this.replenish().catch(() => undefined);
     this.incoming.onProposal = (groupId) =>
-      void this.commitExclusive(groupId, (session) => session.commitPendingProposals()).catch(
-        () => undefined,
-      );
+      void this.commitExclusive(groupId, { kind: 'pendingProposals' }).catch(() => undefined);
     this.outbox = new OutboxSender(this.context);
     // Issue 5: automatic self-updates, sealed sender and the access keys shared inside MLS.
     this.healing = new SelfUpdateScheduler(this.context, (groupId) => this.selfUpdate(groupId));
@@ -331,12 +335,12 @@ export class QpcEngine {
     const session = await this.groups.session(groupId);
     const key = session.info().members.find((member) => fingerprintOf(member).hex === target.fingerprint);
     if (key === undefined) throw new ValidationError('NOT_A_MEMBER', `${username} is not in this group`);
-    await this.commitExclusive(groupId, async (session) => session.removeMembers([key]));
+    await this.commitExclusive(groupId, { kind: 'remove', identityKeys: [key] });
   }
 
   async selfUpdate(groupRef: string): Promise<void> {
     const groupId = this.groups.resolve(groupRef).groupId;
-    await this.commitExclusive(groupId, (session) => session.selfUpdate());
+    await this.commitExclusive(groupId, { kind: 'selfUpdate' });
     this.healing.updated(groupId);
   }
 
@@ -350,17 +354,15 @@ export class QpcEngine {
   }
 
   /** Our commit on the newest epoch (caught up first), incoming lane held, conflicts retried. */
-  private async commitExclusive(
-    groupId: string,
-    change: (session: MlsGroupSession) => Promise<{ commit: Uint8Array }>,
-  ): Promise<void> {
+  private async commitExclusive(groupId: string, change: CommitChange): Promise<void> {
     const catchUp = () => this.incoming.fetchAll();
-    const run = async () => change(await this.groups.session(groupId));
     await this.incoming.exclusive(async () => {
       await catchUp();
-      if (this.groups.has(groupId)) await commitToGroup(this.context, groupId, run, catchUp);
+      if (this.groups.has(groupId)) await commitToGroup(this.context, groupId, change, catchUp);
     });
     await this.announceGroup(groupId);
+    // Messages held back while the commit was pending go out in the new epoch.
+    void this.outbox.flush().catch(() => undefined);
   }
 
   /** Resolves once the message is in the outbox (and shown as 'pending'); delivery follows. */
@@ -468,6 +470,8 @@ export class QpcEngine {
   private async resumeSession(): Promise<void> {
     const connection = this.requireConnection();
     await connection.openSession();
+    // Our pending commits first: messages in the epochs after them need them merged.
+    await this.incoming.exclusive(() => resolveAllPendingCommits(this.context, connection));
     await this.incoming.drain();
     await this.outbox.flush();
     await this.replenish().catch(() => undefined);

@@ -70,8 +70,13 @@ export type EngineEvent =
     }
   | { readonly type: 'membersChanged'; readonly groupId: string; readonly members: readonly GroupMember[] }
   | { readonly type: 'groupRemoved'; readonly groupId: string; readonly reason: 'left' | 'removed' }
-  /** An incoming message that was dropped (undecryptable, stale, for an unknown group); code says why. */
-  | { readonly type: 'incomingDropped'; readonly code: string };
+  /**
+   * An incoming message that can never be read (bad encoding, failed authentication, a removed sender)
+   * was dropped and acknowledged; code says why. A timeline entry records it too (kind 'dropped').
+   */
+  | { readonly type: 'incomingDropped'; readonly code: string; readonly groupId?: string }
+  /** A change of ours (invite, kick, key update) lost its epoch to another member's commit: not applied. */
+  | { readonly type: 'commitDiscarded'; readonly groupId: string; readonly code: string };
 
 export interface LoadMessagesOptions {
   readonly before?: string;

@@ -14,6 +14,7 @@ import { unpad } from '../privacy/padding.js';
 import { decodeWholeMlsMessage } from '../mls/wireMessages.js';
 import { chatMessageOf, SettingKey, type ClientContext } from './clientContext.js';
 import { usernameOf } from './directory.js';
+import { discardOutrunPendingCommit } from './pendingCommits.js';
 import { rememberPeerAccessKey, SEALED_ENVELOPE_AAD } from './sealedSender.js';
 import { assertSealedFromMember, SealedSenderRejectedError } from './sealedChecks.js';
 import {
@@ -145,6 +146,7 @@ export class IncomingProcessor {
     if (sealed && !session.info().members.some((member) => constantTimeEqual(member, result.sender))) {
       throw new SealedSenderRejectedError('the sealed message is from someone who is not a member');
     }
+    if (result.kind === 'commit') discardOutrunPendingCommit(context, groupId, session.info().epoch);
     if (result.kind === 'commit' && session.info().members.length > membersBefore) {
       queueMicrotask(() => this.onMembersAdded(groupId));
     }

@@ -109,9 +109,18 @@ export class OutboxSender {
     const { context } = this;
     const own = ownIdentityHex(context);
     let sent = 0;
+    // Groups with a commit of ours still waiting for the server: their messages wait too, so nothing is
+    // encrypted in an epoch about to end (the commit's resolution flushes again).
+    const held = new Set(
+      context.store.pendingCommits
+        .list()
+        .filter((pending) => pending.stage === 'commit')
+        .map((pending) => pending.groupId),
+    );
     for (const entry of context.store.outbox.list()) {
       const connection = context.connection();
       if (connection === undefined || connection.state !== 'online') return { sent, stalled: true };
+      if (held.has(entry.groupId)) continue;
       if (!context.groups.has(entry.groupId)) {
         // The group is gone (we left or were removed): the message can never go out.
         context.store.outbox.delete(entry.id);

@@ -20,6 +20,7 @@ import {
   SqliteServerPinRepository,
   SqliteSettingsRepository,
 } from './sqliteClientRepositories.js';
+import { SqliteHeldIncomingRepository, SqlitePendingCommitRepository } from './sqlitePendingRepositories.js';
 import { withStorageErrors } from './storageErrors.js';
 
 export interface OpenProfileStoreOptions {
@@ -49,6 +50,8 @@ export function openProfileStore(options: OpenProfileStoreOptions): ClientProfil
       outbox: new SqliteOutboxRepository(db),
       contacts: new SqliteContactRepository(db),
       inbox: new SqliteInboxRepository(db),
+      pendingCommits: new SqlitePendingCommitRepository(db),
+      heldIncoming: new SqliteHeldIncomingRepository(db),
       keySource: options.keySource ?? 'raw',
       transaction<T>(fn: () => T): T {
         return withStorageErrors(file, () => db.transaction(fn)());
