@@ -457,6 +457,7 @@ export class QpcEngine {
     this.connection = undefined;
     this.sessionOpen = false;
     this.outbox.cancelRetry();
+    this.incoming.stop();
     await connection?.close();
     wipeLoadedIdentity(this.identity);
     this.identity = undefined;

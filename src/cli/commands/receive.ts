@@ -14,7 +14,9 @@ With --wait, and nothing new, it waits up to SECONDS for the first message to ar
 
 Options:
   --wait SECONDS    wait up to this long for a message when none is waiting (default 0)
-  --json            one JSON object a line: {"group","groupId","sender","fingerprint","text","time","id"}
+  --json            one JSON object a line: {"kind":"message","group","groupId","sender","fingerprint",
+                    "text","time","id"}; a message that could never be read (and was dropped) prints
+                    {"kind":"dropped","group","groupId","code","time","id"}
 ${clientOptionsHelp}`;
 
 const RECEIVE_CURSOR = 'receive.cursor';
@@ -32,10 +34,23 @@ async function printNew(
     const entries = await engine.inboxAfter(cursor, PAGE);
     for (const { seq, groupName, message } of entries) {
       const time = new Date(message.sentAt).toISOString();
-      if (json) {
+      if (message.decryptFailed) {
+        const line = json
+          ? JSON.stringify({
+              kind: 'dropped',
+              group: groupName,
+              groupId: message.groupId,
+              code: message.text,
+              time,
+              id: message.id,
+            })
+          : `${time} [${groupName}] a message could not be read and was dropped (${message.text})`;
+        writeLine(io.stdout, line);
+      } else if (json) {
         writeLine(
           io.stdout,
           JSON.stringify({
+            kind: 'message',
             group: groupName,
             groupId: message.groupId,
             sender: message.sender.username,

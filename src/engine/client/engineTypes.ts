@@ -75,6 +75,11 @@ export type EngineEvent =
    * was dropped and acknowledged; code says why. A timeline entry records it too (kind 'dropped').
    */
   | { readonly type: 'incomingDropped'; readonly code: string; readonly groupId?: string }
+  /**
+   * An incoming message could not be processed for a reason on our side (disk, a bug): it was not
+   * acknowledged and is fetched and tried again shortly; code says why.
+   */
+  | { readonly type: 'incomingDeferred'; readonly code: string }
   /** A change of ours (invite, kick, key update) lost its epoch to another member's commit: not applied. */
   | { readonly type: 'commitDiscarded'; readonly groupId: string; readonly code: string };
 

@@ -15,6 +15,7 @@ import type { ServerConnection } from '../net/serverConnection.js';
 import { ClientErrorCode } from './clientErrors.js';
 import { ownIdentityHex, type ClientContext } from './clientContext.js';
 import { lookupUsername } from './directory.js';
+import { markGroupRemoved } from './incomingRecords.js';
 import { padToBucket } from '../privacy/padding.js';
 import { resolvePendingCommit, stagePendingCommit, type Invitee } from './pendingCommits.js';
 
@@ -117,6 +118,8 @@ export async function leaveGroup(
   const own = ownIdentityHex(context);
   const others = session.info().members.filter((member) => toHex(member) !== own);
   const { proposal } = await session.leave();
+  // Messages still on their way for the group are dropped (recorded), not held for a Welcome.
+  markGroupRemoved(context, groupId);
   context.groups.forget(groupId);
   if (others.length > 0) {
     await connection.request(Method.Enqueue, {

@@ -4,7 +4,7 @@
  * answer without enqueueing again. The MLS encryption happens at send time, in the group's current epoch.
  */
 import { fromHex, toHex } from '../../lib/bytes.js';
-import { NetworkError, QpcError, RateLimitError } from '../../lib/errors.js';
+import { NetworkError, QpcError, RateLimitError, StorageError } from '../../lib/errors.js';
 import { Method, WireErrorCode } from '../../protocol/index.js';
 import { ownIdentityHex, type ClientContext } from './clientContext.js';
 import { randomBytes } from 'node:crypto';
@@ -153,7 +153,9 @@ export class OutboxSender {
         if (error instanceof RateLimitError) this.retryLater(error.retryAfterMs);
         // Offline: the reconnect flushes again. Rate limited: the timer above does.
         if (error instanceof NetworkError || error instanceof RateLimitError) return { sent, stalled: true };
-        if (!(error instanceof QpcError)) throw error;
+        // Not a refusal of the message: a full disk or a broken store (the entry stays, and the caller,
+        // e.g. `qpc send`, reports the typed StorageError), or a bug.
+        if (!(error instanceof QpcError) || error instanceof StorageError) throw error;
         // Refused for good (e.g. a recipient no longer exists): report instead of retrying forever.
         context.store.outbox.delete(entry.id);
         context.emit({ type: 'deliveryStateChanged', groupId: entry.groupId, messageId, state: 'failed' });

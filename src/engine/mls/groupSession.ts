@@ -364,6 +364,11 @@ export class MlsGroupSession {
       if (result.kind === 'applicationMessage') {
         const now = this.env.clock.now();
         persistGroupState(this.env.store, newState, this.meta, this.env.clock, () => {
+          options.onApplication?.({
+            sender: sender.identityKey,
+            plaintext: result.message,
+            epoch: sender.epoch,
+          });
           const text = options.record === false ? undefined : textOf(result.message);
           if (text === undefined) return;
           this.env.store.messages.append({

@@ -76,4 +76,10 @@ export interface JoinGroupOptions {
 export interface MessageOptions {
   /** Store a MessageRecord (UTF-8 text) with the state, in the same transaction. Default true. */
   record?: boolean;
+  /**
+   * For a received application message: called inside the transaction that saves the advanced state,
+   * so the caller's own record lands with it or not at all (a throw rolls both back and leaves the
+   * message readable again).
+   */
+  onApplication?: (message: { sender: Uint8Array; plaintext: Uint8Array; epoch: bigint }) => void;
 }

@@ -77,6 +77,12 @@ export function applyEngineEvent(state: AppState, event: EngineEvent): AppState 
     case 'incomingDropped':
       // The engine acked and dropped a message it could not use; say so without showing any content.
       return { ...state, status: { tone: 'error', text: `an incoming message was dropped (${event.code})` } };
+    case 'incomingDeferred':
+      // Not lost: the engine fetches it again; the status line says why it waits.
+      return {
+        ...state,
+        status: { tone: 'error', text: `an incoming message waits (${event.code}); retrying` },
+      };
     case 'commitDiscarded':
       // A change of ours lost its epoch to another member's: say it did not happen.
       return { ...state, status: { tone: 'error', text: `a group change was not applied (${event.code})` } };
