@@ -22,7 +22,6 @@ import { assertSupportedCiphersuite, DEFAULT_CIPHERSUITE, loadCiphersuite } from
 import {
   assertIdentity,
   basicCredentialFor,
-  findLeafIndexOf,
   makeClientConfig,
   membersOfTree,
 } from './credentials.js';
@@ -35,7 +34,7 @@ import {
 } from './groupState.js';
 import { checkIncoming } from './incomingChecks.js';
 import { consumeKeyPackageForWelcome } from './welcomeJoin.js';
-import { parseMemberKeyPackage } from './keyPackages.js';
+import { proposalsFor } from './commitProposals.js';
 import type {
   AddMembersOutput,
   CommitOutput,
@@ -233,7 +232,11 @@ export class MlsGroupSession {
   stageCommit(change: CommitChange): Promise<StagedCommit> {
     return this.serialized(async () => {
       this.assertActive();
-      const proposals = await this.proposalsFor(change);
+      const proposals = await proposalsFor(change, {
+        state: this.state,
+        provider: this.env.provider,
+        ciphersuite: this.meta.ciphersuite,
+      });
       const withWelcome = change.kind === 'add';
       const result = await createCommit(
         { state: this.state, cipherSuite: this.impl },
@@ -284,35 +287,6 @@ export class MlsGroupSession {
       wipeGroupState(previous);
       await Promise.resolve();
     });
-  }
-
-  private async proposalsFor(change: CommitChange): Promise<Proposal[]> {
-    switch (change.kind) {
-      case 'add': {
-        const proposals: Proposal[] = [];
-        for (const bytes of change.keyPackages) {
-          const keyPackage = await parseMemberKeyPackage(bytes, this.env.provider, this.meta.ciphersuite);
-          proposals.push({ proposalType: 'add', add: { keyPackage } });
-        }
-        if (proposals.length === 0) throw new MlsInputError(mlsErrorCodes.badInput, 'no KeyPackage to add');
-        return proposals;
-      }
-      case 'remove':
-        return change.identityKeys.map((identityKey) => {
-          const leafIndex = findLeafIndexOf(this.state.ratchetTree, identityKey);
-          if (leafIndex === undefined)
-            throw new MlsInputError(mlsErrorCodes.badInput, 'not a member of this group');
-          if (leafIndex === this.state.privatePath.leafIndex) {
-            throw new MlsInputError(mlsErrorCodes.badInput, 'cannot remove yourself by commit', {
-              hint: 'use leave()',
-            });
-          }
-          return { proposalType: 'remove', remove: { removed: leafIndex } };
-        });
-      case 'selfUpdate':
-      case 'pendingProposals':
-        return [];
-    }
   }
 
   sendMessage(plaintext: Uint8Array, options: MessageOptions = {}): Promise<Uint8Array> {
