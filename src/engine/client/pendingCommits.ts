@@ -199,14 +199,18 @@ export async function resolveAllPendingCommits(
   connection: ServerConnection,
 ): Promise<void> {
   for (const record of context.store.pendingCommits.list()) {
-    const outcome = await resolvePendingCommit(context, connection, record);
-    if (outcome === 'conflict') {
-      context.emit({
-        type: 'commitDiscarded',
-        groupId: record.groupId,
-        code: ClientErrorCode.commitDiscarded,
-      });
+    let code: string = ClientErrorCode.commitDiscarded;
+    try {
+      if ((await resolvePendingCommit(context, connection, record)) === 'merged') continue;
+    } catch (error) {
+      // No answer: the record stays for the next connection, and the caller reports the failure.
+      if (error instanceof NetworkError) throw error;
+      // A record that cannot be settled (it does not decode, the server refuses it for good) must not
+      // stop every later connection: it is dropped and the loss reported.
+      context.store.pendingCommits.delete(record.groupId);
+      code = error instanceof QpcError ? error.code : 'CLIENT_UNEXPECTED';
     }
+    context.emit({ type: 'commitDiscarded', groupId: record.groupId, code });
   }
 }
 
