@@ -19,12 +19,7 @@ import {
 } from 'ts-mls';
 import { fromUtf8, toHex, wipe } from '../../lib/bytes.js';
 import { assertSupportedCiphersuite, DEFAULT_CIPHERSUITE, loadCiphersuite } from './ciphersuites.js';
-import {
-  assertIdentity,
-  basicCredentialFor,
-  makeClientConfig,
-  membersOfTree,
-} from './credentials.js';
+import { assertIdentity, basicCredentialFor, makeClientConfig, membersOfTree } from './credentials.js';
 import {
   decodeStoredState,
   persistGroupState,
