@@ -37,6 +37,8 @@ import type {
   SelfIdentity,
 } from './client/engineTypes.js';
 import { commitToGroup, inviteToGroup, leaveGroup } from './client/groupCommits.js';
+import { resolveAllPendingCommits, type CommitHooks } from './client/pendingCommits.js';
+import type { CommitChange } from './mls/groupTypes.js';
 import { GroupRegistry } from './client/groupRegistry.js';
 import { createEngineConnection, savedSessionToken } from './client/engineConnection.js';
 import {
@@ -73,6 +75,7 @@ export type { FlushResult } from './client/outboxSender.js';
 export type { InboxItem } from './client/views.js';
 export type { LogoutResult } from './client/logout.js';
 export type { SafetyNumberView } from './client/verification.js';
+export type { CommitHooks } from './client/pendingCommits.js';
 export { SendHeldError, SEND_HELD_KEY_CHANGED } from './client/contactTrust.js';
 
 export interface QpcEngineOptions {
@@ -91,6 +94,8 @@ export interface QpcEngineOptions {
    * one on stderr, the TUI one writing to a file in the profile.
    */
   logger?: Logger;
+  /** Test seams of the commit flow (crash simulation); never set in normal use. */
+  commitHooks?: CommitHooks;
 }
 
 export interface ConnectOptions {
@@ -135,13 +140,14 @@ export class QpcEngine {
       connection: () => this.connection,
       emit: (event) => this.emit(event),
       announceGroup: (groupId) => this.announceGroup(groupId),
+      ...(options.commitHooks === undefined ? {} : { commitHooks: options.commitHooks }),
     };
     this.incoming = new IncomingProcessor(this.context);
     this.incoming.onKeyPackageUsed = () =>
       this.background.run(BackgroundTask.replenishKeyPackages, () => this.replenish());
     this.incoming.onProposal = (groupId) =>
       this.background.run(BackgroundTask.commitProposals, () =>
-        this.commitExclusive(groupId, (session) => session.commitPendingProposals()),
+        this.commitExclusive(groupId, { kind: 'pendingProposals' }),
       );
     this.outbox = new OutboxSender(this.context);
     // Issue 5: automatic self-updates, sealed sender and the access keys shared inside MLS.
@@ -397,12 +403,12 @@ export class QpcEngine {
     const session = await this.groups.session(groupId);
     const key = session.info().members.find((member) => fingerprintOf(member).hex === target.fingerprint);
     if (key === undefined) throw new ValidationError('NOT_A_MEMBER', `${username} is not in this group`);
-    await this.commitExclusive(groupId, async (session) => session.removeMembers([key]));
+    await this.commitExclusive(groupId, { kind: 'remove', identityKeys: [key] });
   }
 
   async selfUpdate(groupRef: string): Promise<void> {
     const groupId = this.groups.resolve(groupRef).groupId;
-    await this.commitExclusive(groupId, (session) => session.selfUpdate());
+    await this.commitExclusive(groupId, { kind: 'selfUpdate' });
     this.healing.updated(groupId);
   }
 
@@ -416,17 +422,15 @@ export class QpcEngine {
   }
 
   /** Our commit on the newest epoch (caught up first), incoming lane held, conflicts retried. */
-  private async commitExclusive(
-    groupId: string,
-    change: (session: MlsGroupSession) => Promise<{ commit: Uint8Array }>,
-  ): Promise<void> {
+  private async commitExclusive(groupId: string, change: CommitChange): Promise<void> {
     const catchUp = () => this.incoming.fetchAll();
-    const run = async () => change(await this.groups.session(groupId));
     await this.incoming.exclusive(async () => {
       await catchUp();
-      if (this.groups.has(groupId)) await commitToGroup(this.context, groupId, run, catchUp);
+      if (this.groups.has(groupId)) await commitToGroup(this.context, groupId, change, catchUp);
     });
     await this.announceGroup(groupId);
+    // Messages held back while the commit was pending go out in the new epoch.
+    void this.outbox.flush().catch(() => undefined);
   }
 
   /** Resolves once the message is in the outbox (and shown as 'pending'); delivery follows. */
@@ -527,6 +531,7 @@ export class QpcEngine {
     this.connection = undefined;
     this.sessionOpen = false;
     this.outbox.cancelRetry();
+    this.incoming.stop();
     await connection?.close();
     wipeLoadedIdentity(this.identity);
     this.identity = undefined;
@@ -547,6 +552,8 @@ export class QpcEngine {
       this.status.sessionRefused(error);
       throw error;
     }
+    // Our pending commits first: messages in the epochs after them need them merged.
+    await this.incoming.exclusive(() => resolveAllPendingCommits(this.context, connection));
     await this.incoming.drain();
     // Pushes arrive and the queue is caught up: the session is usable ('online') from here.
     this.status.sessionLive();

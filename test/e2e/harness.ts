@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { openProfile } from '../../src/engine/client/profile.js';
 import { parseServerAddress } from '../../src/engine/net/serverAddress.js';
-import { QpcEngine, type EngineEvent } from '../../src/engine/qpcEngine.js';
+import { QpcEngine, type EngineEvent, type QpcEngineOptions } from '../../src/engine/qpcEngine.js';
 import type { ClientProfileStore } from '../../src/engine/store/types.js';
 
 const SERVER_BIN = new URL('../../bin/qpc-server.js', import.meta.url).pathname;
@@ -124,13 +124,18 @@ export const FAST_CONNECTION = {
   backoff: { initialDelayMs: 100, maxDelayMs: 1_000 },
 };
 
-export async function openClient(dir: string, server: string): Promise<TestClient> {
+export async function openClient(
+  dir: string,
+  server: string,
+  extra: Partial<Omit<QpcEngineOptions, 'store' | 'server'>> = {},
+): Promise<TestClient> {
   const store = await openProfile({ dir, create: true, env: { QPC_STORE_KEY: TEST_STORE_KEY } });
   const engine = new QpcEngine({
     store,
     server: parseServerAddress(server),
     connection: FAST_CONNECTION,
     keyPackages: { threshold: 2, batchSize: 3 },
+    ...extra,
   });
   const events: EngineEvent[] = [];
   const waiters = new Set<() => void>();
@@ -171,8 +176,13 @@ export async function openClient(dir: string, server: string): Promise<TestClien
   };
 }
 
-export async function registeredClient(dir: string, server: string, username: string): Promise<TestClient> {
-  const client = await openClient(dir, server);
+export async function registeredClient(
+  dir: string,
+  server: string,
+  username: string,
+  extra: Partial<Omit<QpcEngineOptions, 'store' | 'server'>> = {},
+): Promise<TestClient> {
+  const client = await openClient(dir, server, extra);
   QpcEngine.createIdentity(client.store);
   await client.engine.register(username, `pw-${username}`);
   return client;

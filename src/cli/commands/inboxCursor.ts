@@ -5,16 +5,31 @@ import type { ClientProfileStore } from '../../engine/store/types.js';
 const RECEIVE_CURSOR = 'receive.cursor';
 const PAGE = 500;
 
-/** The JSON form of a received message (also a `"type":"message"` line of --follow). */
+/**
+ * The JSON form of a received message (also a `"type":"message"` line of --follow): `kind` is "message",
+ * or "dropped" for a message that could never be read (its `code` says why; it has no sender or text).
+ */
 export function messageJson(item: InboxItem): object {
   const { groupName, message } = item;
+  const time = new Date(message.sentAt).toISOString();
+  if (message.decryptFailed === true) {
+    return {
+      kind: 'dropped',
+      group: groupName,
+      groupId: message.groupId,
+      code: message.text,
+      time,
+      id: message.id,
+    };
+  }
   return {
+    kind: 'message',
     group: groupName,
     groupId: message.groupId,
     sender: message.sender.username,
     fingerprint: message.sender.fingerprint,
     text: message.text,
-    time: new Date(message.sentAt).toISOString(),
+    time,
     id: message.id,
   };
 }

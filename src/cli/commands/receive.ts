@@ -43,7 +43,9 @@ export function receive(options: ReceiveOptions, flags: ClientFlags, io: CliIo):
       const time = new Date(item.message.sentAt).toISOString();
       writeLine(
         io.stdout,
-        `${time} [${item.groupName}] ${item.message.sender.username}: ${item.message.text}`,
+        item.message.decryptFailed === true
+          ? `${time} [${item.groupName}] a message could not be read and was dropped (${item.message.text})`
+          : `${time} [${item.groupName}] ${item.message.sender.username}: ${item.message.text}`,
       );
     }
   };

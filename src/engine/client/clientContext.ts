@@ -8,6 +8,7 @@ import type { ServerConnection } from '../net/serverConnection.js';
 import type { ClientProfileStore } from '../store/types.js';
 import type { ChatMessage, EngineEvent } from './engineTypes.js';
 import type { GroupRegistry } from './groupRegistry.js';
+import type { CommitHooks } from './pendingCommits.js';
 
 export interface LoadedIdentity {
   mls: MlsIdentity;
@@ -24,6 +25,8 @@ export interface ClientContext {
   emit(event: EngineEvent): void;
   /** Emits groupsChanged and, for one group, membersChanged. */
   announceGroup(groupId: string | undefined): Promise<void>;
+  /** Test seams of the commit flow (pendingCommits.ts); absent in normal use. */
+  commitHooks?: CommitHooks;
 }
 
 /** Settings keys of the profile (settings table). */

@@ -70,8 +70,18 @@ export type EngineEvent =
     }
   | { readonly type: 'membersChanged'; readonly groupId: string; readonly members: readonly GroupMember[] }
   | { readonly type: 'groupRemoved'; readonly groupId: string; readonly reason: 'left' | 'removed' }
-  /** An incoming message that was dropped (undecryptable, stale, for an unknown group); code says why. */
-  | { readonly type: 'incomingDropped'; readonly code: string }
+  /**
+   * An incoming message that can never be read (bad encoding, failed authentication, a removed sender)
+   * was dropped and acknowledged; code says why. A timeline entry records it too (kind 'dropped').
+   */
+  | { readonly type: 'incomingDropped'; readonly code: string; readonly groupId?: string }
+  /**
+   * An incoming message could not be processed for a reason on our side (disk, a bug): it was not
+   * acknowledged and is fetched and tried again shortly; code says why.
+   */
+  | { readonly type: 'incomingDeferred'; readonly code: string }
+  /** A change of ours (invite, kick, key update) lost its epoch to another member's commit: not applied. */
+  | { readonly type: 'commitDiscarded'; readonly groupId: string; readonly code: string }
   /**
    * Work the engine started by itself failed (backgroundWork.ts): `task` names it, `code` is the error's
    * stable code (UNEXPECTED for a bug), `message` and `hint` are for a person (may name a server or user).

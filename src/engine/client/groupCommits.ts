@@ -1,57 +1,30 @@
 /**
- * Group changes over the network with the server's commit ordering (docs/protocol.md section 8). The MLS
- * session merges its own commit at once, so we keep the stored state from before the commit: when the
- * server says COMMIT_CONFLICT we put that state back, catch up (which applies the winning commit) and
- * redo the change on the new epoch.
+ * Group changes over the network with the server's commit ordering (docs/protocol.md section 8):
+ * stage, store as pending, send, merge only when accepted (pendingCommits.ts). On COMMIT_CONFLICT the
+ * pending record is gone and the state was never touched: catch up (which applies the winning commit)
+ * and stage the change again on the new epoch.
  */
-import { randomBytes } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { constantTimeEqual, fromHex, toHex, wipe } from '../../lib/bytes.js';
+import { constantTimeEqual, toHex, wipe } from '../../lib/bytes.js';
 import { ConflictError, CryptoError, NetworkError, ValidationError } from '../../lib/errors.js';
-import { Method, WireErrorCode, type RequestBodyInit } from '../../protocol/index.js';
-import { decodeHybridPublicKey } from '../crypto/hybridKeys.js';
-import { sealHybridEnvelope } from '../crypto/hybridEnvelope.js';
+import { Method, WireErrorCode } from '../../protocol/index.js';
 import { decodeWholeMlsMessage } from '../mls/wireMessages.js';
+import type { CommitChange } from '../mls/groupTypes.js';
 import { normalizeUsername } from '../account/opaqueAccount.js';
 import { cipherSuiteId } from '../account/keyPackageSupply.js';
 import type { ServerConnection } from '../net/serverConnection.js';
+import { ClientErrorCode } from './clientErrors.js';
 import { ownIdentityHex, type ClientContext } from './clientContext.js';
 import { lookupUsername } from './directory.js';
-import { encodeWelcomeBundle, WELCOME_ENVELOPE_AAD } from './payloads.js';
+import { markGroupRemoved } from './incomingRecords.js';
 import { padToBucket } from '../privacy/padding.js';
+import { resolvePendingCommit, stagePendingCommit, type Invitee } from './pendingCommits.js';
 
 const MAX_COMMIT_ATTEMPTS = 5;
-const ENQUEUE_NETWORK_ATTEMPTS = 3;
-
-/**
- * Enqueue with a fixed client_message_id, repeated when the answer was lost (a broken connection): the
- * server answers a repeat with its first answer, so we learn whether the commit was accepted instead
- * of guessing. Only after that do we give up.
- */
-async function enqueueWithRetry(
-  connection: ServerConnection,
-  body: RequestBodyInit<typeof Method.Enqueue>,
-): Promise<void> {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      await connection.request(Method.Enqueue, body);
-      return;
-    } catch (error) {
-      if (!(error instanceof NetworkError) || attempt >= ENQUEUE_NETWORK_ATTEMPTS) throw error;
-      await sleep(200 * attempt);
-    }
-  }
-}
-
-export interface CommitResult {
-  commit: Uint8Array;
-  welcome?: Uint8Array;
-}
 
 function requireOnline(context: ClientContext): ServerConnection {
   const connection = context.connection();
   if (connection === undefined || connection.state !== 'online') {
-    throw new NetworkError('NOT_CONNECTED', 'changing a group needs the server', {
+    throw new NetworkError(ClientErrorCode.notConnected, 'changing a group needs the server', {
       hint: 'connect first (check --server and that qpc-server runs)',
     });
   }
@@ -59,47 +32,34 @@ function requireOnline(context: ClientContext): ServerConnection {
 }
 
 /**
- * Runs `change` (which commits on the group's session) and delivers the commit to the other members,
- * retrying on COMMIT_CONFLICT after catching up with `catchUp`.
+ * Commits `change` in the group and delivers it to the other members: an earlier pending commit of
+ * ours is settled first, then the change is staged, kept on disk, sent and merged once accepted;
+ * COMMIT_CONFLICT catches up with `catchUp` and stages again (at most MAX_COMMIT_ATTEMPTS times).
+ * No answer from the server: COMMIT_PENDING, and the record is resolved at the next connection.
  */
 export async function commitToGroup(
   context: ClientContext,
   groupId: string,
-  change: () => Promise<CommitResult>,
+  change: CommitChange | (() => Promise<CommitChange>),
   catchUp: () => Promise<unknown>,
-): Promise<CommitResult> {
+  invitee?: Invitee,
+): Promise<void> {
   const connection = requireOnline(context);
+  const earlier = context.store.pendingCommits.get(groupId);
+  if (earlier !== undefined) {
+    if ((await resolvePendingCommit(context, connection, earlier)) === 'conflict') await catchUp();
+  }
   for (let attempt = 1; ; attempt += 1) {
-    const before = context.store.groups.get(groupId);
-    if (before === undefined) throw new ValidationError('GROUP_NOT_FOUND', 'the group is gone');
-    const session = await context.groups.session(groupId);
-    const own = ownIdentityHex(context);
-    const recipients = session.info().members.filter((member) => toHex(member) !== own);
-    const epoch = session.info().epoch;
-    const result = await change();
-    if (recipients.length === 0) {
-      wipe(before.state);
-      return result;
-    }
-    try {
-      await enqueueWithRetry(connection, {
-        recipientIdentityKeys: recipients,
-        payload: padToBucket(result.commit),
-        groupId: fromHex(groupId),
-        epoch,
-        clientMessageId: new Uint8Array(randomBytes(16)),
+    if (!context.groups.has(groupId)) throw new ValidationError('GROUP_NOT_FOUND', 'the group is gone');
+    const wanted = typeof change === 'function' ? await change() : change;
+    const record = await stagePendingCommit(context, groupId, wanted, invitee);
+    if ((await resolvePendingCommit(context, connection, record)) === 'merged') return;
+    if (attempt >= MAX_COMMIT_ATTEMPTS) {
+      throw new ConflictError(WireErrorCode.CommitConflict, 'other members kept changing the group first', {
+        hint: 'try again in a moment',
       });
-      wipe(before.state);
-      return result;
-    } catch (error) {
-      // Not accepted (conflict) or not known to be: go back to the state before our commit.
-      context.store.transaction(() => context.store.groups.save(before));
-      wipe(before.state);
-      context.groups.forget(groupId);
-      const conflict = error instanceof ConflictError && error.code === WireErrorCode.CommitConflict;
-      if (!conflict || attempt >= MAX_COMMIT_ATTEMPTS) throw error;
-      await catchUp();
     }
+    await catchUp();
   }
 }
 
@@ -125,22 +85,10 @@ export async function inviteToGroup(
     cipherSuite: cipherSuiteId(record.ciphersuite),
   });
   assertKeyPackageOf(fetched.keyPackage, user.identityPublicKey);
-  const result = await commitToGroup(
-    context,
-    groupId,
-    async () => (await context.groups.session(groupId)).addMembers([fetched.keyPackage]),
-    catchUp,
-  );
-  if (result.welcome === undefined) throw new CryptoError('NO_WELCOME', 'the commit produced no Welcome');
-  const sealed = sealHybridEnvelope(
-    decodeHybridPublicKey(user.hybridPublicKey),
-    encodeWelcomeBundle(record.name, result.welcome),
-    WELCOME_ENVELOPE_AAD,
-  );
-  await enqueueWithRetry(connection, {
-    recipientIdentityKeys: [user.identityPublicKey],
-    payload: padToBucket(sealed),
-    clientMessageId: new Uint8Array(randomBytes(16)),
+  await commitToGroup(context, groupId, { kind: 'add', keyPackages: [fetched.keyPackage] }, catchUp, {
+    identityKey: user.identityPublicKey,
+    hybridPublicKey: user.hybridPublicKey,
+    groupName: record.name,
   });
   await context.announceGroup(groupId);
 }
@@ -170,6 +118,8 @@ export async function leaveGroup(
   const own = ownIdentityHex(context);
   const others = session.info().members.filter((member) => toHex(member) !== own);
   const { proposal } = await session.leave();
+  // Messages still on their way for the group are dropped (recorded), not held for a Welcome.
+  markGroupRemoved(context, groupId);
   context.groups.forget(groupId);
   if (others.length > 0) {
     await connection.request(Method.Enqueue, {

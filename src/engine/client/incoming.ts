@@ -1,21 +1,36 @@
 /**
  * Everything that arrives in our queue, pushed or fetched, goes through one serial lane: process,
  * persist, then ack (docs/protocol.md, Delivery). Sealed Welcomes join groups; commits advance epochs;
- * application messages are stored once (the messages table dedupes by id, the queue cursor by
- * message_id). A message that cannot be used is dropped with an `incomingDropped` event and acked, so
- * one bad message never blocks the queue.
+ * application messages are stored once, in the same transaction as the state that read them. What
+ * cannot be processed now is sorted by incomingVerdict.ts: an early message (future epoch, group not
+ * joined yet) waits on disk and is processed once its commit or Welcome arrives; one that can never be
+ * read is dropped with a timeline entry and an `incomingDropped` event; anything else (a disk error, a
+ * bug) is not acknowledged: the lane stops there and fetches again later, so nothing is lost.
  */
 import { constantTimeEqual, fromUtf8, toHex, wipe } from '../../lib/bytes.js';
-import { QpcError } from '../../lib/errors.js';
 import { Method, type QueuedMessage } from '../../protocol/index.js';
 import { openHybridEnvelope } from '../crypto/hybridEnvelope.js';
 import { MlsGroupSession } from '../mls/groupSession.js';
+import { mlsErrorCodes, MlsMessageRejected } from '../mls/mlsErrors.js';
 import { unpad } from '../privacy/padding.js';
 import { decodeWholeMlsMessage } from '../mls/wireMessages.js';
-import { chatMessageOf, SettingKey, type ClientContext } from './clientContext.js';
+import type { MessageRecord } from '../store/types.js';
+import { ClientErrorCode } from './clientErrors.js';
+import { chatMessageOf, type ClientContext } from './clientContext.js';
 import { usernameOf } from './directory.js';
+import {
+  advanceCursor,
+  holdMessage,
+  markGroupRemoved,
+  queueCursor,
+  recordDrop,
+  wasRemovedFrom,
+} from './incomingRecords.js';
+import { verdictOf } from './incomingVerdict.js';
+import { discardOutrunPendingCommit } from './pendingCommits.js';
 import { rememberPeerAccessKey, SEALED_ENVELOPE_AAD } from './sealedSender.js';
 import { assertSealedFromMember, SealedSenderRejectedError } from './sealedChecks.js';
+import { QpcError } from '../../lib/errors.js';
 import {
   decodeControl,
   decodeApplicationContent,
@@ -26,9 +41,21 @@ import {
 } from './payloads.js';
 
 const FETCH_LIMIT = 100;
+const RETRY_FIRST_MS = 500;
+const RETRY_MAX_MS = 30_000;
+
+interface Opened {
+  payload: Uint8Array;
+  sealed: boolean;
+  welcome: boolean;
+}
 
 export class IncomingProcessor {
   private lane: Promise<unknown> = Promise.resolve();
+  private retryTimer: NodeJS.Timeout | undefined;
+  private retryDelayMs = RETRY_FIRST_MS;
+  /** A message failed for a reason of ours: pushes wait (unacked) until a fetch gets past it. */
+  private blocked = false;
   /** Called after a Welcome consumed one of our KeyPackages. */
   onKeyPackageUsed: () => void = () => undefined;
   /** Called (outside the lane) when a member proposed a change, e.g. its own removal, to commit it. */
@@ -39,10 +66,6 @@ export class IncomingProcessor {
   onMembersAdded: (groupId: string) => void = () => undefined;
 
   constructor(private readonly context: ClientContext) {}
-
-  private get cursor(): bigint {
-    return BigInt(this.context.store.settings.get(SettingKey.queueCursor) ?? '0');
-  }
 
   /** Fetches and processes everything waiting in our queue; resolves with how many were new. */
   drain(): Promise<number> {
@@ -60,20 +83,29 @@ export class IncomingProcessor {
   async fetchAll(): Promise<number> {
     const connection = this.context.connection();
     if (connection === undefined) return 0;
+    this.blocked = false;
+    // Held messages whose epoch or group may have arrived meanwhile (our own commit merged, a restart).
+    await this.releaseHeld(undefined);
     let processed = 0;
     for (;;) {
       const page = await connection.request(Method.FetchQueue, {
-        afterMessageId: this.cursor,
+        afterMessageId: queueCursor(this.context),
         limit: FETCH_LIMIT,
       });
       processed += await this.processBatch(page.messages);
-      if (!page.more || page.messages.length === 0) return processed;
+      if (this.blocked || !page.more || page.messages.length === 0) return processed;
     }
   }
 
   /** Messages from a push; they join the same lane, after any fetch in progress. */
   acceptPush(messages: QueuedMessage[]): Promise<number> {
-    return this.serial(() => this.processBatch(messages));
+    return this.serial(() => (this.blocked ? Promise.resolve(0) : this.processBatch(messages)));
+  }
+
+  /** Stops a scheduled retry (the engine is closing). */
+  stop(): void {
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
   }
 
   private async processBatch(messages: QueuedMessage[]): Promise<number> {
@@ -81,36 +113,131 @@ export class IncomingProcessor {
     const ids: bigint[] = [];
     let processed = 0;
     for (const message of messages) {
+      if (message.messageId > queueCursor(this.context)) {
+        if (!(await this.processOne(message))) break;
+        processed += 1;
+      }
       ids.push(message.messageId);
-      if (message.messageId <= this.cursor) continue;
-      await this.processOne(message);
-      this.context.store.settings.set(SettingKey.queueCursor, message.messageId.toString());
-      processed += 1;
     }
-    // Persisted above, so acknowledging is safe; a lost ack only means a duplicate we skip next time.
+    // Each acked message is stored, held or recorded as dropped. A lost ack only means the server
+    // delivers it again, and the cursor skips it: nothing to report.
     if (ids.length > 0 && connection !== undefined) {
       await connection.request(Method.Ack, { messageIds: ids }).catch(() => undefined);
     }
     return processed;
   }
 
-  private async processOne(message: QueuedMessage): Promise<void> {
+  /** True when the message is settled (processed, held, dropped); false when it must be fetched again. */
+  private async processOne(message: QueuedMessage): Promise<boolean> {
+    let opened: Opened | undefined;
     try {
-      // An empty sender marks a sealed message: the padded MLS message is inside a hybrid envelope to us.
-      const sealed = message.senderIdentityKey.length === 0;
-      // Every payload this client accepts is padded (privacy/padding.ts); the length is unwrapped first.
-      const payload = sealed
-        ? unpad(openHybridEnvelope(this.context.identity().hybrid, message.payload, SEALED_ENVELOPE_AAD))
-        : unpad(message.payload);
-      if (!sealed && payload[0] === PAYLOAD_KIND_SEALED_WELCOME) await this.joinFromWelcome(payload);
-      else await this.processGroupMessage(payload, sealed);
+      opened = this.open(message);
+      const changed = await this.apply(opened);
+      advanceCursor(this.context, message.messageId);
+      this.retryDelayMs = RETRY_FIRST_MS;
+      if (changed !== undefined) await this.releaseHeld(changed);
+      return true;
     } catch (error) {
-      const code = error instanceof QpcError ? error.code : 'CLIENT_UNEXPECTED';
-      this.context.emit({ type: 'incomingDropped', code });
+      const verdict = verdictOf(error);
+      const groupId = opened === undefined ? '' : groupIdOf(opened.payload);
+      switch (verdict.kind) {
+        case 'retry':
+          this.blocked = true;
+          this.retryLater(verdict.code);
+          return false;
+        case 'hold':
+          if (opened !== undefined && groupId !== '') {
+            holdMessage(this.context, { ...opened, groupId, code: verdict.code, cursor: message.messageId });
+            return true;
+          }
+          recordDrop(this.context, {
+            key: message.messageId.toString(),
+            groupId,
+            code: verdict.code,
+            cursor: message.messageId,
+          });
+          return true;
+        case 'drop':
+          recordDrop(this.context, {
+            key: message.messageId.toString(),
+            groupId,
+            code: verdict.code,
+            cursor: message.messageId,
+          });
+          return true;
+        case 'duplicate':
+          advanceCursor(this.context, message.messageId);
+          return true;
+      }
     }
   }
 
-  private async joinFromWelcome(payload: Uint8Array): Promise<void> {
+  /**
+   * Processes held messages (of one group, or all) until none moves: a held commit that applies may
+   * make the next held message readable. A failure of ours leaves them held and schedules a retry.
+   */
+  private async releaseHeld(groupId: string | undefined): Promise<void> {
+    const { store } = this.context;
+    for (let progress = true; progress;) {
+      progress = false;
+      const held =
+        groupId === undefined ? store.heldIncoming.list() : store.heldIncoming.listForGroup(groupId);
+      for (const record of held) {
+        try {
+          await this.apply({ payload: record.payload, sealed: record.sealed, welcome: false });
+          store.heldIncoming.delete(record.seq);
+          progress = true;
+        } catch (error) {
+          const verdict = verdictOf(error);
+          if (verdict.kind === 'hold') continue;
+          if (verdict.kind === 'retry') {
+            this.retryLater(verdict.code);
+            return;
+          }
+          store.heldIncoming.delete(record.seq);
+          if (verdict.kind === 'drop') {
+            recordDrop(this.context, {
+              key: `held:${record.seq}`,
+              groupId: record.groupId,
+              code: verdict.code,
+            });
+          }
+        }
+      }
+    }
+  }
+
+  private retryLater(code: string): void {
+    this.context.emit({ type: 'incomingDeferred', code });
+    if (this.retryTimer !== undefined) return;
+    const delay = this.retryDelayMs;
+    this.retryDelayMs = Math.min(this.retryDelayMs * 2, RETRY_MAX_MS);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      // A failure here is reported by the next retryLater (same path); the connection's own events
+      // report a dead server.
+      void this.drain().catch(() => undefined);
+    }, delay);
+    this.retryTimer.unref();
+  }
+
+  /** Unwraps padding and, for a sealed message, the hybrid envelope to us. */
+  private open(message: QueuedMessage): Opened {
+    // An empty sender marks a sealed message: the padded MLS message is inside a hybrid envelope to us.
+    const sealed = message.senderIdentityKey.length === 0;
+    const payload = sealed
+      ? unpad(openHybridEnvelope(this.context.identity().hybrid, message.payload, SEALED_ENVELOPE_AAD))
+      : unpad(message.payload);
+    return { payload, sealed, welcome: !sealed && payload[0] === PAYLOAD_KIND_SEALED_WELCOME };
+  }
+
+  /** Processes one opened message; returns the group whose epoch or membership changed, if any. */
+  private async apply(opened: Opened): Promise<string | undefined> {
+    if (opened.welcome) return this.joinFromWelcome(opened.payload);
+    return this.processGroupMessage(opened.payload, opened.sealed);
+  }
+
+  private async joinFromWelcome(payload: Uint8Array): Promise<string> {
     const { context } = this;
     const plaintext = openHybridEnvelope(context.identity().hybrid, payload, WELCOME_ENVELOPE_AAD);
     const bundle = decodeWelcomeBundle(plaintext);
@@ -123,56 +250,71 @@ export class IncomingProcessor {
     this.onKeyPackageUsed();
     this.onJoined(session.groupId);
     await context.announceGroup(session.groupId);
+    return session.groupId;
   }
 
-  private async processGroupMessage(payload: Uint8Array, sealed: boolean): Promise<void> {
+  private async processGroupMessage(payload: Uint8Array, sealed: boolean): Promise<string | undefined> {
     const { context } = this;
     const decoded = decodeWholeMlsMessage(payload);
-    const groupIdBytes =
-      decoded.wireformat === 'mls_private_message'
-        ? decoded.privateMessage.groupId
-        : decoded.wireformat === 'mls_public_message'
-          ? decoded.publicMessage.content.groupId
-          : undefined;
-    if (groupIdBytes === undefined) throw new QpcError('CLIENT_NOT_GROUP_MESSAGE', 'not a group message');
-    const groupId = toHex(groupIdBytes);
-    if (!context.groups.has(groupId))
-      throw new QpcError('CLIENT_UNKNOWN_GROUP', 'message for an unknown group');
+    const groupId = groupIdOf(payload);
+    if (groupId === '') throw new QpcError(ClientErrorCode.notGroupMessage, 'not a group message');
+    if (!context.groups.has(groupId)) {
+      if (wasRemovedFrom(context, groupId)) {
+        throw new MlsMessageRejected(mlsErrorCodes.notActive, 'a message for a group we were removed from');
+      }
+      throw new QpcError(ClientErrorCode.unknownGroup, 'message for a group not joined (yet)');
+    }
     const session = await context.groups.session(groupId);
     if (sealed) assertSealedFromMember(decoded.wireformat, session.info().members, payload);
     const membersBefore = session.info().members.length;
-    const result = await session.receive(payload, { record: false });
+    let stored: MessageRecord | undefined;
+    const result = await session.receive(payload, {
+      record: false,
+      // Inside the transaction that saves the advanced state: the message lands with it or not at all.
+      onApplication: (message) => {
+        if (sealed && !session.info().members.some((member) => constantTimeEqual(member, message.sender))) {
+          throw new SealedSenderRejectedError('the sealed message is from someone who is not a member');
+        }
+        stored = this.writeApplication(groupId, message.sender, message.plaintext, message.epoch);
+      },
+    });
     if (sealed && !session.info().members.some((member) => constantTimeEqual(member, result.sender))) {
       throw new SealedSenderRejectedError('the sealed message is from someone who is not a member');
     }
-    if (result.kind === 'commit' && session.info().members.length > membersBefore) {
-      queueMicrotask(() => this.onMembersAdded(groupId));
-    }
     if (result.kind === 'application') {
-      await this.storeApplication(groupId, result.sender, result.plaintext, result.epoch);
-    } else if (result.kind === 'removed') {
+      if (stored !== undefined) await this.announceMessage(stored, result.sender);
+      return undefined;
+    }
+    if (result.kind === 'removed') {
+      markGroupRemoved(context, groupId);
       context.groups.forget(groupId);
       context.emit({ type: 'groupRemoved', groupId, reason: 'removed' });
       await context.announceGroup(undefined);
-    } else {
-      if (result.kind === 'proposal') queueMicrotask(() => this.onProposal(groupId));
-      await context.announceGroup(groupId);
+      return undefined;
     }
+    if (result.kind === 'commit') {
+      discardOutrunPendingCommit(context, groupId, session.info().epoch);
+      if (session.info().members.length > membersBefore) queueMicrotask(() => this.onMembersAdded(groupId));
+    }
+    if (result.kind === 'proposal') queueMicrotask(() => this.onProposal(groupId));
+    await context.announceGroup(groupId);
+    return result.kind === 'commit' ? groupId : undefined;
   }
 
-  private async storeApplication(
+  /** Synchronous store writes for a received application message; returns the new chat record. */
+  private writeApplication(
     groupId: string,
     sender: Uint8Array,
     plaintext: Uint8Array,
     epoch: bigint,
-  ): Promise<void> {
+  ): MessageRecord | undefined {
     const { context } = this;
     const control = decodeControl(plaintext);
     if (control !== undefined) {
       // A member's sealed-sender access key: kept, never shown as a message.
       rememberPeerAccessKey(context, sender, control.key);
       wipe(control.key);
-      return;
+      return undefined;
     }
     let content;
     try {
@@ -182,19 +324,22 @@ export class IncomingProcessor {
       const text = fromUtf8(plaintext);
       content = { id: toHex(plaintext).slice(0, 64), sentAt: context.mls.clock.now(), text };
     }
-    const id = messageIdFor(sender, content.id);
-    const record = {
-      id,
+    const record: MessageRecord = {
+      id: messageIdFor(sender, content.id),
       groupId,
       sender: toHex(sender),
-      direction: 'in' as const,
+      direction: 'in',
       text: content.text,
       epoch,
       sentAt: content.sentAt,
       receivedAt: context.mls.clock.now(),
     };
-    if (!context.store.messages.append(record)) return;
-    context.groups.bumpUnread(groupId);
+    return context.store.messages.append(record) ? record : undefined;
+  }
+
+  private async announceMessage(record: MessageRecord, sender: Uint8Array): Promise<void> {
+    const { context } = this;
+    context.groups.bumpUnread(record.groupId);
     const username = await usernameOf(sender, context.store, context.connection());
     context.emit({
       type: 'messageReceived',
@@ -207,4 +352,16 @@ export class IncomingProcessor {
     this.lane = run.catch(() => undefined);
     return run;
   }
+}
+
+/** The hex group id an MLS group message names, or '' when the bytes are not one. */
+function groupIdOf(payload: Uint8Array): string {
+  try {
+    const decoded = decodeWholeMlsMessage(payload);
+    if (decoded.wireformat === 'mls_private_message') return toHex(decoded.privateMessage.groupId);
+    if (decoded.wireformat === 'mls_public_message') return toHex(decoded.publicMessage.content.groupId);
+  } catch {
+    // Not an MLS message at all: the caller drops it with the decoding error it already has.
+  }
+  return '';
 }

@@ -4,7 +4,7 @@
  * answer without enqueueing again. The MLS encryption happens at send time, in the group's current epoch.
  */
 import { fromHex, toHex } from '../../lib/bytes.js';
-import { NetworkError, QpcError, RateLimitError } from '../../lib/errors.js';
+import { NetworkError, QpcError, RateLimitError, StorageError } from '../../lib/errors.js';
 import { Method, WireErrorCode } from '../../protocol/index.js';
 import { ownIdentityHex, type ClientContext } from './clientContext.js';
 import { randomBytes } from 'node:crypto';
@@ -109,9 +109,18 @@ export class OutboxSender {
     const { context } = this;
     const own = ownIdentityHex(context);
     let sent = 0;
+    // Groups with a commit of ours still waiting for the server: their messages wait too, so nothing is
+    // encrypted in an epoch about to end (the commit's resolution flushes again).
+    const held = new Set(
+      context.store.pendingCommits
+        .list()
+        .filter((pending) => pending.stage === 'commit')
+        .map((pending) => pending.groupId),
+    );
     for (const entry of context.store.outbox.list()) {
       const connection = context.connection();
       if (connection === undefined || connection.state !== 'online') return { sent, stalled: true };
+      if (held.has(entry.groupId)) continue;
       if (!context.groups.has(entry.groupId)) {
         // The group is gone (we left or were removed): the message can never go out.
         context.store.outbox.delete(entry.id);
@@ -144,7 +153,9 @@ export class OutboxSender {
         if (error instanceof RateLimitError) this.retryLater(error.retryAfterMs);
         // Offline: the reconnect flushes again. Rate limited: the timer above does.
         if (error instanceof NetworkError || error instanceof RateLimitError) return { sent, stalled: true };
-        if (!(error instanceof QpcError)) throw error;
+        // Not a refusal of the message: a full disk or a broken store (the entry stays, and the caller,
+        // e.g. `qpc send`, reports the typed StorageError), or a bug.
+        if (!(error instanceof QpcError) || error instanceof StorageError) throw error;
         // Refused for good (e.g. a recipient no longer exists): report instead of retrying forever.
         context.store.outbox.delete(entry.id);
         context.emit({ type: 'deliveryStateChanged', groupId: entry.groupId, messageId, state: 'failed' });

@@ -31,6 +31,19 @@ export async function chatMessageFromRecord(
   record: MessageRecord,
   context: ClientContext,
 ): Promise<ChatMessage> {
+  if (record.kind === 'dropped') {
+    // A message that could never be read: no sender to name, the error code as its text.
+    return {
+      id: record.id,
+      groupId: record.groupId,
+      sender: { username: '', fingerprint: '' },
+      text: record.text,
+      sentAt: record.sentAt,
+      state: 'failed',
+      decryptFailed: true,
+      outgoing: false,
+    };
+  }
   const senderKey = fromHex(record.sender);
   const outgoing = record.direction === 'out';
   const username = outgoing

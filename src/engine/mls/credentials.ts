@@ -46,8 +46,21 @@ export const identityKeyAuthService: AuthenticationService = {
  * re-attach it after every decodeGroupState (STACK.md pitfall 14).
  */
 export function makeClientConfig(): ClientConfig {
-  return { ...defaultClientConfig, authService: identityKeyAuthService };
+  return { ...defaultClientConfig, keyRetentionConfig: KEY_RETENTION, authService: identityKeyAuthService };
 }
+
+/**
+ * How much past key material a group state keeps for late messages (docs/key-lifecycle.md says what this
+ * costs forward secrecy). Receiver data of the last 4 epochs: an application message sent just before a
+ * commit, or travelling sealed on another connection than the commit, still opens after it. Up to 10
+ * skipped generations per sender for out-of-order delivery, and at most 200 ratchet steps forward in one
+ * go (a bound on the work a forged generation number can cause).
+ */
+export const KEY_RETENTION = {
+  retainKeysForEpochs: 4,
+  retainKeysForGenerations: 10,
+  maximumForwardRatchetSteps: 200,
+} as const;
 
 /** The identity key of a leaf (its basic credential identity). */
 export function identityKeyOfLeaf(leaf: LeafNode): Uint8Array {

@@ -8,6 +8,7 @@ import {
   defaultCapabilities,
   defaultLifetime,
   emptyPskIndex,
+  encodeGroupState,
   encodeMlsMessage,
   generateKeyPackageWithKey,
   joinGroup,
@@ -18,13 +19,7 @@ import {
 } from 'ts-mls';
 import { fromUtf8, toHex, wipe } from '../../lib/bytes.js';
 import { assertSupportedCiphersuite, DEFAULT_CIPHERSUITE, loadCiphersuite } from './ciphersuites.js';
-import {
-  assertIdentity,
-  basicCredentialFor,
-  findLeafIndexOf,
-  makeClientConfig,
-  membersOfTree,
-} from './credentials.js';
+import { assertIdentity, basicCredentialFor, makeClientConfig, membersOfTree } from './credentials.js';
 import {
   decodeStoredState,
   persistGroupState,
@@ -34,7 +29,7 @@ import {
 } from './groupState.js';
 import { checkIncoming } from './incomingChecks.js';
 import { consumeKeyPackageForWelcome } from './welcomeJoin.js';
-import { parseMemberKeyPackage } from './keyPackages.js';
+import { proposalsFor } from './commitProposals.js';
 import type {
   AddMembersOutput,
   CommitOutput,
@@ -44,6 +39,8 @@ import type {
   MlsEnv,
   MlsGroupInfo,
   ReceiveResult,
+  StagedCommit,
+  CommitChange,
 } from './groupTypes.js';
 import { mapIncomingError, mlsErrorCodes, MlsInputError, MlsMessageRejected } from './mlsErrors.js';
 import {
@@ -63,12 +60,16 @@ export type {
   MlsEnv,
   MlsGroupInfo,
   ReceiveResult,
+  StagedCommit,
+  CommitChange,
 } from './groupTypes.js';
 
 /**
- * One MLS group as seen by this member. Every operation stages, merges and persists before it
- * returns; operations are queued, so two calls never fork the state. A rejected incoming message
- * leaves the state (in memory and on disk) untouched.
+ * One MLS group as seen by this member. Operations are queued, so two calls never fork the state. A
+ * rejected incoming message leaves the state (in memory and on disk) untouched. Our own commits are
+ * staged (`stageCommit`: the state stays as it is) and merged only when the caller says the server
+ * accepted them (`mergeStaged`); the convenience methods addMembers/removeMembers/selfUpdate stage and
+ * merge at once, for groups with nobody else to tell (and for tests).
  */
 export class MlsGroupSession {
   private queue: Promise<unknown> = Promise.resolve();
@@ -188,53 +189,98 @@ export class MlsGroupSession {
     };
   }
 
-  addMembers(keyPackages: Uint8Array[]): Promise<AddMembersOutput> {
-    return this.serialized(async () => {
-      this.assertActive();
-      const proposals: Proposal[] = [];
-      for (const bytes of keyPackages) {
-        const keyPackage = await parseMemberKeyPackage(bytes, this.env.provider, this.meta.ciphersuite);
-        proposals.push({ proposalType: 'add', add: { keyPackage } });
-      }
-      if (proposals.length === 0) throw new MlsInputError(mlsErrorCodes.badInput, 'no KeyPackage to add');
-      const { commit, welcome } = await this.commit(proposals, true);
-      if (welcome === undefined)
-        throw new MlsInputError(mlsErrorCodes.badInput, 'the commit produced no Welcome');
-      return { commit, welcome };
-    });
+  /** Stages and merges at once (nobody else to tell, or a test). */
+  async addMembers(keyPackages: Uint8Array[]): Promise<AddMembersOutput> {
+    const staged = await this.stageCommit({ kind: 'add', keyPackages });
+    await this.mergeStaged(staged.stagedState);
+    if (staged.welcome === undefined)
+      throw new MlsInputError(mlsErrorCodes.badInput, 'the commit produced no Welcome');
+    return { commit: staged.commit, welcome: staged.welcome };
   }
 
-  removeMembers(identityKeys: Uint8Array[]): Promise<CommitOutput> {
-    return this.serialized(async () => {
-      this.assertActive();
-      const proposals: Proposal[] = identityKeys.map((identityKey) => {
-        const leafIndex = findLeafIndexOf(this.state.ratchetTree, identityKey);
-        if (leafIndex === undefined)
-          throw new MlsInputError(mlsErrorCodes.badInput, 'not a member of this group');
-        if (leafIndex === this.state.privatePath.leafIndex) {
-          throw new MlsInputError(mlsErrorCodes.badInput, 'cannot remove yourself by commit', {
-            hint: 'use leave()',
-          });
-        }
-        return { proposalType: 'remove', remove: { removed: leafIndex } };
-      });
-      return { commit: (await this.commit(proposals, false)).commit };
-    });
+  /** Stages and merges at once (nobody else to tell, or a test). */
+  async removeMembers(identityKeys: Uint8Array[]): Promise<CommitOutput> {
+    return this.commitAndMerge({ kind: 'remove', identityKeys });
   }
 
   /** An empty commit carries an update path: fresh leaf and path keys (post-compromise security). */
-  selfUpdate(): Promise<CommitOutput> {
-    return this.serialized(async () => {
-      this.assertActive();
-      return { commit: (await this.commit([], false)).commit };
-    });
+  async selfUpdate(): Promise<CommitOutput> {
+    return this.commitAndMerge({ kind: 'selfUpdate' });
   }
 
   /** Commits proposals received from others (e.g. a member's leave request). */
-  commitPendingProposals(): Promise<CommitOutput> {
+  async commitPendingProposals(): Promise<CommitOutput> {
+    return this.commitAndMerge({ kind: 'pendingProposals' });
+  }
+
+  private async commitAndMerge(change: CommitChange): Promise<CommitOutput> {
+    const staged = await this.stageCommit(change);
+    await this.mergeStaged(staged.stagedState);
+    return { commit: staged.commit };
+  }
+
+  /**
+   * Creates a commit without touching the current state (ts-mls createCommit returns a new state and
+   * leaves the old one alone). Nothing is persisted: the caller stores the staged state with its
+   * pending record, sends the commit, and calls mergeStaged once the server accepted it.
+   */
+  stageCommit(change: CommitChange): Promise<StagedCommit> {
     return this.serialized(async () => {
       this.assertActive();
-      return { commit: (await this.commit([], false)).commit };
+      const proposals = await proposalsFor(change, {
+        state: this.state,
+        provider: this.env.provider,
+        ciphersuite: this.meta.ciphersuite,
+      });
+      const withWelcome = change.kind === 'add';
+      const result = await createCommit(
+        { state: this.state, cipherSuite: this.impl },
+        { extraProposals: proposals, ratchetTreeExtension: withWelcome },
+      );
+      // `result.consumed` and the staged state share buffers with the current state (its init secret,
+      // its secret tree), which stays in use until the merge: nothing is wiped here. mergeStaged wipes
+      // the old state once it is replaced.
+      const welcome = result.welcome === undefined ? undefined : encodeWelcomeMessage(result.welcome);
+      if (withWelcome && welcome === undefined)
+        throw new MlsInputError(mlsErrorCodes.badInput, 'the commit produced no Welcome');
+      return {
+        commit: encodeMlsMessage(result.commit),
+        ...(welcome === undefined ? {} : { welcome }),
+        stagedState: encodeGroupState(result.newState),
+        epoch: this.state.groupContext.epoch,
+      };
+    });
+  }
+
+  /**
+   * Merges a commit staged by stageCommit (the server accepted it): decodes the staged state, checks it
+   * follows the current epoch of this group, and persists it together with `alsoWrite` in one
+   * transaction. The staged bytes become the state's memory (decoded keys are views into them): the
+   * caller must not wipe them.
+   */
+  mergeStaged(stagedState: Uint8Array, alsoWrite?: () => void): Promise<void> {
+    return this.serialized(async () => {
+      this.assertActive();
+      const next = decodeStoredState({
+        groupId: this.meta.groupId,
+        name: this.meta.name,
+        ciphersuite: this.meta.ciphersuite,
+        epoch: 0n,
+        state: stagedState,
+        updatedAt: 0,
+      });
+      if (
+        toHex(next.groupContext.groupId) !== this.meta.groupId ||
+        next.groupContext.epoch !== this.state.groupContext.epoch + 1n
+      ) {
+        throw new MlsInputError(mlsErrorCodes.badInput, 'the staged commit does not follow our epoch');
+      }
+      persistGroupState(this.env.store, next, this.meta, this.env.clock, alsoWrite);
+      const previous = this.state;
+      this.state = next;
+      // The decoded state shares no memory with the old one, which nobody else holds.
+      wipeGroupState(previous);
+      await Promise.resolve();
     });
   }
 
@@ -287,6 +333,11 @@ export class MlsGroupSession {
       if (result.kind === 'applicationMessage') {
         const now = this.env.clock.now();
         persistGroupState(this.env.store, newState, this.meta, this.env.clock, () => {
+          options.onApplication?.({
+            sender: sender.identityKey,
+            plaintext: result.message,
+            epoch: sender.epoch,
+          });
           const text = options.record === false ? undefined : textOf(result.message);
           if (text === undefined) return;
           this.env.store.messages.append({
@@ -340,20 +391,6 @@ export class MlsGroupSession {
       this.discardLocalState(result.newState);
       return { proposal };
     });
-  }
-
-  private async commit(proposals: Proposal[], withWelcome: boolean) {
-    const result = await createCommit(
-      { state: this.state, cipherSuite: this.impl },
-      { extraProposals: proposals, ratchetTreeExtension: withWelcome },
-    );
-    persistGroupState(this.env.store, result.newState, this.meta, this.env.clock);
-    this.state = result.newState;
-    wipeAll(result.consumed);
-    return {
-      commit: encodeMlsMessage(result.commit),
-      welcome: result.welcome === undefined ? undefined : encodeWelcomeMessage(result.welcome),
-    };
   }
 
   private discardLocalState(finalState: ClientState = this.state): void {

@@ -37,6 +37,28 @@ export interface AddMembersOutput extends CommitOutput {
   welcome: Uint8Array;
 }
 
+/**
+ * A commit created but not merged (stage, send, then merge): the current state is untouched until
+ * `mergeStaged(stagedState)`. The caller keeps these bytes on disk while the server decides.
+ */
+export interface StagedCommit {
+  /** MLSMessage bytes of the commit. */
+  commit: Uint8Array;
+  /** MLSMessage (Welcome) bytes when the commit adds members. */
+  welcome?: Uint8Array;
+  /** ts-mls encodeGroupState of the state after the commit: holds private keys, keep it encrypted. */
+  stagedState: Uint8Array;
+  /** The epoch the commit leaves: the server orders commits by it. */
+  epoch: bigint;
+}
+
+/** What a commit changes: the proposals inside it (an empty list is a self-update or commits pending ones). */
+export type CommitChange =
+  | { kind: 'add'; keyPackages: Uint8Array[] }
+  | { kind: 'remove'; identityKeys: Uint8Array[] }
+  | { kind: 'selfUpdate' }
+  | { kind: 'pendingProposals' };
+
 export interface CreateGroupOptions {
   identity: MlsIdentity;
   name?: string;
@@ -54,4 +76,10 @@ export interface JoinGroupOptions {
 export interface MessageOptions {
   /** Store a MessageRecord (UTF-8 text) with the state, in the same transaction. Default true. */
   record?: boolean;
+  /**
+   * For a received application message: called inside the transaction that saves the advanced state,
+   * so the caller's own record lands with it or not at all (a throw rolls both back and leaves the
+   * message readable again).
+   */
+  onApplication?: (message: { sender: Uint8Array; plaintext: Uint8Array; epoch: bigint }) => void;
 }

@@ -90,6 +90,39 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    description: 'pending commits, held incoming messages, dropped-message timeline entries',
+    sql: `
+      -- Our own commit, staged but not merged: at most one per group. stage 'commit' waits for the
+      -- server's answer; stage 'welcome' means the commit is merged and the sealed Welcome still has to go.
+      CREATE TABLE pending_commits (
+        group_id TEXT PRIMARY KEY,
+        stage TEXT NOT NULL CHECK (stage IN ('commit', 'welcome')),
+        client_message_id TEXT NOT NULL,
+        epoch TEXT NOT NULL,
+        commit_message BLOB,
+        staged_state BLOB,
+        welcome_message_id TEXT,
+        welcome_recipient BLOB,
+        welcome_payload BLOB,
+        created_at INTEGER NOT NULL
+      );
+      -- Incoming messages that cannot be processed yet (future epoch, group not joined yet).
+      CREATE TABLE held_incoming (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        group_id TEXT NOT NULL,
+        sealed INTEGER NOT NULL CHECK (sealed IN (0, 1)),
+        payload BLOB NOT NULL,
+        code TEXT NOT NULL,
+        held_at INTEGER NOT NULL
+      );
+      CREATE INDEX held_incoming_by_group ON held_incoming (group_id, seq);
+      -- 'text' for a chat message; 'dropped' for an incoming message that could never be read (the
+      -- text then holds the error code).
+      ALTER TABLE messages ADD COLUMN kind TEXT NOT NULL DEFAULT 'text';
+    `,
+  },
 ];
 
 export function schemaVersion(db: Database): number {

@@ -96,7 +96,7 @@ describe('openProfileStore', () => {
       state: new Uint8Array([9, 8]),
       updatedAt: 5,
     });
-    expect(second.messages.list('aa01')).toEqual([message('m1')]);
+    expect(second.messages.list('aa01')).toEqual([{ ...message('m1'), kind: 'text' }]);
   });
 
   it('refuses a wrong key with STORE_WRONG_KEY', () => {

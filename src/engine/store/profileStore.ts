@@ -20,6 +20,7 @@ import {
   SqliteServerPinRepository,
   SqliteSettingsRepository,
 } from './sqliteClientRepositories.js';
+import { SqliteHeldIncomingRepository, SqlitePendingCommitRepository } from './sqlitePendingRepositories.js';
 import { withStorageErrors } from './storageErrors.js';
 import { acquireProfileLock } from './profileLock.js';
 
@@ -58,6 +59,8 @@ export function openProfileStore(options: OpenProfileStoreOptions): ClientProfil
       outbox: new SqliteOutboxRepository(db),
       contacts: new SqliteContactRepository(db),
       inbox: new SqliteInboxRepository(db),
+      pendingCommits: new SqlitePendingCommitRepository(db),
+      heldIncoming: new SqliteHeldIncomingRepository(db),
       keySource: options.keySource ?? 'raw',
       transaction<T>(fn: () => T): T {
         return withStorageErrors(file, () => db.transaction(fn)());

@@ -88,3 +88,51 @@ describe('client repositories', () => {
     expect(store.inbox.after(first, 10)[0]?.message.epoch).toBe(1n);
   });
 });
+
+describe('pending commits and held messages', () => {
+  it('keep a pending commit across a reopen and replace it by stage', () => {
+    store.pendingCommits.put({
+      groupId: 'g1',
+      stage: 'commit',
+      clientMessageId: 'ab'.repeat(16),
+      epoch: 2n ** 63n,
+      commitMessage: new Uint8Array([1, 2]),
+      stagedState: new Uint8Array([3]),
+      welcomeMessageId: 'cd'.repeat(16),
+      welcomeRecipient: new Uint8Array([4]),
+      welcomePayload: new Uint8Array([5]),
+      createdAt: 7,
+    });
+    store.close();
+    store = openProfileStore({ file, key });
+    const kept = store.pendingCommits.get('g1');
+    expect(kept?.epoch).toBe(2n ** 63n);
+    expect(kept?.stagedState).toEqual(new Uint8Array([3]));
+    const { commitMessage: _c, stagedState: _s, ...rest } = kept!;
+    store.pendingCommits.put({ ...rest, stage: 'welcome' });
+    expect(store.pendingCommits.list()).toEqual([{ ...rest, stage: 'welcome' }]);
+    store.pendingCommits.delete('g1');
+    expect(store.pendingCommits.get('g1')).toBeUndefined();
+  });
+
+  it('hold incoming messages in arrival order, per group', () => {
+    const held = (groupId: string, byte: number) => ({
+      groupId,
+      sealed: byte % 2 === 0,
+      payload: new Uint8Array([byte]),
+      code: 'MLS_FUTURE_EPOCH',
+      heldAt: byte,
+    });
+    const first = store.heldIncoming.add(held('g1', 1));
+    store.heldIncoming.add(held('g2', 2));
+    store.heldIncoming.add(held('g1', 3));
+    expect(store.heldIncoming.count()).toBe(3);
+    expect(store.heldIncoming.listForGroup('g1').map((r) => r.payload[0])).toEqual([1, 3]);
+    expect(store.heldIncoming.list(1).map((r) => r.seq)).toEqual([first]);
+    store.heldIncoming.delete(first);
+    expect(store.heldIncoming.list().map((r) => [r.groupId, r.sealed])).toEqual([
+      ['g2', true],
+      ['g1', false],
+    ]);
+  });
+});

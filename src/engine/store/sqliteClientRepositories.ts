@@ -192,6 +192,7 @@ interface InboxRow {
   epoch: string;
   sent_at: number;
   received_at: number;
+  kind: string;
 }
 
 export class SqliteInboxRepository implements InboxRepository {
@@ -217,6 +218,7 @@ export class SqliteInboxRepository implements InboxRepository {
         epoch: epochFromText(row.epoch),
         sentAt: row.sent_at,
         receivedAt: row.received_at,
+        kind: row.kind === 'dropped' ? 'dropped' : 'text',
       },
     }));
   }

@@ -20,6 +20,7 @@ interface MessageRow {
   epoch: string;
   sent_at: number;
   received_at: number;
+  kind: string;
 }
 
 function directionFromRow(value: string): MessageDirection {
@@ -37,6 +38,7 @@ function messageFromRow(row: MessageRow): MessageRecord {
     epoch: epochFromText(row.epoch),
     sentAt: row.sent_at,
     receivedAt: row.received_at,
+    kind: row.kind === 'dropped' ? 'dropped' : 'text',
   };
 }
 
@@ -52,8 +54,8 @@ export class SqliteMessageRepository implements MessageRepository {
     // ON CONFLICT(id) rather than INSERT OR IGNORE: only a duplicate id is skipped; any other
     // constraint failure (a bad direction, a NULL) still throws.
     this.#append = db.prepare(
-      `INSERT INTO messages (id, group_id, sender, direction, text, epoch, sent_at, received_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING`,
+      `INSERT INTO messages (id, group_id, sender, direction, text, epoch, sent_at, received_at, kind)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING`,
     );
     // SQLite reads LIMIT -1 as "no limit".
     this.#list = db.prepare<[string, number, number], MessageRow>(
@@ -80,6 +82,7 @@ export class SqliteMessageRepository implements MessageRepository {
         epoch,
         message.sentAt,
         message.receivedAt,
+        message.kind ?? 'text',
       ),
     );
     return result.changes === 1;

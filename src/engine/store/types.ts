@@ -52,7 +52,14 @@ export interface MessageRecord {
   epoch: bigint;
   sentAt: number;
   receivedAt: number;
+  /**
+   * 'text' (the default) for a chat message; 'dropped' for an incoming message that can never be read,
+   * kept so the loss is visible: `text` then holds the error code and `sender` may be empty.
+   */
+  kind?: MessageKind;
 }
+
+export type MessageKind = 'text' | 'dropped';
 
 export interface IdentityRepository {
   load(): IdentityRecord | undefined;
@@ -155,6 +162,60 @@ export interface InboxRepository {
   after(seq: number, limit: number): InboxEntry[];
 }
 
+/**
+ * Our own commit, staged (not merged) until the server accepts it; at most one per group. Stage
+ * 'commit': `commitMessage` and `stagedState` wait for the server's answer to the Enqueue under
+ * `clientMessageId` (the same id on every retry, so a repeat is answered from the server's receipt).
+ * Stage 'welcome': the commit is merged; the sealed Welcome still has to reach the new member.
+ */
+export interface PendingCommitRecord {
+  groupId: string;
+  stage: 'commit' | 'welcome';
+  /** 16 bytes, hex. */
+  clientMessageId: string;
+  /** The epoch the commit leaves (the one the server orders commits by). */
+  epoch: bigint;
+  commitMessage?: Uint8Array;
+  /** ts-mls encodeGroupState of the staged state: holds private keys. */
+  stagedState?: Uint8Array;
+  welcomeMessageId?: string;
+  welcomeRecipient?: Uint8Array;
+  /** The padded hybrid envelope holding the Welcome bundle, ready to enqueue. */
+  welcomePayload?: Uint8Array;
+  createdAt: number;
+}
+
+export interface PendingCommitRepository {
+  get(groupId: string): PendingCommitRecord | undefined;
+  list(): PendingCommitRecord[];
+  /** Insert or replace the group's record. */
+  put(record: PendingCommitRecord): void;
+  delete(groupId: string): void;
+}
+
+/** An incoming message that cannot be processed yet (an epoch we have not reached, a group not joined). */
+export interface HeldIncomingRecord {
+  seq: number;
+  groupId: string;
+  /** Arrived sealed (sender checks apply once processed). */
+  sealed: boolean;
+  /** The unpadded MLS message. */
+  payload: Uint8Array;
+  /** Why it waits (MLS_FUTURE_EPOCH, CLIENT_UNKNOWN_GROUP). */
+  code: string;
+  heldAt: number;
+}
+
+export interface HeldIncomingRepository {
+  add(record: Omit<HeldIncomingRecord, 'seq'>): number;
+  /** Oldest first. */
+  listForGroup(groupId: string): HeldIncomingRecord[];
+  /** Oldest first, every group. */
+  list(limit?: number): HeldIncomingRecord[];
+  delete(seq: number): void;
+  count(): number;
+}
+
 /** The SQLCipher profile store as the network client needs it: ProfileStore plus the client's own tables. */
 export interface ClientProfileStore extends ProfileStore {
   readonly settings: SettingsRepository;
@@ -162,4 +223,6 @@ export interface ClientProfileStore extends ProfileStore {
   readonly outbox: OutboxRepository;
   readonly contacts: ContactRepository;
   readonly inbox: InboxRepository;
+  readonly pendingCommits: PendingCommitRepository;
+  readonly heldIncoming: HeldIncomingRepository;
 }

@@ -83,6 +83,15 @@ export function applyEngineEvent(state: AppState, event: EngineEvent): AppState 
       const text = `${event.message} (${event.code}${hint})`;
       return { ...state, status: { tone: 'error', text } };
     }
+    case 'incomingDeferred':
+      // Not lost: the engine fetches it again; the status line says why it waits.
+      return {
+        ...state,
+        status: { tone: 'error', text: `an incoming message waits (${event.code}); retrying` },
+      };
+    case 'commitDiscarded':
+      // A change of ours lost its epoch to another member's: say it did not happen.
+      return { ...state, status: { tone: 'error', text: `a group change was not applied (${event.code})` } };
   }
 }
 
