@@ -34,7 +34,7 @@ export const WireErrorCode = {
   QueueFull: 'QUEUE_FULL',
   /** Enqueue payload (or sealed envelope) over the message size limit. */
   MessageTooLarge: 'MESSAGE_TOO_LARGE',
-  /** Another commit was already accepted for this (group_id, epoch). */
+  /** The commit's epoch is not the group's next one: another commit won it, or it skips epochs. */
   CommitConflict: 'COMMIT_CONFLICT',
   /** The user has no KeyPackage left for that cipher suite, not even a last-resort one. */
   NoKeyPackage: 'NO_KEY_PACKAGE',
