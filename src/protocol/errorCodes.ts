@@ -17,7 +17,7 @@ export const WireErrorCode = {
   Unauthenticated: 'UNAUTHENTICATED',
   /** OPAQUE login failed (wrong password or unknown user: the two are not told apart), or a bad signature. */
   AuthFailed: 'AUTH_FAILED',
-  /** RegisterStart/RegisterFinish for a username that is already registered. */
+  /** RegisterFinish for a username that is already registered (RegisterStart never tells). */
   UsernameTaken: 'USERNAME_TAKEN',
   /** LoginFinish with an unknown or expired login_id (LoginStart state lives 60 s). */
   LoginExpired: 'LOGIN_EXPIRED',

@@ -53,14 +53,18 @@ export class OpaqueAuthService {
     });
   }
 
-  /** Registration step 1: the client's registrationRequest -> registrationResponse. Stateless. */
+  /**
+   * Registration step 1: the client's registrationRequest -> registrationResponse. Stateless, and the
+   * same for a taken and a free name (same work, same kind of answer): whether a name is taken is only
+   * told at finishRegistration, which claims the name when it is free and is budgeted per IP, so
+   * probing names costs an attacker as much as registering them (docs/threat-model.md).
+   */
   startRegistration(input: {
     username: string;
     registrationRequest: string;
   }): Promise<{ registrationResponse: string }> {
     return this.padded(() => {
       const username = normalizeUsername(input.username);
-      if (this.deps.directory.findByUsername(username) !== undefined) throw usernameTaken();
       const { registrationResponse } = this.opaqueCall(() =>
         opaque.server.createRegistrationResponse({
           serverSetup: this.deps.serverSetup,

@@ -9,7 +9,7 @@ function safeLabel(value: string): string {
 
 export type AuthFailureReason =
   'invalid_credentials' | 'login_expired' | 'bad_request' | 'session_invalid' | 'bearer_invalid';
-export type RateLimitScope = 'ip' | 'account';
+export type RateLimitScope = 'ip' | 'account' | 'registration';
 
 /**
  * The server's Prometheus metrics, in their own registry (not prom-client's global one), so that

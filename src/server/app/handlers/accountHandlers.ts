@@ -14,6 +14,9 @@ export const registerStart: MethodHandler<typeof Method.RegisterStart> = async (
 };
 
 export const registerFinish: MethodHandler<typeof Method.RegisterFinish> = async (ctx, body) => {
+  // Budgeted before any work: this is where a taken name is told, so it is where probing is slowed.
+  const limited = ctx.services.foundation.rateLimits.checkRegistration(ctx.peer.remoteHost);
+  if (limited !== undefined) throw limited;
   const signed = hybridKeySignedBytes(body.username, body.identityPublicKey, body.hybridPublicKey);
   if (!verifyEd25519(body.identityPublicKey, signed, body.identitySignature)) {
     ctx.services.foundation.metrics.authFailure('bad_request');
