@@ -38,8 +38,10 @@ export const WireErrorCode = {
   CommitConflict: 'COMMIT_CONFLICT',
   /** The user has no KeyPackage left for that cipher suite, not even a last-resort one. */
   NoKeyPackage: 'NO_KEY_PACKAGE',
-  /** The server is shutting down or overloaded; retry later (maybe after retry_after_ms). */
+  /** The server is shutting down or overloaded, or cannot write its database right now; retry later (maybe after retry_after_ms). */
   Unavailable: 'UNAVAILABLE',
+  /** The server's storage is full: the request changed nothing; retry after retry_after_ms. */
+  ResourceExhausted: 'RESOURCE_EXHAUSTED',
   /** SessionEnded only: another OpenSession with the same token took over the push stream. */
   SessionReplaced: 'SESSION_REPLACED',
   /** A bug on the server. The message is safe to show but says little. */

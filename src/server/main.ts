@@ -85,6 +85,7 @@ export async function startQpcServer(config: ServerConfig, deps: QpcServerDeps):
         const pruned = { ...foundation.prune(), receipts: ledger.pruneReceipts() };
         logger.debug({ event: 'pruned', ...pruned }, 'expired data removed');
       } catch (error) {
+        foundation.storage.noteFailure(error); // a full disk found by pruning counts like any other
         logger.warn({ event: 'prune_failed', err: (error as Error).name }, 'pruning failed');
       }
     }, PRUNE_INTERVAL_MS);

@@ -13,10 +13,24 @@ import {
   type MethodId,
   type RequestEnvelope,
 } from '../../protocol/index.js';
+import { STORAGE_FULL_RETRY_MS, STORAGE_UNAVAILABLE_RETRY_MS } from '../storage/storageHealth.js';
 import type { PeerInfo } from '../transport/quicListener.js';
 import type { AppServices, CallerSession, HandlerTable, MethodHandler } from './callContext.js';
 import { HANDLERS } from './handlerTable.js';
 import { toWireError, WireError, type WireErrorParts } from './wireErrors.js';
+
+/**
+ * Methods that only add data. While the disk is full they are refused before any work, so the space the
+ * storage reserve gave back goes to logins, fetches and acks instead.
+ */
+const GROWTH_METHODS: ReadonlySet<MethodId> = new Set<MethodId>([
+  Method.RegisterFinish,
+  Method.PublishKeys,
+  Method.UploadKeyPackages,
+  Method.Enqueue,
+  Method.SealedSend,
+  Method.SetSealedAccess,
+]);
 
 /** What one request produced: the Response payload to frame, and what the stream handler needs next. */
 export interface RoutedCall {
@@ -70,6 +84,13 @@ export class RequestRouter {
         const accountLimited = foundation.rateLimits.checkAccount(session.userId);
         if (accountLimited !== undefined) throw accountLimited;
       }
+      if (GROWTH_METHODS.has(envelope.method) && foundation.storage.refusesGrowth()) {
+        throw new WireError(
+          WireErrorCode.ResourceExhausted,
+          'the server is out of disk space; nothing was stored',
+          STORAGE_FULL_RETRY_MS,
+        );
+      }
       const body = decodeRequestBody(envelope.method, envelope.body);
       const handler = this.handlers[envelope.method] as MethodHandler<MethodId>;
       const result = await handler(
@@ -116,6 +137,25 @@ export class RequestRouter {
   }
 
   private wireErrorFor(error: unknown): WireErrorParts {
+    const storage = this.services.foundation.storage.noteFailure(error);
+    if (storage === 'full') {
+      return {
+        code: WireErrorCode.ResourceExhausted,
+        message: 'the server is out of disk space; nothing was stored',
+        retryAfterMs: STORAGE_FULL_RETRY_MS,
+      };
+    }
+    if (storage === 'unavailable') {
+      this.services.logger.warn(
+        { event: 'storage_unavailable', err: error instanceof Error ? error.name : typeof error },
+        'the database could not be used for a request',
+      );
+      return {
+        code: WireErrorCode.Unavailable,
+        message: 'the server cannot use its database right now; nothing was stored',
+        retryAfterMs: STORAGE_UNAVAILABLE_RETRY_MS,
+      };
+    }
     const wire = toWireError(error);
     if (wire.code === WireErrorCode.Internal) {
       this.services.logger.error(

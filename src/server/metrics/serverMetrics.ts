@@ -25,6 +25,8 @@ export class ServerMetrics {
   private readonly delivered: Counter;
   private readonly authFailures: Counter<'reason'>;
   private readonly rateLimitHits: Counter<'scope'>;
+  private readonly storageErrors: Counter<'kind'>;
+  private readonly storageExhaustedGauge: Gauge;
 
   /** `queueDepth` is read at scrape time (e.g. DeliveryQueues.totalDepth). */
   constructor(options: { queueDepth?: () => number } = {}) {
@@ -83,6 +85,25 @@ export class ServerMetrics {
       labelNames: ['scope'],
       registers,
     });
+    this.storageErrors = new Counter({
+      name: 'qpc_storage_errors_total',
+      help: 'Database or disk failures by kind: full (disk full) or unavailable (busy, I/O, read-only)',
+      labelNames: ['kind'],
+      registers,
+    });
+    this.storageExhaustedGauge = new Gauge({
+      name: 'qpc_storage_exhausted',
+      help: '1 while the disk is full and new messages are refused with RESOURCE_EXHAUSTED',
+      registers,
+    });
+  }
+
+  storageFailure(kind: 'full' | 'unavailable'): void {
+    this.storageErrors.inc({ kind });
+  }
+
+  storageExhausted(exhausted: boolean): void {
+    this.storageExhaustedGauge.set(exhausted ? 1 : 0);
   }
 
   connectionOpened(): void {
