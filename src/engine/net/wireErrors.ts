@@ -36,9 +36,10 @@ export function errorFromWire(error: WireErrorInfo): QpcError {
     case WireErrorCode.AuthFailed:
     case WireErrorCode.LoginExpired:
       return new AuthError(error.code, message, options);
+    // A full server disk (RESOURCE_EXHAUSTED) is retried after retry_after_ms like a rate limit, so the
+    // outbox keeps the message.
     case WireErrorCode.RateLimited:
     case WireErrorCode.QueueFull:
-    // A full server disk: retried after retry_after_ms like a rate limit, so the outbox keeps the message.
     case WireErrorCode.ResourceExhausted:
       return new RateLimitError(error.code, message, error.retryAfterMs, options);
     case WireErrorCode.CommitConflict:
