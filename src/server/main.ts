@@ -79,6 +79,7 @@ export async function startQpcServer(config: ServerConfig, deps: QpcServerDeps):
       maxIdleTimeoutMs: SERVER_IDLE_TIMEOUT_MS,
       handler,
       logger,
+      onRefused: (kind) => foundation.metrics.transportRefused(kind),
     });
     const pruneTimer = setInterval(() => {
       try {

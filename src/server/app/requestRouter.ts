@@ -59,10 +59,32 @@ export class RequestRouter {
     this.accepting = false;
   }
 
+  /**
+   * The checks that need no request: shutdown and the per-IP limit. The stream handler calls this before
+   * it reads a byte, so a flooding address costs a counter check, not a read and a decode. Returns the
+   * error response to send (request id 0: none was read), or undefined to go on; a caller that used it
+   * passes `ipChecked` to route().
+   */
+  refuseEarly(peer: PeerInfo): Uint8Array | undefined {
+    const started = performance.now();
+    let refusal: WireError | undefined;
+    if (!this.accepting) {
+      refusal = new WireError(WireErrorCode.Unavailable, 'the server is shutting down', 1000);
+    } else {
+      const limited = this.services.foundation.rateLimits.checkIp(peer.remoteHost);
+      if (limited !== undefined) {
+        refusal = new WireError(WireErrorCode.RateLimited, limited.message, limited.retryAfterMs);
+      }
+    }
+    if (refusal === undefined) return undefined;
+    this.record(undefined, refusal.code, started);
+    return encodeErrorResponse(0, refusal.code, refusal.message, refusal.retryAfterMs);
+  }
+
   async route(
     payload: Uint8Array,
     peer: PeerInfo,
-    hooks: { bindSessionStream?: (session: CallerSession) => void } = {},
+    hooks: { bindSessionStream?: (session: CallerSession) => void; ipChecked?: boolean } = {},
   ): Promise<RoutedCall> {
     const started = performance.now();
     let envelope: RequestEnvelope | undefined;
@@ -72,8 +94,10 @@ export class RequestRouter {
       if (!this.accepting)
         throw new WireError(WireErrorCode.Unavailable, 'the server is shutting down', 1000);
       const { foundation } = this.services;
-      const ipLimited = foundation.rateLimits.checkIp(peer.remoteHost);
-      if (ipLimited !== undefined) throw ipLimited;
+      if (hooks.ipChecked !== true) {
+        const ipLimited = foundation.rateLimits.checkIp(peer.remoteHost);
+        if (ipLimited !== undefined) throw ipLimited;
+      }
       const spec = METHODS[envelope.method];
       // A sealed send must not be linkable to a login: refuse a token rather than silently ignore it.
       if (envelope.method === Method.SealedSend && (envelope.authToken?.length ?? 0) > 0) {

@@ -48,6 +48,11 @@ export function createStreamHandler(deps: {
   };
 
   const serve = async (stream: QuicStreamLike, peer: PeerInfo): Promise<void> => {
+    const refused = deps.router.refuseEarly(peer);
+    if (refused !== undefined) {
+      await answerUnread(stream, refused);
+      return;
+    }
     const timer = setTimeout(() => stream.abort(), REQUEST_READ_TIMEOUT_MS);
     let payload: Uint8Array;
     try {
@@ -64,6 +69,7 @@ export function createStreamHandler(deps: {
     const ready = new Promise<void>((resolve) => (responseWritten = resolve));
     let boundSession = false;
     const call = await deps.router.route(payload, peer, {
+      ipChecked: true,
       bindSessionStream: (session) => {
         boundSession = true;
         deps.online.open({
@@ -91,6 +97,19 @@ export function createStreamHandler(deps: {
     }
     if (boundSession && call.ok && call.method === Method.OpenSession) return; // stays open for pushes
     await writer.close().catch(() => stream.abort());
+  };
+
+  /** Answer without reading the request (it is refused whatever it says), then stop its bytes. */
+  const answerUnread = async (stream: QuicStreamLike, response: Uint8Array): Promise<void> => {
+    const writer = stream.writable.getWriter();
+    try {
+      await writer.write(encodeFrame(response, maxFrameBytes));
+      await writer.close();
+    } catch {
+      stream.abort(); // the client went away
+      return;
+    }
+    stream.readable.cancel().catch(() => stream.abort());
   };
 
   /** Too large, truncated or a broken stream: answer BAD_REQUEST if the stream still takes it, then close. */

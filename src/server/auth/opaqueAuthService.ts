@@ -27,6 +27,7 @@ export interface OpaqueAuthDeps {
   logger: Logger;
   loginTtlMs?: number;
   maxPendingLogins?: number;
+  maxPendingLoginsPerSource?: number;
   /** Called once per failed login or bad message, for the auth_failures metric. */
   onAuthFailure?: (reason: 'invalid_credentials' | 'login_expired' | 'bad_request') => void;
 }
@@ -50,6 +51,7 @@ export class OpaqueAuthService {
       randomBytes: deps.randomBytes,
       ttlMs: deps.loginTtlMs ?? DEFAULT_LOGIN_TTL_MS,
       maxPending: deps.maxPendingLogins ?? DEFAULT_MAX_PENDING_LOGINS,
+      maxPendingPerSource: deps.maxPendingLoginsPerSource,
     });
   }
 
@@ -109,6 +111,8 @@ export class OpaqueAuthService {
   startLogin(input: {
     username: string;
     startLoginRequest: string;
+    /** The source IP, for its share of pending logins; never logged. */
+    source?: string;
   }): Promise<{ loginId: string; loginResponse: string }> {
     return this.padded(() => {
       let username: string;
@@ -117,6 +121,7 @@ export class OpaqueAuthService {
       } catch {
         username = input.username.slice(0, 64); // still answer like for any unknown name
       }
+      this.pending.assertRoom(input.source ?? '');
       const user = this.deps.directory.findByUsername(username);
       const { serverLoginState, loginResponse } = this.opaqueCall(() =>
         opaque.server.startLogin({
@@ -126,7 +131,12 @@ export class OpaqueAuthService {
           startLoginRequest: bounded(input.startLoginRequest),
         }),
       );
-      const loginId = this.pending.add({ userId: user?.userId, username, serverLoginState });
+      const loginId = this.pending.add({
+        userId: user?.userId,
+        username,
+        serverLoginState,
+        source: input.source ?? '',
+      });
       return { loginId, loginResponse };
     });
   }

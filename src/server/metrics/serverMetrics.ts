@@ -26,6 +26,7 @@ export class ServerMetrics {
   private readonly authFailures: Counter<'reason'>;
   private readonly rateLimitHits: Counter<'scope'>;
   private readonly storageErrors: Counter<'kind'>;
+  private readonly transportRefusals: Counter<'kind'>;
   private readonly storageExhaustedGauge: Gauge;
 
   /** `queueDepth` is read at scrape time (e.g. DeliveryQueues.totalDepth). */
@@ -91,11 +92,21 @@ export class ServerMetrics {
       labelNames: ['kind'],
       registers,
     });
+    this.transportRefusals = new Counter({
+      name: 'qpc_transport_refused_total',
+      help: 'Handshakes dropped and streams reset for being over a per-IP share, by kind',
+      labelNames: ['kind'],
+      registers,
+    });
     this.storageExhaustedGauge = new Gauge({
       name: 'qpc_storage_exhausted',
       help: '1 while the disk is full and new messages are refused with RESOURCE_EXHAUSTED',
       registers,
     });
+  }
+
+  transportRefused(kind: 'connections' | 'handshakes' | 'streams'): void {
+    this.transportRefusals.inc({ kind });
   }
 
   storageFailure(kind: 'full' | 'unavailable'): void {

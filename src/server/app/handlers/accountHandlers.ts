@@ -39,6 +39,7 @@ export const loginStart: MethodHandler<typeof Method.LoginStart> = async (ctx, b
   const { loginId, loginResponse } = await ctx.services.foundation.auth.startLogin({
     username: body.username,
     startLoginRequest: body.startLoginRequest,
+    source: ctx.peer.remoteHost,
   });
   return { loginId: fromHex(loginId), loginResponse };
 };
