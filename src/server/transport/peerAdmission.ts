@@ -15,10 +15,14 @@ export interface PeerLimits {
   streamsPerConnection: number;
 }
 
+/**
+ * Generous enough for many people behind one NAT address (and for the bench's 250 loopback clients),
+ * tight enough that one address holds a bounded share of memory (about 100 KiB per connection).
+ */
 export const DEFAULT_PEER_LIMITS: PeerLimits = {
-  connectionsPerIp: 32,
-  handshakesPerIp: 8,
-  streamsPerIp: 64,
+  connectionsPerIp: 256,
+  handshakesPerIp: 32,
+  streamsPerIp: 256,
   streamsPerConnection: 32,
 };
 
