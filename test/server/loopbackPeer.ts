@@ -37,6 +37,8 @@ export async function connectFrom(
         verifyPeer: true,
         applicationProtos: ['qpc/1'],
         maxIdleTimeout: 10_000,
+        // An idle peer (a flooder waiting for its turn) keeps its connection.
+        keepAliveIntervalTime: 2_000,
         verifyCallback: (certs: Uint8Array[]) => {
           const leaf = certs[0];
           const sha = leaf === undefined ? '' : createHash('sha256').update(leaf).digest('hex');
