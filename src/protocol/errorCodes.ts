@@ -17,7 +17,7 @@ export const WireErrorCode = {
   Unauthenticated: 'UNAUTHENTICATED',
   /** OPAQUE login failed (wrong password or unknown user: the two are not told apart), or a bad signature. */
   AuthFailed: 'AUTH_FAILED',
-  /** RegisterStart/RegisterFinish for a username that is already registered. */
+  /** RegisterFinish for a username that is already registered (RegisterStart never tells). */
   UsernameTaken: 'USERNAME_TAKEN',
   /** LoginFinish with an unknown or expired login_id (LoginStart state lives 60 s). */
   LoginExpired: 'LOGIN_EXPIRED',
@@ -34,12 +34,14 @@ export const WireErrorCode = {
   QueueFull: 'QUEUE_FULL',
   /** Enqueue payload (or sealed envelope) over the message size limit. */
   MessageTooLarge: 'MESSAGE_TOO_LARGE',
-  /** Another commit was already accepted for this (group_id, epoch). */
+  /** The commit's epoch is not the group's next one: another commit won it, or it skips epochs. */
   CommitConflict: 'COMMIT_CONFLICT',
   /** The user has no KeyPackage left for that cipher suite, not even a last-resort one. */
   NoKeyPackage: 'NO_KEY_PACKAGE',
-  /** The server is shutting down or overloaded; retry later (maybe after retry_after_ms). */
+  /** The server is shutting down or overloaded, or cannot write its database right now; retry later (maybe after retry_after_ms). */
   Unavailable: 'UNAVAILABLE',
+  /** The server's storage is full: the request changed nothing; retry after retry_after_ms. */
+  ResourceExhausted: 'RESOURCE_EXHAUSTED',
   /** SessionEnded only: another OpenSession with the same token took over the push stream. */
   SessionReplaced: 'SESSION_REPLACED',
   /** A bug on the server. The message is safe to show but says little. */

@@ -53,6 +53,7 @@ export async function startQpcServer(config: ServerConfig, deps: QpcServerDeps):
       queues: foundation.queues,
       commits: foundation.commits,
       directory: foundation.directory,
+      sealedShare: Math.max(1, Math.floor(config.queueCap / 2)),
     });
     const services = {
       foundation,
@@ -79,12 +80,14 @@ export async function startQpcServer(config: ServerConfig, deps: QpcServerDeps):
       maxIdleTimeoutMs: SERVER_IDLE_TIMEOUT_MS,
       handler,
       logger,
+      onRefused: (kind) => foundation.metrics.transportRefused(kind),
     });
     const pruneTimer = setInterval(() => {
       try {
         const pruned = { ...foundation.prune(), receipts: ledger.pruneReceipts() };
         logger.debug({ event: 'pruned', ...pruned }, 'expired data removed');
       } catch (error) {
+        foundation.storage.noteFailure(error); // a full disk found by pruning counts like any other
         logger.warn({ event: 'prune_failed', err: (error as Error).name }, 'pruning failed');
       }
     }, PRUNE_INTERVAL_MS);

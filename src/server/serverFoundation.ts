@@ -19,6 +19,7 @@ import {
   type ServerDatabase,
 } from './storage/openServerDatabase.js';
 import { loadOrCreateServerState } from './storage/serverState.js';
+import { StorageHealth } from './storage/storageHealth.js';
 import { prepareServerCertificate, type ServerCertificate } from './tls/loadServerCertificate.js';
 import { join } from 'node:path';
 
@@ -38,6 +39,8 @@ export interface ServerFoundation {
   commits: CommitOrdering;
   rateLimits: RequestRateLimits;
   metrics: ServerMetrics;
+  /** Full-disk and database-failure state: what the router refuses early and how it answers. */
+  storage: StorageHealth;
   /** Delete expired sessions, messages, KeyPackages and old epochs; returns the counts. */
   prune(): { sessions: number; messages: number; keyPackages: number; epochs: number };
   /** Run prune() every `intervalMs` (unref'd timer); close() stops it. Returns a function that stops it. */
@@ -90,6 +93,16 @@ export async function createServerFoundation(
     onDelivered: (count) => metrics.messagesDelivered(count),
   });
   const metrics = new ServerMetrics({ queueDepth: () => queues.totalDepth() });
+  const storage = new StorageHealth({
+    dataDir: config.dataDir,
+    clock,
+    logger,
+    events: {
+      onFailure: (kind) => metrics.storageFailure(kind),
+      onExhaustedChange: (exhausted) => metrics.storageExhausted(exhausted),
+    },
+  });
+  storage.start();
   const auth = new OpaqueAuthService({
     directory,
     sessions,
@@ -145,6 +158,7 @@ export async function createServerFoundation(
     commits,
     rateLimits,
     metrics,
+    storage,
     prune,
     startPruning: (intervalMs = 60_000) => {
       stopPruning();

@@ -1,7 +1,7 @@
 /** Issue 3, server items 1 and 4 over real QUIC: OPAQUE registration and login through the codec. */
 import * as opaque from '@serenity-kit/opaque';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Method, WireErrorCode } from '../../src/protocol/index.js';
+import { HYBRID_PUBLIC_KEY_BYTES, Method, WireErrorCode } from '../../src/protocol/index.js';
 import { makeDataDir, removeDataDir, startServerProcess, type ServerProcess } from './serverProcess.js';
 import { logIn, registerAccount, WireClient } from './wireClient.js';
 
@@ -44,11 +44,23 @@ describe('accounts over QUIC', () => {
     const me = await client.ok(Method.LookupUser, { query: { case: 'username', value: 'alice' } });
     expect(me.identityPublicKey).toEqual(alice.identityPublicKey);
     expect(me.hybridKeySignature).toHaveLength(64);
+  });
+
+  it('RegisterStart answers a taken and a free name alike; RegisterFinish tells a taken one', async () => {
+    const request = opaque.client.startRegistration({ password: 'x' }).registrationRequest;
     const taken = await client.call(Method.RegisterStart, {
       username: 'alice',
-      registrationRequest: opaque.client.startRegistration({ password: 'x' }).registrationRequest,
+      registrationRequest: request,
     });
-    expect(taken.ok ? 'ok' : taken.error.code).toBe(WireErrorCode.UsernameTaken);
+    const free = await client.call(Method.RegisterStart, {
+      username: 'nobody-yet',
+      registrationRequest: request,
+    });
+    expect(taken.ok && free.ok).toBe(true);
+    if (!taken.ok || !free.ok) return;
+    expect(taken.body.registrationResponse.length).toBe(free.body.registrationResponse.length);
+    // Only the upload of the OPAQUE record says the name is taken (and it is budgeted per IP).
+    await expect(registerAccount(client, 'alice', 'another password')).rejects.toThrow(/USERNAME_TAKEN/);
   });
 
   it('answers a wrong password and an unknown user with the same AUTH_FAILED', async () => {
@@ -97,5 +109,27 @@ describe('accounts over QUIC', () => {
     const metrics = await server.metrics();
     expect(metrics).toMatch(/qpc_auth_failures_total\{reason="invalid_credentials"\} 2/);
     expect(metrics).toMatch(/qpc_requests_total\{method="LoginFinish",result="AUTH_FAILED"\} 2/);
+  });
+
+  it('budgets account creations per IP, so probing names is as slow as registering them', async () => {
+    const probe = () =>
+      client.call(Method.RegisterFinish, {
+        username: 'alice',
+        registrationRecord: 'not checked before the budget',
+        identityPublicKey: new Uint8Array(32).fill(7),
+        hybridPublicKey: new Uint8Array(HYBRID_PUBLIC_KEY_BYTES),
+        identitySignature: new Uint8Array(64),
+      });
+    const codes: string[] = [];
+    for (let attempt = 0; attempt < 12 && !codes.includes(WireErrorCode.RateLimited); attempt += 1) {
+      const answer = await probe();
+      codes.push(answer.ok ? 'ok' : answer.error.code);
+    }
+    // Earlier tests registered from this IP too; the budget (10 a minute) runs out within 12 tries.
+    expect(codes.at(-1)).toBe(WireErrorCode.RateLimited);
+    expect(codes.filter((code) => code === WireErrorCode.RateLimited)).toHaveLength(1);
+    const refused = await probe();
+    expect(!refused.ok && refused.error.retryAfterMs).toBeGreaterThan(0);
+    expect(await server.metrics()).toMatch(/rate_limit_hit_total\{scope="registration"\} 2/);
   });
 });

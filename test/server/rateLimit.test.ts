@@ -39,9 +39,11 @@ describe('per-IP rate limit', () => {
       expect(result.error.retryAfterMs).toBeLessThanOrEqual(1000);
     }
     expect(hitCount(await server.metrics())).toBe(limited.length);
+    // Refused before the request was read, so the method is not known: recorded as "unknown".
     expect(await server.metrics()).toMatch(
-      new RegExp(`qpc_requests_total\\{method="Ping",result="RATE_LIMITED"\\} ${limited.length}`),
+      new RegExp(`qpc_requests_total\\{method="unknown",result="RATE_LIMITED"\\} ${limited.length}`),
     );
+    for (const result of limited) expect(!result.ok && result.requestId).toBe(0);
 
     // A client that waits as told gets through again.
     const wait = Math.max(...limited.map((result) => (result.ok ? 0 : result.error.retryAfterMs)));

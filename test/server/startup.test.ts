@@ -1,5 +1,5 @@
 /** Issue 3, server items 1, 2 and 10: the qpc-server command, its files, exit codes and signals. */
-import { statSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Method } from '../../src/protocol/index.js';
@@ -60,6 +60,28 @@ describe('qpc-server command', () => {
     ]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/TLS_/);
+  });
+
+  it('a data directory whose db.key went missing refuses to start and keeps its database', async () => {
+    const dir = dataDir();
+    const first = await startServerProcess(dir);
+    expect(await first.kill('SIGTERM')).toBe(0);
+    const database = readFileSync(join(dir, 'qpc-server.db'));
+    rmSync(join(dir, 'db.key'));
+    const result = await runServerToExit([
+      '--data',
+      dir,
+      '--listen',
+      '127.0.0.1:0',
+      '--admin-listen',
+      '127.0.0.1:0',
+    ]);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain('DB_KEY_MISSING');
+    expect(result.stderr).toContain('db.key');
+    expect(result.stderr).toContain('QPC_DB_KEY');
+    expect(() => statSync(join(dir, 'db.key'))).toThrow(); // no key was invented
+    expect(readFileSync(join(dir, 'qpc-server.db')).equals(database)).toBe(true);
   });
 
   it('an unknown flag exits 2; --help and --version exit 0', async () => {

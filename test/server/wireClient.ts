@@ -39,7 +39,11 @@ export class WireClient {
     const response = decodeResponse(
       await this.transport.request(encodeCall(method, requestId, body, this.token)),
     );
-    if (response.requestId !== requestId) throw new Error(`request id ${response.requestId} != ${requestId}`);
+    // Request id 0 marks an answer given before the request was read (docs/protocol.md: RATE_LIMITED, ...).
+    const unread = response.requestId === 0 && !response.ok;
+    if (response.requestId !== requestId && !unread) {
+      throw new Error(`request id ${response.requestId} != ${requestId}`);
+    }
     if (!response.ok) return { ok: false, error: response.error, requestId: response.requestId };
     return { ok: true, body: decodeResponseBody(method, response.body) };
   }

@@ -31,6 +31,9 @@ describe('errorFromWire', () => {
     expect(error).toBeInstanceOf(RateLimitError);
     expect((error as RateLimitError).retryAfterMs).toBe(250);
     expect(errorFromWire(wire(WireErrorCode.QueueFull, 10))).toBeInstanceOf(RateLimitError);
+    const full = errorFromWire(wire(WireErrorCode.ResourceExhausted, 30_000));
+    expect(full).toBeInstanceOf(RateLimitError);
+    expect((full as RateLimitError).retryAfterMs).toBe(30_000);
   });
 
   it('gives a person a next step for authentication failures', () => {

@@ -24,6 +24,7 @@ const hints: Partial<Record<string, string>> = {
   [WireErrorCode.NotFound]: 'check the username',
   [WireErrorCode.NoKeyPackage]: 'that user has no KeyPackage left; ask them to run qpc once to publish more',
   [WireErrorCode.Unavailable]: 'the server is busy or shutting down; try again shortly',
+  [WireErrorCode.ResourceExhausted]: 'the server is out of disk space; your message is kept and sent later',
   [WireErrorCode.CommitConflict]: 'another member changed the group first; re-sync and retry',
 };
 
@@ -35,8 +36,11 @@ export function errorFromWire(error: WireErrorInfo): QpcError {
     case WireErrorCode.AuthFailed:
     case WireErrorCode.LoginExpired:
       return new AuthError(error.code, message, options);
+    // A full server disk (RESOURCE_EXHAUSTED) is retried after retry_after_ms like a rate limit, so the
+    // outbox keeps the message.
     case WireErrorCode.RateLimited:
     case WireErrorCode.QueueFull:
+    case WireErrorCode.ResourceExhausted:
       return new RateLimitError(error.code, message, error.retryAfterMs, options);
     case WireErrorCode.CommitConflict:
       return new ConflictError(error.code, message, options);

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Clock } from '../../lib/clock.js';
 import { WireErrorCode, DEFAULT_MAX_FRAME_BYTES, type QueuedMessage } from '../../protocol/index.js';
 import type { CommitOrdering } from '../delivery/commitOrdering.js';
-import { CommitConflictError } from '../delivery/deliveryErrors.js';
+import { CommitConflictError, QueueFullError } from '../delivery/deliveryErrors.js';
 import type { DeliveryQueues } from '../delivery/deliveryQueues.js';
 import type { UserDirectory } from '../directory/userDirectory.js';
 import type { ServerDatabase } from '../storage/openServerDatabase.js';
@@ -60,6 +60,11 @@ export class DeliveryLedger {
       queues: DeliveryQueues;
       commits: CommitOrdering;
       directory: UserDirectory;
+      /**
+       * Most sealed messages one recipient's queue may hold (default: all of it). Kept under the queue
+       * cap so that anonymous senders can never fill a queue and block commits and ordinary messages.
+       */
+      sealedShare?: number;
     },
   ) {
     this.statements = {
@@ -76,6 +81,11 @@ export class DeliveryLedger {
       meta: db
         .prepare<[number], MetaRow>('SELECT sender, group_id, epoch FROM queue_meta WHERE message_id = ?')
         .safeIntegers(true),
+      // Sealed copies are the queue rows without a queue_meta row (an Enqueue copy always has one).
+      sealedDepth: db.prepare<[Buffer, number], { n: number }>(
+        `SELECT count(*) AS n FROM queue LEFT JOIN queue_meta ON queue_meta.message_id = queue.id
+         WHERE queue.recipient = ? AND queue.expires_at > ? AND queue_meta.message_id IS NULL`,
+      ),
     };
   }
 
@@ -137,7 +147,8 @@ export class DeliveryLedger {
   /**
    * A sealed envelope into one queue, with NO sender: no queue_meta row is written (so fetch reports an
    * empty sender_identity_key) and no receipt (receipts are keyed by sender). Queue cap, size cap
-   * (messageMaxBytes plus `headerAllowance`) and TTL apply as for Enqueue.
+   * (messageMaxBytes plus `headerAllowance`) and TTL apply as for Enqueue, and sealed messages may take
+   * at most `sealedShare` of the queue (QUEUE_FULL past it).
    */
   enqueueSealed(
     recipient: Uint8Array,
@@ -145,7 +156,16 @@ export class DeliveryLedger {
     headerAllowance: number,
   ): { serverTimeMs: number; recipient: Uint8Array; message: QueuedMessageInit } {
     const now = this.deps.clock.now();
-    const [stored] = this.deps.queues.enqueueBatch([{ recipient, payload: envelope }], headerAllowance);
+    const share = this.deps.sealedShare;
+    const [stored] = this.db
+      .transaction(() => {
+        if (share !== undefined) {
+          const waiting = this.statements.sealedDepth.get(Buffer.from(recipient), now)?.n ?? 0;
+          if (waiting >= share) throw new QueueFullError(share);
+        }
+        return this.deps.queues.enqueueBatch([{ recipient, payload: envelope }], headerAllowance);
+      })
+      .immediate();
     if (stored === undefined) throw new Error('enqueueBatch returned nothing');
     return {
       serverTimeMs: now,

@@ -13,10 +13,24 @@ import {
   type MethodId,
   type RequestEnvelope,
 } from '../../protocol/index.js';
+import { STORAGE_FULL_RETRY_MS, STORAGE_UNAVAILABLE_RETRY_MS } from '../storage/storageHealth.js';
 import type { PeerInfo } from '../transport/quicListener.js';
 import type { AppServices, CallerSession, HandlerTable, MethodHandler } from './callContext.js';
 import { HANDLERS } from './handlerTable.js';
 import { toWireError, WireError, type WireErrorParts } from './wireErrors.js';
+
+/**
+ * Methods that only add data. While the disk is full they are refused before any work, so the space the
+ * storage reserve gave back goes to logins, fetches and acks instead.
+ */
+const GROWTH_METHODS: ReadonlySet<MethodId> = new Set<MethodId>([
+  Method.RegisterFinish,
+  Method.PublishKeys,
+  Method.UploadKeyPackages,
+  Method.Enqueue,
+  Method.SealedSend,
+  Method.SetSealedAccess,
+]);
 
 /** What one request produced: the Response payload to frame, and what the stream handler needs next. */
 export interface RoutedCall {
@@ -45,10 +59,32 @@ export class RequestRouter {
     this.accepting = false;
   }
 
+  /**
+   * The checks that need no request: shutdown and the per-IP limit. The stream handler calls this before
+   * it reads a byte, so a flooding address costs a counter check, not a read and a decode. Returns the
+   * error response to send (request id 0: none was read), or undefined to go on; a caller that used it
+   * passes `ipChecked` to route().
+   */
+  refuseEarly(peer: PeerInfo): Uint8Array | undefined {
+    const started = performance.now();
+    let refusal: WireError | undefined;
+    if (!this.accepting) {
+      refusal = new WireError(WireErrorCode.Unavailable, 'the server is shutting down', 1000);
+    } else {
+      const limited = this.services.foundation.rateLimits.checkIp(peer.remoteHost);
+      if (limited !== undefined) {
+        refusal = new WireError(WireErrorCode.RateLimited, limited.message, limited.retryAfterMs);
+      }
+    }
+    if (refusal === undefined) return undefined;
+    this.record(undefined, refusal.code, started);
+    return encodeErrorResponse(0, refusal.code, refusal.message, refusal.retryAfterMs);
+  }
+
   async route(
     payload: Uint8Array,
     peer: PeerInfo,
-    hooks: { bindSessionStream?: (session: CallerSession) => void } = {},
+    hooks: { bindSessionStream?: (session: CallerSession) => void; ipChecked?: boolean } = {},
   ): Promise<RoutedCall> {
     const started = performance.now();
     let envelope: RequestEnvelope | undefined;
@@ -58,8 +94,10 @@ export class RequestRouter {
       if (!this.accepting)
         throw new WireError(WireErrorCode.Unavailable, 'the server is shutting down', 1000);
       const { foundation } = this.services;
-      const ipLimited = foundation.rateLimits.checkIp(peer.remoteHost);
-      if (ipLimited !== undefined) throw ipLimited;
+      if (hooks.ipChecked !== true) {
+        const ipLimited = foundation.rateLimits.checkIp(peer.remoteHost);
+        if (ipLimited !== undefined) throw ipLimited;
+      }
       const spec = METHODS[envelope.method];
       // A sealed send must not be linkable to a login: refuse a token rather than silently ignore it.
       if (envelope.method === Method.SealedSend && (envelope.authToken?.length ?? 0) > 0) {
@@ -69,6 +107,13 @@ export class RequestRouter {
         session = this.authenticate(envelope.authToken);
         const accountLimited = foundation.rateLimits.checkAccount(session.userId);
         if (accountLimited !== undefined) throw accountLimited;
+      }
+      if (GROWTH_METHODS.has(envelope.method) && foundation.storage.refusesGrowth()) {
+        throw new WireError(
+          WireErrorCode.ResourceExhausted,
+          'the server is out of disk space; nothing was stored',
+          STORAGE_FULL_RETRY_MS,
+        );
       }
       const body = decodeRequestBody(envelope.method, envelope.body);
       const handler = this.handlers[envelope.method] as MethodHandler<MethodId>;
@@ -116,6 +161,25 @@ export class RequestRouter {
   }
 
   private wireErrorFor(error: unknown): WireErrorParts {
+    const storage = this.services.foundation.storage.noteFailure(error);
+    if (storage === 'full') {
+      return {
+        code: WireErrorCode.ResourceExhausted,
+        message: 'the server is out of disk space; nothing was stored',
+        retryAfterMs: STORAGE_FULL_RETRY_MS,
+      };
+    }
+    if (storage === 'unavailable') {
+      this.services.logger.warn(
+        { event: 'storage_unavailable', err: error instanceof Error ? error.name : typeof error },
+        'the database could not be used for a request',
+      );
+      return {
+        code: WireErrorCode.Unavailable,
+        message: 'the server cannot use its database right now; nothing was stored',
+        retryAfterMs: STORAGE_UNAVAILABLE_RETRY_MS,
+      };
+    }
     const wire = toWireError(error);
     if (wire.code === WireErrorCode.Internal) {
       this.services.logger.error(

@@ -106,6 +106,45 @@ describe('SealedSend caps', () => {
     expect(foundation.db.prepare('SELECT count(*) AS n FROM queue_meta').get()).toEqual({ n: 0 });
   });
 
+  it('keeps sealed messages to their share of a queue, leaving room for commits and ordinary messages', async () => {
+    const shared = new DeliveryLedger(foundation.db, { clock, ...foundation, sealedShare: 2 });
+    const logger = silentLogger();
+    const sharedRouter = new RequestRouter({
+      foundation,
+      ledger: shared,
+      hybridKeys: new HybridKeyStore(foundation.db),
+      sealedAccess: new SealedAccessStore(foundation.db),
+      online: new SessionRegistry({ logger, now: () => clock.now() }),
+      clock,
+      logger,
+    });
+    const send = async () => {
+      const body: RequestBodyInit<typeof Method.SealedSend> = {
+        recipientIdentityKey: bobKey,
+        accessToken: accessKey,
+        envelope: new Uint8Array(10).fill(1),
+      };
+      const response = decodeResponse(
+        (await sharedRouter.route(encodeCall(Method.SealedSend, 1, body), peer)).response,
+      );
+      return response.ok ? 'ok' : response.error.code;
+    };
+    expect(await send()).toBe('ok');
+    expect(await send()).toBe('ok');
+    expect(await send()).toBe(WireErrorCode.QueueFull);
+    // The third slot of the queue is still free for a message with a sender (a commit, say).
+    const alice = new Uint8Array(32).fill(1);
+    shared.enqueue({
+      sender: alice,
+      recipients: [bobKey],
+      payload: new Uint8Array([1]),
+      groupId: undefined,
+      epoch: undefined,
+      clientMessageId: new Uint8Array(),
+    });
+    expect(foundation.queues.depth(bobKey)).toBe(QUEUE_CAP);
+  });
+
   it('lets sealed messages expire with the queue TTL', async () => {
     expect(await sealedSend(10)).toBe('ok');
     expect(foundation.queues.depth(bobKey)).toBe(1);

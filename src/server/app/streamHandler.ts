@@ -48,6 +48,11 @@ export function createStreamHandler(deps: {
   };
 
   const serve = async (stream: QuicStreamLike, peer: PeerInfo): Promise<void> => {
+    const refused = deps.router.refuseEarly(peer);
+    if (refused !== undefined) {
+      await answerUnread(stream, refused);
+      return;
+    }
     const timer = setTimeout(() => stream.abort(), REQUEST_READ_TIMEOUT_MS);
     let payload: Uint8Array;
     try {
@@ -64,6 +69,7 @@ export function createStreamHandler(deps: {
     const ready = new Promise<void>((resolve) => (responseWritten = resolve));
     let boundSession = false;
     const call = await deps.router.route(payload, peer, {
+      ipChecked: true,
       bindSessionStream: (session) => {
         boundSession = true;
         deps.online.open({
@@ -91,6 +97,23 @@ export function createStreamHandler(deps: {
     }
     if (boundSession && call.ok && call.method === Method.OpenSession) return; // stays open for pushes
     await writer.close().catch(() => stream.abort());
+  };
+
+  /**
+   * Answer without reading the request (it is refused whatever it says). The request's bytes are then
+   * dropped unread, up to UNREAD_DRAIN_BYTES; cancelling at once instead would make the QUIC stack reset
+   * the stream under a client still writing, and the client would lose the answer.
+   */
+  const answerUnread = async (stream: QuicStreamLike, response: Uint8Array): Promise<void> => {
+    const writer = stream.writable.getWriter();
+    try {
+      await writer.write(encodeFrame(response, maxFrameBytes));
+      await writer.close();
+    } catch {
+      stream.abort(); // the client went away
+      return;
+    }
+    drainUnread(stream);
   };
 
   /** Too large, truncated or a broken stream: answer BAD_REQUEST if the stream still takes it, then close. */
@@ -129,6 +152,32 @@ export function createStreamHandler(deps: {
     idle: () =>
       inFlight === 0 ? Promise.resolve() : new Promise<void>((resolve) => idleWaiters.push(resolve)),
   };
+}
+
+/** Bytes of a refused request dropped before its stream is cancelled outright. */
+const UNREAD_DRAIN_BYTES = 64 * 1024;
+
+/** Drop a refused request's bytes without keeping or decoding them; cancel past UNREAD_DRAIN_BYTES. */
+function drainUnread(stream: QuicStreamLike): void {
+  let reader: ReadableStreamDefaultReader<Uint8Array>;
+  try {
+    reader = stream.readable.getReader();
+  } catch {
+    return;
+  }
+  let seen = 0;
+  const pump = (): void => {
+    reader.read().then(
+      ({ done, value }) => {
+        if (done) return;
+        seen += value.byteLength;
+        if (seen > UNREAD_DRAIN_BYTES) reader.cancel().catch(() => stream.abort());
+        else pump();
+      },
+      () => undefined, // the client reset the stream: nothing left to drop
+    );
+  };
+  pump();
 }
 
 /**

@@ -15,6 +15,8 @@ export const AuthErrorCode = {
   BadUsername: 'AUTH_BAD_USERNAME',
   BadKey: 'AUTH_BAD_KEY',
   TooManyPendingLogins: 'AUTH_TOO_MANY_PENDING_LOGINS',
+  /** One source IP holds its whole share of pending logins (answered RATE_LIMITED with a retry time). */
+  TooManyPendingLoginsFromSource: 'AUTH_TOO_MANY_PENDING_LOGINS_FROM_SOURCE',
 } as const;
 
 export type AuthErrorCode = (typeof AuthErrorCode)[keyof typeof AuthErrorCode];

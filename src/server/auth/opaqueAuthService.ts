@@ -27,6 +27,7 @@ export interface OpaqueAuthDeps {
   logger: Logger;
   loginTtlMs?: number;
   maxPendingLogins?: number;
+  maxPendingLoginsPerSource?: number;
   /** Called once per failed login or bad message, for the auth_failures metric. */
   onAuthFailure?: (reason: 'invalid_credentials' | 'login_expired' | 'bad_request') => void;
 }
@@ -50,17 +51,22 @@ export class OpaqueAuthService {
       randomBytes: deps.randomBytes,
       ttlMs: deps.loginTtlMs ?? DEFAULT_LOGIN_TTL_MS,
       maxPending: deps.maxPendingLogins ?? DEFAULT_MAX_PENDING_LOGINS,
+      maxPendingPerSource: deps.maxPendingLoginsPerSource,
     });
   }
 
-  /** Registration step 1: the client's registrationRequest -> registrationResponse. Stateless. */
+  /**
+   * Registration step 1: the client's registrationRequest -> registrationResponse. Stateless, and the
+   * same for a taken and a free name (same work, same kind of answer): whether a name is taken is only
+   * told at finishRegistration, which claims the name when it is free and is budgeted per IP, so
+   * probing names costs an attacker as much as registering them (docs/threat-model.md).
+   */
   startRegistration(input: {
     username: string;
     registrationRequest: string;
   }): Promise<{ registrationResponse: string }> {
     return this.padded(() => {
       const username = normalizeUsername(input.username);
-      if (this.deps.directory.findByUsername(username) !== undefined) throw usernameTaken();
       const { registrationResponse } = this.opaqueCall(() =>
         opaque.server.createRegistrationResponse({
           serverSetup: this.deps.serverSetup,
@@ -105,6 +111,8 @@ export class OpaqueAuthService {
   startLogin(input: {
     username: string;
     startLoginRequest: string;
+    /** The source IP, for its share of pending logins; never logged. */
+    source?: string;
   }): Promise<{ loginId: string; loginResponse: string }> {
     return this.padded(() => {
       let username: string;
@@ -113,6 +121,7 @@ export class OpaqueAuthService {
       } catch {
         username = input.username.slice(0, 64); // still answer like for any unknown name
       }
+      this.pending.assertRoom(input.source ?? '');
       const user = this.deps.directory.findByUsername(username);
       const { serverLoginState, loginResponse } = this.opaqueCall(() =>
         opaque.server.startLogin({
@@ -122,7 +131,12 @@ export class OpaqueAuthService {
           startLoginRequest: bounded(input.startLoginRequest),
         }),
       );
-      const loginId = this.pending.add({ userId: user?.userId, username, serverLoginState });
+      const loginId = this.pending.add({
+        userId: user?.userId,
+        username,
+        serverLoginState,
+        source: input.source ?? '',
+      });
       return { loginId, loginResponse };
     });
   }

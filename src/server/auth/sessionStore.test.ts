@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuthError } from '../../lib/errors.js';
 import { BearerTokenVerifier } from './bearerToken.js';
+import { MAX_SESSIONS_PER_ACCOUNT } from './sessionStore.js';
 import { createAuthHarness, registerUser, type AuthHarness } from './testSupport.js';
 
 let h: AuthHarness;
@@ -34,6 +35,25 @@ describe('SessionStore', () => {
     expect(h.sessions.authenticate('short')).toBeInstanceOf(AuthError);
     expect(h.sessions.revoke(token)).toBe(true);
     expect(h.sessions.authenticate(token)).toBeInstanceOf(AuthError);
+  });
+
+  it('keeps at most MAX_SESSIONS_PER_ACCOUNT per account: a new login ends the oldest', async () => {
+    const key = new Uint8Array(32).fill(8);
+    const userId = await registerUser(h.auth, 'fay', 'pw', key);
+    const otherKey = new Uint8Array(32).fill(9);
+    const other = h.sessions.create(await registerUser(h.auth, 'gus', 'pw', otherKey), otherKey);
+    const tokens: string[] = [];
+    for (let i = 0; i <= MAX_SESSIONS_PER_ACCOUNT; i += 1) {
+      tokens.push(h.sessions.create(userId, key).token);
+      h.clock.advance(1);
+    }
+    const count = h.db.prepare<[number], { n: number }>(
+      'SELECT count(*) AS n FROM sessions WHERE user_id = ?',
+    );
+    expect(count.get(userId)?.n).toBe(MAX_SESSIONS_PER_ACCOUNT);
+    expect(h.sessions.authenticate(tokens[0]!)).toBeInstanceOf(AuthError);
+    expect(h.sessions.authenticate(tokens.at(-1)!)).toMatchObject({ userId });
+    expect(h.sessions.authenticate(other.token)).not.toBeInstanceOf(AuthError); // other accounts untouched
   });
 
   it('prunes expired sessions', async () => {

@@ -8,6 +8,11 @@ import { sessionInvalid } from './authErrors.js';
 
 const TOKEN_BYTES = 32;
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+/**
+ * Live sessions one account may hold; a new login past it ends the account's oldest session, so one
+ * account (or a stolen password) cannot grow the sessions table without bound.
+ */
+export const MAX_SESSIONS_PER_ACCOUNT = 32;
 
 /** Who a valid session token belongs to. */
 export interface SessionIdentity {
@@ -37,10 +42,17 @@ export class SessionStore {
   private readonly selectStatement;
   private readonly deleteStatement;
   private readonly pruneStatement;
+  private readonly trimStatement;
+  private readonly createTransaction;
 
   constructor(
     db: ServerDatabase,
-    private readonly deps: { clock: Clock; randomBytes: RandomBytes; sessionTtlMs: number },
+    private readonly deps: {
+      clock: Clock;
+      randomBytes: RandomBytes;
+      sessionTtlMs: number;
+      maxSessionsPerAccount?: number;
+    },
   ) {
     this.insertStatement = db.prepare<[Buffer, number, Buffer, number, number]>(
       'INSERT INTO sessions (token_hash, user_id, identity_key, created_at, expires_at) VALUES (?, ?, ?, ?, ?)',
@@ -51,13 +63,23 @@ export class SessionStore {
     >('SELECT user_id, identity_key, expires_at FROM sessions WHERE token_hash = ?');
     this.deleteStatement = db.prepare<[Buffer]>('DELETE FROM sessions WHERE token_hash = ?');
     this.pruneStatement = db.prepare<[number]>('DELETE FROM sessions WHERE expires_at <= ?');
+    this.trimStatement = db.prepare<[number, number, number]>(
+      `DELETE FROM sessions WHERE user_id = ? AND token_hash NOT IN (
+         SELECT token_hash FROM sessions WHERE user_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ?)`,
+    );
+    this.createTransaction = db.transaction(
+      (tokenHash: Buffer, userId: number, identityKey: Buffer, now: number, expiresAt: number) => {
+        this.insertStatement.run(tokenHash, userId, identityKey, now, expiresAt);
+        this.trimStatement.run(userId, userId, this.deps.maxSessionsPerAccount ?? MAX_SESSIONS_PER_ACCOUNT);
+      },
+    );
   }
 
   create(userId: number, identityKey: Uint8Array): IssuedSession {
     const tokenBytes = this.deps.randomBytes(TOKEN_BYTES);
     const now = this.deps.clock.now();
     const expiresAt = now + this.deps.sessionTtlMs;
-    this.insertStatement.run(hashToken(tokenBytes), userId, Buffer.from(identityKey), now, expiresAt);
+    this.createTransaction(hashToken(tokenBytes), userId, Buffer.from(identityKey), now, expiresAt);
     const token = Buffer.from(tokenBytes).toString('base64url');
     wipe(tokenBytes);
     return { token, expiresAt };

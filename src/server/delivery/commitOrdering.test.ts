@@ -34,6 +34,22 @@ describe('CommitOrdering', () => {
     expect((stale as CommitConflictError).latestEpoch).toBe(7n);
   });
 
+  it('refuses an epoch past the next one, so a huge label cannot freeze the group', () => {
+    const ordering = new CommitOrdering(db, { clock });
+    expect(ordering.acceptCommit(groupA, 4n)).toEqual({ accepted: true }); // anchors the group at 4
+    const huge = ordering.acceptCommit(groupA, 2n ** 62n);
+    expect(huge).toBeInstanceOf(CommitConflictError);
+    expect((huge as CommitConflictError).reason).toBe('too_far');
+    expect((huge as CommitConflictError).expectedEpoch).toBe(5n);
+    expect(ordering.acceptCommit(groupA, 6n)).toBeInstanceOf(CommitConflictError);
+    // The honest next commit still goes through, and the one after it.
+    expect(ordering.acceptCommit(groupA, 5n)).toEqual({ accepted: true });
+    expect(ordering.acceptCommit(groupA, 6n)).toEqual({ accepted: true });
+    const stale = ordering.acceptCommit(groupA, 6n);
+    expect((stale as CommitConflictError).reason).toBe('stale');
+    expect((stale as CommitConflictError).expectedEpoch).toBe(7n);
+  });
+
   it('accepts a commit and its fan-out atomically', () => {
     const ordering = new CommitOrdering(db, { clock });
     const queues = new DeliveryQueues(db, { clock, messageMaxBytes: 100, queueCap: 1, messageTtlMs: 1000 });

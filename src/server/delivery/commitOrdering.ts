@@ -7,8 +7,12 @@ import type { Delivery, DeliveryQueues } from './deliveryQueues.js';
 export const GROUP_ID_HASH_BYTES = 32;
 
 /**
- * Orders MLS commits: per group, the first commit for an epoch wins and later ones for the same epoch,
- * or for an epoch older than the newest accepted, get COMMIT_CONFLICT. The server sees only a hash of
+ * Orders MLS commits: per group, the server accepts exactly one commit per epoch and only in sequence.
+ * The first commit it sees for a group anchors it at that epoch (a creator's commits made while alone
+ * never reach the server, so a group can be met at any epoch); after that only the epoch right after
+ * the newest accepted one is taken. The same or an older epoch is stale, a later one is too far: both
+ * get COMMIT_CONFLICT naming the epoch the server expects. A member who labels a commit with a huge
+ * epoch therefore cannot push the group out of everyone else's reach. The server sees only a hash of
  * the group id and the epoch number, never the commit's content.
  */
 export class CommitOrdering {
@@ -46,9 +50,10 @@ export class CommitOrdering {
     return this.db
       .transaction(() => {
         const latest = this.statements.latest.get(key)?.epoch ?? null;
-        if (latest !== null && epoch < latest) return new CommitConflictError(latest);
-        const inserted = this.statements.insert.run(key, epoch, this.deps.clock.now()).changes === 1;
-        return inserted ? ({ accepted: true } as const) : new CommitConflictError(latest ?? epoch);
+        if (latest !== null && epoch <= latest) return new CommitConflictError(latest, 'stale');
+        if (latest !== null && epoch > latest + 1n) return new CommitConflictError(latest, 'too_far');
+        this.statements.insert.run(key, epoch, this.deps.clock.now());
+        return { accepted: true } as const;
       })
       .immediate();
   }

@@ -27,15 +27,31 @@ export class QueueFullError extends QpcError {
   }
 }
 
-/** Another commit was accepted first for this group and epoch, or the epoch is older than the group's. */
+/**
+ * Why a commit was refused: `stale` when a commit for this epoch or a later one was accepted first,
+ * `too_far` when the commit skips epochs the server has not seen (its label is past the next epoch).
+ */
+export type CommitConflictReason = 'stale' | 'too_far';
+
+/** The commit's epoch is not the one after the group's newest accepted commit. */
 export class CommitConflictError extends ConflictError {
-  constructor(readonly latestEpoch: bigint) {
+  /** The epoch label the server takes next for this group. */
+  readonly expectedEpoch: bigint;
+
+  constructor(
+    readonly latestEpoch: bigint,
+    readonly reason: CommitConflictReason = 'stale',
+  ) {
+    const expectedEpoch = latestEpoch + 1n;
     super(
       DeliveryErrorCode.CommitConflict,
-      `another commit was accepted first; the group is at epoch ${latestEpoch}`,
+      reason === 'stale'
+        ? `another commit was accepted first; the next commit must be made in epoch ${expectedEpoch}`
+        : `the commit skips epochs; the next commit must be made in epoch ${expectedEpoch}`,
       {
         hint: 'Fetch and process the pending messages, then commit again on the new epoch.',
       },
     );
+    this.expectedEpoch = expectedEpoch;
   }
 }

@@ -9,7 +9,7 @@ function safeLabel(value: string): string {
 
 export type AuthFailureReason =
   'invalid_credentials' | 'login_expired' | 'bad_request' | 'session_invalid' | 'bearer_invalid';
-export type RateLimitScope = 'ip' | 'account';
+export type RateLimitScope = 'ip' | 'account' | 'registration';
 
 /**
  * The server's Prometheus metrics, in their own registry (not prom-client's global one), so that
@@ -25,6 +25,9 @@ export class ServerMetrics {
   private readonly delivered: Counter;
   private readonly authFailures: Counter<'reason'>;
   private readonly rateLimitHits: Counter<'scope'>;
+  private readonly storageErrors: Counter<'kind'>;
+  private readonly transportRefusals: Counter<'kind'>;
+  private readonly storageExhaustedGauge: Gauge;
 
   /** `queueDepth` is read at scrape time (e.g. DeliveryQueues.totalDepth). */
   constructor(options: { queueDepth?: () => number } = {}) {
@@ -83,6 +86,35 @@ export class ServerMetrics {
       labelNames: ['scope'],
       registers,
     });
+    this.storageErrors = new Counter({
+      name: 'qpc_storage_errors_total',
+      help: 'Database or disk failures by kind: full (disk full) or unavailable (busy, I/O, read-only)',
+      labelNames: ['kind'],
+      registers,
+    });
+    this.transportRefusals = new Counter({
+      name: 'qpc_transport_refused_total',
+      help: 'Handshakes dropped and streams reset for being over a per-IP share, by kind',
+      labelNames: ['kind'],
+      registers,
+    });
+    this.storageExhaustedGauge = new Gauge({
+      name: 'qpc_storage_exhausted',
+      help: '1 while the disk is full and new messages are refused with RESOURCE_EXHAUSTED',
+      registers,
+    });
+  }
+
+  transportRefused(kind: 'connections' | 'handshakes' | 'streams'): void {
+    this.transportRefusals.inc({ kind });
+  }
+
+  storageFailure(kind: 'full' | 'unavailable'): void {
+    this.storageErrors.inc({ kind });
+  }
+
+  storageExhausted(exhausted: boolean): void {
+    this.storageExhaustedGauge.set(exhausted ? 1 : 0);
   }
 
   connectionOpened(): void {

@@ -4,6 +4,8 @@ import { RateLimitError } from '../../lib/errors.js';
 export const RateLimitErrorCode = {
   PerIp: 'RATE_LIMITED_IP',
   PerAccount: 'RATE_LIMITED_ACCOUNT',
+  /** Account creations (RegisterFinish) per source IP: the budget that makes probing names slow. */
+  Registration: 'RATE_LIMITED_REGISTRATION',
 } as const;
 
 export type RateLimitErrorCode = (typeof RateLimitErrorCode)[keyof typeof RateLimitErrorCode];

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -87,6 +87,25 @@ describe('resolveDatabaseKey', () => {
     expect(second.source).toBe('data-dir');
     expect(second.key).toEqual(first.key);
     expect(statSync(join(dir, DEV_DB_KEY_FILE)).mode & 0o777).toBe(0o600);
+  });
+
+  it('refuses to invent a key over an existing database and names the missing key', () => {
+    writeFileSync(join(dir, SERVER_DATABASE_FILE), 'an existing database');
+    let caught: unknown;
+    try {
+      resolveDatabaseKey({
+        dbKeyHex: undefined,
+        dataDir: dir,
+        production: false,
+        randomBytes: systemRandomBytes,
+      });
+    } catch (error) {
+      caught = error;
+    }
+    expect((caught as StorageError).code).toBe('DB_KEY_MISSING');
+    expect((caught as StorageError).message).toContain('QPC_DB_KEY');
+    expect((caught as StorageError).message).toContain(DEV_DB_KEY_FILE);
+    expect(existsSync(join(dir, DEV_DB_KEY_FILE))).toBe(false);
   });
 
   it('never generates a key in production', () => {

@@ -2,6 +2,12 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { QUICServer, events, type QUICConnection, type QUICStream } from '@matrixai/quic';
 import Logger, { LogLevel } from '@matrixai/logger';
 import type { Logger as PinoLogger } from '../../lib/logger.js';
+import {
+  DEFAULT_PEER_LIMITS,
+  PeerAdmission,
+  type AdmissionRefusal,
+  type PeerLimits,
+} from './peerAdmission.js';
 
 export const QPC_ALPN = 'qpc/1';
 
@@ -22,7 +28,11 @@ export interface QuicStreamLike {
 export interface StreamHandler {
   onConnection?(peer: PeerInfo): void;
   onConnectionClosed?(peer: PeerInfo): void;
-  /** One call per bidirectional stream a client opens; must not throw (errors are its to handle). */
+  /**
+   * One call per bidirectional stream a client opens; must not throw (errors are its to handle). The
+   * stream holds one of its address's stream slots until the promise settles (a session stream kept
+   * open for pushes settles once its OpenSession is answered).
+   */
   onStream(stream: QuicStreamLike, peer: PeerInfo): Promise<void>;
 }
 
@@ -34,6 +44,10 @@ export interface QuicListenerOptions {
   maxIdleTimeoutMs: number;
   handler: StreamHandler;
   logger: PinoLogger;
+  /** Per-IP shares of handshakes, connections and streams (DEFAULT_PEER_LIMITS when absent). */
+  limits?: PeerLimits;
+  /** Called for every handshake or stream refused for being over a per-IP share (for a metric). */
+  onRefused?: (kind: AdmissionRefusal) => void;
 }
 
 export interface QuicListener {
@@ -77,10 +91,30 @@ function wrapStream(stream: QUICStream): QuicStreamLike {
   };
 }
 
+/**
+ * QUICServer with a per-IP gate on new connections. `validateToken` is the library's hook that runs once
+ * per connection attempt after the stateless retry (so the address is proven, not spoofed) and before any
+ * TLS work; answering undefined drops the packet, which is the cheapest refusal there is.
+ */
+class AdmittingQuicServer extends QUICServer {
+  admit: (host: string) => boolean = () => true;
+
+  protected override async validateToken(
+    tokenBuffer: Buffer,
+    peerHost: Parameters<QUICServer['validateToken']>[1],
+  ): ReturnType<QUICServer['validateToken']> {
+    const dcid = await super.validateToken(tokenBuffer, peerHost);
+    if (dcid === undefined) return undefined;
+    return this.admit(peerHost) ? dcid : undefined;
+  }
+}
+
 export async function startQuicListener(options: QuicListenerOptions): Promise<QuicListener> {
   const { handler, logger } = options;
+  const limits = options.limits ?? DEFAULT_PEER_LIMITS;
+  const admission = new PeerAdmission(limits, { now: () => Date.now(), onRefused: options.onRefused });
   const quicLogger = new Logger('quic', LogLevel.ERROR);
-  const server = new QUICServer({
+  const server = new AdmittingQuicServer({
     crypto: tokenCrypto(),
     config: {
       key: options.keyPem,
@@ -88,9 +122,11 @@ export async function startQuicListener(options: QuicListenerOptions): Promise<Q
       verifyPeer: false,
       applicationProtos: [QPC_ALPN],
       maxIdleTimeout: options.maxIdleTimeoutMs,
+      initialMaxStreamsBidi: limits.streamsPerConnection,
     },
     logger: quicLogger,
   });
+  server.admit = (host) => admission.admitHandshake(host);
   const connections = new Set<QUICConnection>();
   let nextConnectionId = 1;
 
@@ -107,6 +143,7 @@ export async function startQuicListener(options: QuicListenerOptions): Promise<Q
       remotePort: connection.remotePort,
     };
     connections.add(connection);
+    admission.connectionOpened(peer.remoteHost);
     handler.onConnection?.(peer);
     connection.addEventListener(events.EventQUICConnectionError.name, (errEvt: Event) => {
       const error = (errEvt as events.EventQUICConnectionError).detail;
@@ -116,16 +153,28 @@ export async function startQuicListener(options: QuicListenerOptions): Promise<Q
       events.EventQUICConnectionStopped.name,
       () => {
         connections.delete(connection);
+        admission.connectionClosed(peer.remoteHost);
         handler.onConnectionClosed?.(peer);
       },
       { once: true },
     );
     connection.addEventListener(events.EventQUICConnectionStream.name, (streamEvt: Event) => {
       const stream = (streamEvt as events.EventQUICConnectionStream).detail;
-      handler.onStream(wrapStream(stream), peer).catch((error: unknown) => {
-        logger.warn({ event: 'stream_handler_failed', err: (error as Error).name }, 'stream handler failed');
-        stream.cancel(new Error('internal error'));
-      });
+      if (!admission.admitStream(peer.remoteHost)) {
+        // Over this address's share of streams in flight: reset before a byte is read or decoded.
+        stream.cancel(new Error('too many streams from this address'));
+        return;
+      }
+      handler
+        .onStream(wrapStream(stream), peer)
+        .catch((error: unknown) => {
+          logger.warn(
+            { event: 'stream_handler_failed', err: (error as Error).name },
+            'stream handler failed',
+          );
+          stream.cancel(new Error('internal error'));
+        })
+        .finally(() => admission.streamFinished(peer.remoteHost));
     });
   });
 

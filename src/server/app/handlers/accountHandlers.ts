@@ -14,6 +14,9 @@ export const registerStart: MethodHandler<typeof Method.RegisterStart> = async (
 };
 
 export const registerFinish: MethodHandler<typeof Method.RegisterFinish> = async (ctx, body) => {
+  // Budgeted before any work: this is where a taken name is told, so it is where probing is slowed.
+  const limited = ctx.services.foundation.rateLimits.checkRegistration(ctx.peer.remoteHost);
+  if (limited !== undefined) throw limited;
   const signed = hybridKeySignedBytes(body.username, body.identityPublicKey, body.hybridPublicKey);
   if (!verifyEd25519(body.identityPublicKey, signed, body.identitySignature)) {
     ctx.services.foundation.metrics.authFailure('bad_request');
@@ -36,6 +39,7 @@ export const loginStart: MethodHandler<typeof Method.LoginStart> = async (ctx, b
   const { loginId, loginResponse } = await ctx.services.foundation.auth.startLogin({
     username: body.username,
     startLoginRequest: body.startLoginRequest,
+    source: ctx.peer.remoteHost,
   });
   return { loginId: fromHex(loginId), loginResponse };
 };
