@@ -105,7 +105,11 @@ export class QpcEngine {
       provider: options.provider ?? defaultMlsCryptoProvider,
       clock: options.clock ?? systemClock,
     };
-    this.groups = new GroupRegistry(this.mls, () => sealedSenderEnabled(this.context));
+    this.groups = new GroupRegistry(
+      this.mls,
+      () => sealedSenderEnabled(this.context),
+      this.store.readMarkers,
+    );
     this.identity = loadIdentity(this.store);
     this.connectionState = { status: 'offline', server: this.serverText() ?? '' };
     this.context = {

@@ -37,8 +37,8 @@ describe('migrations', () => {
 
   it('create every table and are idempotent', () => {
     db = openEncryptedDatabase(join(dir, 'p.db'), new Uint8Array(randomBytes(32)));
-    expect(applyMigrations(db)).toEqual([1, 2]);
-    expect(schemaVersion(db)).toBe(2);
+    expect(applyMigrations(db)).toEqual([1, 2, 3]);
+    expect(schemaVersion(db)).toBe(MIGRATIONS.length);
     expect(tables(db)).toEqual([
       'contacts',
       'groups',
@@ -46,11 +46,12 @@ describe('migrations', () => {
       'key_packages',
       'messages',
       'outbox',
+      'read_markers',
       'server_pins',
       'settings',
     ]);
     expect(applyMigrations(db)).toEqual([]);
-    expect(schemaVersion(db)).toBe(2);
+    expect(schemaVersion(db)).toBe(MIGRATIONS.length);
   });
 
   it('apply only the missing ones to an older file, keeping its data', () => {
@@ -66,7 +67,7 @@ describe('migrations', () => {
     expect(store.groups.get('g1')?.epoch).toBe(5n);
     store.close();
     db = openEncryptedDatabase(file, key);
-    expect(schemaVersion(db)).toBe(2);
+    expect(schemaVersion(db)).toBe(MIGRATIONS.length);
     expect(applyMigrations(db)).toEqual([]);
   });
 

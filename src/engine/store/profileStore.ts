@@ -20,6 +20,7 @@ import {
   SqliteServerPinRepository,
   SqliteSettingsRepository,
 } from './sqliteClientRepositories.js';
+import { SqliteReadMarkerRepository } from './sqliteReadMarkers.js';
 import { withStorageErrors } from './storageErrors.js';
 
 export interface OpenProfileStoreOptions {
@@ -49,6 +50,7 @@ export function openProfileStore(options: OpenProfileStoreOptions): ClientProfil
       outbox: new SqliteOutboxRepository(db),
       contacts: new SqliteContactRepository(db),
       inbox: new SqliteInboxRepository(db),
+      readMarkers: new SqliteReadMarkerRepository(db),
       keySource: options.keySource ?? 'raw',
       transaction<T>(fn: () => T): T {
         return withStorageErrors(file, () => db.transaction(fn)());
