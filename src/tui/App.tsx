@@ -8,11 +8,15 @@ import { defaultSize } from './state/layout.js';
 import type { TerminalSize } from './state/layout.js';
 import { createTuiController } from './tuiController.js';
 import { KeypressRoot, useKeypress } from './input/KeypressProvider.js';
+import { notificationSequence, notifyModeFrom } from './notify.js';
+import type { NotifyMode } from './notify.js';
 
 export interface AppProps {
   readonly engine: EngineApi;
   /** Defaults to the NO_COLOR environment variable. */
   readonly noColor?: boolean;
+  /** How a message in a group not on screen is signalled; default from QPC_NOTIFY (notify.ts). */
+  readonly notify?: NotifyMode;
 }
 
 /** Test streams and pipes may not report a size; 80x24 is the size the screens are designed for. */
@@ -30,12 +34,20 @@ export function App(props: AppProps) {
   );
 }
 
-function MainApp({ engine, noColor = noColorRequested(process.env) }: AppProps) {
+function MainApp({ engine, noColor = noColorRequested(process.env), notify }: AppProps) {
   const { exit } = useApp();
   const { stdout } = useStdout();
-  const [controller] = useState(() =>
-    createTuiController(engine, { size: readTerminalSize(stdout), onExit: () => exit() }),
-  );
+  const [controller] = useState(() => {
+    const mode = notify ?? notifyModeFrom(process.env, noColor);
+    return createTuiController(engine, {
+      size: readTerminalSize(stdout),
+      onExit: () => exit(),
+      onUnseenMessage: (groupName) => {
+        const sequence = notificationSequence(mode, groupName);
+        if (sequence !== '') stdout.write(sequence);
+      },
+    });
+  });
 
   useEffect(() => controller.start(), [controller]);
 

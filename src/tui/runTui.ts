@@ -10,6 +10,7 @@ import { App } from './App.js';
 import type { EngineApi } from './engineApi.js';
 import type { LaunchApi } from './launch/launchApi.js';
 import { LaunchRoot } from './launch/LaunchRoot.js';
+import type { NotifyMode } from './notify.js';
 import { applyColorDecision } from './terminalColor.js';
 
 /** The alternate screen, then bracketed paste: a paste arrives between markers, as one text. */
@@ -36,6 +37,8 @@ export interface RunTuiCommonOptions {
   readonly stdin?: NodeJS.ReadStream;
   /** Default: from NO_COLOR, FORCE_COLOR and the terminal (terminalColor.ts), never from CI. */
   readonly noColor?: boolean;
+  /** Bell or desktop notification for messages in groups not on screen; default QPC_NOTIFY (notify.ts). */
+  readonly notify?: NotifyMode;
   /**
    * Default true: console output is routed above the screen instead of tearing it. Test runners that
    * replace `console` need false.
@@ -68,7 +71,10 @@ export async function runTui(options: RunTuiOptions): Promise<TuiExit> {
   const color = applyColorDecision(process.env, stdout);
   stdout.write(enterAlternateScreen);
   let signalled: NodeJS.Signals | undefined;
-  const noColor = { noColor: options.noColor ?? color.noColor };
+  const noColor = {
+    noColor: options.noColor ?? color.noColor,
+    ...(options.notify === undefined ? {} : { notify: options.notify }),
+  };
   const root =
     options.engine !== undefined
       ? createElement(App, { engine: options.engine, ...noColor })

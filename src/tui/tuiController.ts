@@ -6,6 +6,7 @@ import type { EngineApi, EngineErrorLike, GroupSummary, VerificationState } from
 import type { KeyPress } from './input/keyParser.js';
 import { emptyTextInput } from './input/textInput.js';
 import { resolveKey } from './keyBindings.js';
+import { shouldNotify } from './notify.js';
 import type { KeyCommand, KeyContext } from './keyBindings.js';
 import { parseComposerInput, normalizeGroupName, normalizeUsername } from './slashCommands.js';
 import type { SlashCommand } from './slashCommands.js';
@@ -32,6 +33,8 @@ export interface TuiControllerOptions {
   readonly size: TerminalSize;
   /** Called once when the user has chosen to quit. */
   readonly onExit: () => void;
+  /** Called for a message that arrives in a group not on screen (the bell or a desktop notification). */
+  readonly onUnseenMessage?: (groupName: string) => void;
 }
 
 const verificationStates: readonly string[] = ['unverified', 'verified', 'changed'];
@@ -366,7 +369,13 @@ export function createTuiController(engine: EngineApi, options: TuiControllerOpt
   return {
     store,
     start() {
-      const unsubscribe = engine.subscribe((event) => dispatch({ type: 'engineEvent', event }));
+      const unsubscribe = engine.subscribe((event) => {
+        if (event.type === 'messageReceived' && shouldNotify(store.getState(), event.message)) {
+          const group = store.getState().groups.find((candidate) => candidate.id === event.message.groupId);
+          options.onUnseenMessage?.(group?.name ?? 'a group');
+        }
+        dispatch({ type: 'engineEvent', event });
+      });
       dispatch({ type: 'snapshotLoaded', snapshot: engine.snapshot() });
       fire(engine.whoami().then((self) => dispatch({ type: 'selfLoaded', self })));
       return unsubscribe;

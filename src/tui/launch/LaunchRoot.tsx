@@ -4,6 +4,7 @@ import { Box, useApp, useStdout } from 'ink';
 import { App, readTerminalSize } from '../App.js';
 import { createTheme, noColorRequested, ThemeContext } from '../components/theme.js';
 import type { EngineApi } from '../engineApi.js';
+import type { NotifyMode } from '../notify.js';
 import type { LaunchApi } from './launchApi.js';
 import { createLaunchController } from './launchController.js';
 import { LaunchScreen } from './LaunchScreen.js';
@@ -12,6 +13,7 @@ import { KeypressRoot, useKeypress } from '../input/KeypressProvider.js';
 export interface LaunchRootProps {
   readonly launch: LaunchApi;
   readonly noColor?: boolean;
+  readonly notify?: NotifyMode;
   /** Which recovery word to ask for; tests fix it. */
   readonly pickWord?: () => number;
 }
@@ -24,7 +26,7 @@ export function LaunchRoot(props: LaunchRootProps) {
   );
 }
 
-function LaunchFlow({ launch, noColor = noColorRequested(process.env), pickWord }: LaunchRootProps) {
+function LaunchFlow({ launch, noColor = noColorRequested(process.env), pickWord, notify }: LaunchRootProps) {
   const { exit } = useApp();
   const { stdout } = useStdout();
   const [engine, setEngine] = useState<EngineApi | undefined>(undefined);
@@ -39,7 +41,9 @@ function LaunchFlow({ launch, noColor = noColorRequested(process.env), pickWord 
   useKeypress((keys) => controller.handleKeys(keys), engine === undefined);
   const state = useSyncExternalStore(controller.store.subscribe, controller.store.getState);
   const theme = useMemo(() => createTheme(noColor), [noColor]);
-  if (engine !== undefined) return <App engine={engine} noColor={noColor} />;
+  if (engine !== undefined) {
+    return <App engine={engine} noColor={noColor} {...(notify === undefined ? {} : { notify })} />;
+  }
   const size = readTerminalSize(stdout);
   return (
     <ThemeContext.Provider value={theme}>
