@@ -127,7 +127,11 @@ export class QpcEngine {
       provider: options.provider ?? defaultMlsCryptoProvider,
       clock: options.clock ?? systemClock,
     };
-    this.groups = new GroupRegistry(this.mls, () => sealedSenderEnabled(this.context));
+    this.groups = new GroupRegistry(
+      this.mls,
+      () => sealedSenderEnabled(this.context),
+      this.store.readMarkers,
+    );
     this.identity = loadIdentity(this.store);
     this.status = new ConnectionStatus(this.serverText() ?? '', (connection) =>
       this.emit({ type: 'connectionChanged', connection }),

@@ -1,19 +1,22 @@
 /** The TUI root: wires the controller to Ink's input, the terminal size and the theme. */
-import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
-import { useApp, useInput, useStdout } from 'ink';
-import type { Key } from 'ink';
+import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { useApp, useStdout } from 'ink';
 import type { EngineApi } from './engineApi.js';
 import { MainScreen } from './components/MainScreen.js';
 import { createTheme, noColorRequested, ThemeContext } from './components/theme.js';
 import { defaultSize } from './state/layout.js';
 import type { TerminalSize } from './state/layout.js';
 import { createTuiController } from './tuiController.js';
-import { splitTypedChunk } from './inputChunks.js';
+import { KeypressRoot, useKeypress } from './input/KeypressProvider.js';
+import { notificationSequence, notifyModeFrom } from './notify.js';
+import type { NotifyMode } from './notify.js';
 
 export interface AppProps {
   readonly engine: EngineApi;
   /** Defaults to the NO_COLOR environment variable. */
   readonly noColor?: boolean;
+  /** How a message in a group not on screen is signalled; default from QPC_NOTIFY (notify.ts). */
+  readonly notify?: NotifyMode;
 }
 
 /** Test streams and pipes may not report a size; 80x24 is the size the screens are designed for. */
@@ -23,12 +26,28 @@ export function readTerminalSize(stdout: { columns?: number; rows?: number }): T
   return { columns, rows };
 }
 
-export function App({ engine, noColor = noColorRequested(process.env) }: AppProps) {
+export function App(props: AppProps) {
+  return (
+    <KeypressRoot>
+      <MainApp {...props} />
+    </KeypressRoot>
+  );
+}
+
+function MainApp({ engine, noColor = noColorRequested(process.env), notify }: AppProps) {
   const { exit } = useApp();
   const { stdout } = useStdout();
-  const [controller] = useState(() =>
-    createTuiController(engine, { size: readTerminalSize(stdout), onExit: () => exit() }),
-  );
+  const [controller] = useState(() => {
+    const mode = notify ?? notifyModeFrom(process.env, noColor);
+    return createTuiController(engine, {
+      size: readTerminalSize(stdout),
+      onExit: () => exit(),
+      onUnseenMessage: (groupName) => {
+        const sequence = notificationSequence(mode, groupName);
+        if (sequence !== '') stdout.write(sequence);
+      },
+    });
+  });
 
   useEffect(() => controller.start(), [controller]);
 
@@ -41,14 +60,7 @@ export function App({ engine, noColor = noColorRequested(process.env) }: AppProp
     };
   }, [controller, stdout]);
 
-  // A stable handler, so Ink does not re-subscribe to stdin on every render.
-  const onInput = useCallback(
-    (input: string, key: Key) => {
-      for (const event of splitTypedChunk(input, key)) controller.handleKey(event.input, event.key);
-    },
-    [controller],
-  );
-  useInput(onInput);
+  useKeypress((keys) => controller.handleKeys(keys));
 
   const state = useSyncExternalStore(controller.store.subscribe, controller.store.getState);
   const theme = useMemo(() => createTheme(noColor), [noColor]);

@@ -10,10 +10,19 @@ import { App } from './App.js';
 import type { EngineApi } from './engineApi.js';
 import type { LaunchApi } from './launch/launchApi.js';
 import { LaunchRoot } from './launch/LaunchRoot.js';
+import type { NotifyMode } from './notify.js';
+import { applyColorDecision } from './terminalColor.js';
 
-export const enterAlternateScreen = '\x1b[?1049h';
-/** Leaves the alternate screen and shows the cursor again (Ink hides it while running). */
-export const leaveAlternateScreen = '\x1b[?25h\x1b[?1049l';
+/** The alternate screen, then bracketed paste: a paste arrives between markers, as one text. */
+export const enterAlternateScreen = '\x1b[?1049h\x1b[?2004h';
+/** Bracketed paste off, the cursor shown again (Ink hides it while running), the alternate screen left. */
+export const leaveAlternateScreen = '\x1b[?2004l\x1b[?25h\x1b[?1049l';
+
+/**
+ * Ink throttles frames to 30 per second by default (33 ms), longer than a key press may take to show.
+ * 120 keeps a frame within a few ms of the key; renders are cheap (only the rows on screen are built).
+ */
+export const maxFramesPerSecond = 120;
 
 /** Either a ready engine, or a launch that opens the profile, runs the first run or logs in first. */
 export type RunTuiOptions = RunTuiCommonOptions &
@@ -26,8 +35,10 @@ export interface RunTuiCommonOptions {
   /** Default process.stdout / process.stdin. Both must be terminals. */
   readonly stdout?: NodeJS.WriteStream;
   readonly stdin?: NodeJS.ReadStream;
-  /** Default: the NO_COLOR environment variable. */
+  /** Default: from NO_COLOR, FORCE_COLOR and the terminal (terminalColor.ts), never from CI. */
   readonly noColor?: boolean;
+  /** Bell or desktop notification for messages in groups not on screen; default QPC_NOTIFY (notify.ts). */
+  readonly notify?: NotifyMode;
   /**
    * Default true: console output is routed above the screen instead of tearing it. Test runners that
    * replace `console` need false.
@@ -57,9 +68,13 @@ export async function runTui(options: RunTuiOptions): Promise<TuiExit> {
     stdout.write(leaveAlternateScreen);
   };
 
+  const color = applyColorDecision(process.env, stdout);
   stdout.write(enterAlternateScreen);
   let signalled: NodeJS.Signals | undefined;
-  const noColor = options.noColor === undefined ? {} : { noColor: options.noColor };
+  const noColor = {
+    noColor: options.noColor ?? color.noColor,
+    ...(options.notify === undefined ? {} : { notify: options.notify }),
+  };
   const root =
     options.engine !== undefined
       ? createElement(App, { engine: options.engine, ...noColor })
@@ -69,6 +84,7 @@ export async function runTui(options: RunTuiOptions): Promise<TuiExit> {
     stdin,
     exitOnCtrlC: false,
     patchConsole: options.patchConsole ?? true,
+    maxFps: maxFramesPerSecond,
   });
 
   const onSignal = (signal: NodeJS.Signals): void => {

@@ -2,9 +2,11 @@
  * The bridge between key presses, the reducer and the engine. Engine calls are fire-and-forget: the
  * screen never waits on the network; results and failures come back as actions.
  */
-import type { Key } from 'ink';
 import type { EngineApi, EngineErrorLike, GroupSummary, VerificationState } from './engineApi.js';
+import type { KeyPress } from './input/keyParser.js';
+import { emptyTextInput } from './input/textInput.js';
 import { resolveKey } from './keyBindings.js';
+import { shouldNotify } from './notify.js';
 import type { KeyCommand, KeyContext } from './keyBindings.js';
 import { parseComposerInput, normalizeGroupName, normalizeUsername } from './slashCommands.js';
 import type { SlashCommand } from './slashCommands.js';
@@ -22,7 +24,8 @@ export interface TuiController {
   readonly store: TuiStore;
   /** Subscribes to the engine and loads the first state; returns the function that undoes it. */
   start(): () => void;
-  handleKey(input: string, key: Key): void;
+  /** The keys of one read of stdin, in order. */
+  handleKeys(keys: readonly KeyPress[]): void;
   resize(size: TerminalSize): void;
 }
 
@@ -30,6 +33,8 @@ export interface TuiControllerOptions {
   readonly size: TerminalSize;
   /** Called once when the user has chosen to quit. */
   readonly onExit: () => void;
+  /** Called for a message that arrives in a group not on screen (the bell or a desktop notification). */
+  readonly onUnseenMessage?: (groupName: string) => void;
 }
 
 const verificationStates: readonly string[] = ['unverified', 'verified', 'changed'];
@@ -60,6 +65,8 @@ export function createTuiController(engine: EngineApi, options: TuiControllerOpt
   };
 
   function loadMessages(groupId: string, before: string | undefined): void {
+    // Read now: opening the group marks it read, and the page needs the count from before that.
+    const unread = store.getState().groups.find((group) => group.id === groupId)?.unread ?? 0;
     store.dispatch({ type: 'messagesLoading', groupId });
     fire(
       engine
@@ -67,7 +74,9 @@ export function createTuiController(engine: EngineApi, options: TuiControllerOpt
           groupId,
           before === undefined ? { limit: messagePageSize } : { before, limit: messagePageSize },
         )
-        .then((page) => dispatch({ type: 'messagesLoaded', groupId, page, older: before !== undefined })),
+        .then((page) =>
+          dispatch({ type: 'messagesLoaded', groupId, page, older: before !== undefined, unread }),
+        ),
       (error) => {
         dispatch({ type: 'messagesLoaded', groupId, page: { messages: [], hasMore: false }, older: true });
         showError(error);
@@ -263,6 +272,8 @@ export function createTuiController(engine: EngineApi, options: TuiControllerOpt
       }
       dispatch({ type: 'composer', action: { type: 'submitted' } });
       dispatch({ type: 'status', status: null });
+      // After sending, the pane follows the newest message, where the sent one appears.
+      dispatch({ type: 'jumpNewest' });
       fire(engine.send(group.id, parsed.text));
       return;
     }
@@ -274,12 +285,12 @@ export function createTuiController(engine: EngineApi, options: TuiControllerOpt
   function submitOverlay(state: AppState): void {
     const overlay = state.overlay;
     if (overlay.kind === 'createGroup') {
-      const checked = normalizeGroupName(overlay.input);
+      const checked = normalizeGroupName(overlay.input.text);
       if (!checked.ok) return showError(checked.error);
       dispatch({ type: 'closeOverlay' });
       createGroup(checked.name);
     } else if (overlay.kind === 'invite') {
-      const checked = normalizeUsername(overlay.input);
+      const checked = normalizeUsername(overlay.input.text);
       if (!checked.ok) return showError(checked.error);
       dispatch({ type: 'closeOverlay' });
       runSlashCommand({ kind: 'invite', username: checked.username });
@@ -302,7 +313,7 @@ export function createTuiController(engine: EngineApi, options: TuiControllerOpt
       case 'help':
         return dispatch({ type: 'openOverlay', overlay: { kind: 'help', scroll: 0 } });
       case 'newGroup':
-        return dispatch({ type: 'openOverlay', overlay: { kind: 'createGroup', input: '' } });
+        return dispatch({ type: 'openOverlay', overlay: { kind: 'createGroup', input: emptyTextInput } });
       case 'focusNext':
         return dispatch({ type: 'focusNext' });
       case 'focusPrevious':
@@ -321,15 +332,10 @@ export function createTuiController(engine: EngineApi, options: TuiControllerOpt
         return dispatch({ type: 'focus', pane: 'composer' });
       case 'newline':
         return dispatch({ type: 'composer', action: { type: 'newline' } });
-      case 'backspace':
-        return context === 'composer'
-          ? dispatch({ type: 'composer', action: { type: 'backspace' } })
-          : dispatch({ type: 'overlayBackspace' });
-      case 'cursorLeft':
-      case 'cursorRight':
-      case 'cursorHome':
-      case 'cursorEnd':
-        return dispatch({ type: 'composer', action: { type: command } });
+      case 'jumpNewest':
+        return dispatch({ type: 'jumpNewest' });
+      case 'jumpUnread':
+        return dispatch({ type: 'jumpUnread' });
       case 'members':
         return withGroup((group) => {
           dispatch({ type: 'openOverlay', overlay: { kind: 'members', selected: 0 } });
@@ -338,7 +344,9 @@ export function createTuiController(engine: EngineApi, options: TuiControllerOpt
       case 'identity':
         return openIdentity();
       case 'invite':
-        return withGroup(() => dispatch({ type: 'openOverlay', overlay: { kind: 'invite', input: '' } }));
+        return withGroup(() =>
+          dispatch({ type: 'openOverlay', overlay: { kind: 'invite', input: emptyTextInput } }),
+        );
       case 'safetyNumber':
         return openMemberSafetyNumber(state);
       case 'acknowledgeKeyChange':
@@ -361,21 +369,33 @@ export function createTuiController(engine: EngineApi, options: TuiControllerOpt
   return {
     store,
     start() {
-      const unsubscribe = engine.subscribe((event) => dispatch({ type: 'engineEvent', event }));
+      const unsubscribe = engine.subscribe((event) => {
+        if (event.type === 'messageReceived' && shouldNotify(store.getState(), event.message)) {
+          const group = store.getState().groups.find((candidate) => candidate.id === event.message.groupId);
+          options.onUnseenMessage?.(group?.name ?? 'a group');
+        }
+        dispatch({ type: 'engineEvent', event });
+      });
       dispatch({ type: 'snapshotLoaded', snapshot: engine.snapshot() });
       fire(engine.whoami().then((self) => dispatch({ type: 'selfLoaded', self })));
       return unsubscribe;
     },
-    handleKey(input, key) {
-      if (exited) return;
-      const state = store.getState();
-      const context: KeyContext = state.overlay.kind === 'none' ? state.focus : state.overlay.kind;
-      const resolved = resolveKey(input, key, context);
-      if (resolved.kind === 'command') runKeyCommand(resolved.command, context, state);
-      else if (resolved.kind === 'text') {
-        if (context === 'composer')
-          dispatch({ type: 'composer', action: { type: 'insert', text: resolved.text } });
-        else dispatch({ type: 'overlayInput', text: resolved.text });
+    handleKeys(keys) {
+      for (const key of keys) {
+        if (exited) return;
+        const state = store.getState();
+        const context: KeyContext = state.overlay.kind === 'none' ? state.focus : state.overlay.kind;
+        const resolved = resolveKey(key, context);
+        if (resolved.kind === 'command') runKeyCommand(resolved.command, context, state);
+        else if (resolved.kind === 'edit') {
+          if (context === 'createGroup' || context === 'invite') {
+            dispatch({ type: 'overlayEdit', edit: resolved.edit });
+          } else if (context === 'composer' || (key.paste && state.overlay.kind === 'none')) {
+            // A paste while browsing lands in the composer, which takes the focus.
+            if (context !== 'composer') dispatch({ type: 'focus', pane: 'composer' });
+            dispatch({ type: 'composer', action: { type: 'edit', edit: resolved.edit } });
+          }
+        }
       }
     },
     resize(size) {

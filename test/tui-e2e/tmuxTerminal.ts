@@ -60,6 +60,22 @@ export class TmuxTerminal {
     });
   }
 
+  /** The screen with its escape codes (colours, bold, reverse video), as capture-pane -e gives it. */
+  screenWithEscapes(): string {
+    return execFileSync('tmux', ['-L', this.socket, 'capture-pane', '-p', '-e', '-t', this.name], {
+      encoding: 'utf8',
+    });
+  }
+
+  /**
+   * Pastes `text` as the user's terminal would: through a tmux buffer, wrapped in bracketed-paste
+   * markers when the program asked for them (paste-buffer -p).
+   */
+  paste(text: string): void {
+    execFileSync('tmux', ['-L', this.socket, 'set-buffer', '-b', 'qpc-paste', text]);
+    execFileSync('tmux', ['-L', this.socket, 'paste-buffer', '-p', '-d', '-b', 'qpc-paste', '-t', this.name]);
+  }
+
   /** Literal text (no key names). */
   type(text: string): void {
     execFileSync('tmux', ['-L', this.socket, 'send-keys', '-t', this.name, '-l', text]);

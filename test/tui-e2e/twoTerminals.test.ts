@@ -175,6 +175,28 @@ describe('qpc in two real terminals', () => {
     );
     expect(aliceScreen).toMatch(/alice [0-9a-f]{4}-[0-9a-f]{4} ✓ hello bob, from a real terminal/u);
 
+    // A burst in one send-keys call (one read for qpc): text, three Backspaces, Enter. Every key counts.
+    alice.press('a burst of keysXYZ', 'BSpace', 'BSpace', 'BSpace', 'Enter');
+    await bob.waitFor(
+      (screen) => /alice [0-9a-f]{4}-[0-9a-f]{4} a burst of keys\s*│/u.test(screen),
+      "alice's burst, its three Backspaces applied, on bob's screen",
+    );
+    // A paste of several lines is one message, sent by the Enter pressed after it, never by its newlines.
+    alice.paste('pasted line one\npasted line two');
+    await alice.waitForText('pasted line two');
+    alice.press('Enter');
+    const pasted = await bob.waitForText('pasted line two');
+    const pastedLines = pasted.split('\n');
+    const second = pastedLines.findIndex((line) => line.includes('pasted line two'));
+    expect(pastedLines[second - 1]).toMatch(/alice [0-9a-f]{4}-[0-9a-f]{4} pasted line one/u);
+    expect(pastedLines[second]).not.toMatch(/alice [0-9a-f]{4}-[0-9a-f]{4}/u);
+    // Colour and a visible cursor: the screen carries colour codes and reverse video (the cursor).
+    const styled = alice.screenWithEscapes();
+    // eslint-disable-next-line no-control-regex -- the SGR sequences capture-pane -e returns
+    expect(styled).toMatch(/\x1b\[(?:[0-9;]*;)?7m/u);
+    // eslint-disable-next-line no-control-regex -- the SGR sequences capture-pane -e returns
+    expect(styled).toMatch(/\x1b\[(?:[0-9;]*;)?(?:3[0-7]|38;5;\d+|9[0-7])m/u);
+
     // Bob opens the members of the group and reads alice's fingerprint.
     // One key per read: wait for the focus (▶) to reach the group list before the next key.
     bob.press('Tab');

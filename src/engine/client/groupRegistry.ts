@@ -1,17 +1,22 @@
 /** The open MLS group sessions of a profile, found by name or id; one session per group at a time. */
 import { ValidationError } from '../../lib/errors.js';
 import { MlsGroupSession, type MlsEnv } from '../mls/groupSession.js';
-import type { GroupRecord } from '../store/types.js';
+import type { GroupRecord, ReadMarkerRepository } from '../store/types.js';
 import type { GroupSummary } from './engineTypes.js';
 
 export class GroupRegistry {
   private readonly sessions = new Map<string, Promise<MlsGroupSession>>();
   private readonly unread = new Map<string, number>();
 
-  /** `sealedSender` says whether our application messages go out sealed (the profile's setting). */
+  /**
+   * `sealedSender` says whether our application messages go out sealed (the profile's setting).
+   * `readMarkers`, when the store keeps them, makes unread counts survive a restart; without it they
+   * are counted in memory from the messages received in this run.
+   */
   constructor(
     private readonly env: MlsEnv,
     private readonly sealedSender: () => boolean = () => false,
+    private readonly readMarkers?: ReadMarkerRepository,
   ) {}
 
   /** The session of a stored group, opened once and then reused. */
@@ -59,19 +64,25 @@ export class GroupRegistry {
   }
 
   bumpUnread(groupId: string): void {
+    // Persistent markers count from the stored messages, which already hold this one.
+    if (this.readMarkers !== undefined) return;
     this.unread.set(groupId, (this.unread.get(groupId) ?? 0) + 1);
   }
 
   markRead(groupId: string): void {
     this.unread.delete(groupId);
+    this.readMarkers?.markRead(groupId, this.env.clock.now());
   }
 
   summaries(): GroupSummary[] {
+    const unread = this.readMarkers?.unreadCounts() ?? this.unread;
+    const lastMessage = this.readMarkers?.lastMessageAt() ?? new Map<string, number>();
     return this.env.store.groups.list().map((group) => ({
       id: group.groupId,
       name: group.name,
-      unread: this.unread.get(group.groupId) ?? 0,
-      lastActivity: group.updatedAt,
+      unread: unread.get(group.groupId) ?? 0,
+      // Last activity: the latest commit or message, so a busy group sorts first.
+      lastActivity: Math.max(group.updatedAt, lastMessage.get(group.groupId) ?? 0),
       epoch: group.epoch,
       ciphersuite: { name: group.ciphersuite, postQuantum: /XWING|MLKEM/u.test(group.ciphersuite) },
       sealedSender: this.sealedSender(),

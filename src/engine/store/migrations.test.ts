@@ -48,6 +48,7 @@ describe('migrations', () => {
       'messages',
       'outbox',
       'pending_commits',
+      'read_markers',
       'server_pins',
       'settings',
     ]);

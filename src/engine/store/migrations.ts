@@ -123,6 +123,20 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE messages ADD COLUMN kind TEXT NOT NULL DEFAULT 'text';
     `,
   },
+  {
+    version: 4,
+    description: 'read markers: how far each group has been read, so unread counts survive a restart',
+    sql: `
+      CREATE TABLE read_markers (
+        group_id TEXT PRIMARY KEY,
+        last_read_seq INTEGER NOT NULL,
+        read_at INTEGER NOT NULL
+      );
+      -- A profile from before this version counts what it already holds as read, not as unread.
+      INSERT INTO read_markers (group_id, last_read_seq, read_at)
+        SELECT group_id, MAX(seq), 0 FROM messages GROUP BY group_id;
+    `,
+  },
 ];
 
 export function schemaVersion(db: Database): number {

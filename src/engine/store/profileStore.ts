@@ -21,6 +21,7 @@ import {
   SqliteSettingsRepository,
 } from './sqliteClientRepositories.js';
 import { SqliteHeldIncomingRepository, SqlitePendingCommitRepository } from './sqlitePendingRepositories.js';
+import { SqliteReadMarkerRepository } from './sqliteReadMarkers.js';
 import { withStorageErrors } from './storageErrors.js';
 import { acquireProfileLock } from './profileLock.js';
 
@@ -61,6 +62,7 @@ export function openProfileStore(options: OpenProfileStoreOptions): ClientProfil
       inbox: new SqliteInboxRepository(db),
       pendingCommits: new SqlitePendingCommitRepository(db),
       heldIncoming: new SqliteHeldIncomingRepository(db),
+      readMarkers: new SqliteReadMarkerRepository(db),
       keySource: options.keySource ?? 'raw',
       transaction<T>(fn: () => T): T {
         return withStorageErrors(file, () => db.transaction(fn)());

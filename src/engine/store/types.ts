@@ -216,6 +216,16 @@ export interface HeldIncomingRepository {
   count(): number;
 }
 
+/** How far each group has been read (the TUI's unread counts and "new messages" line). */
+export interface ReadMarkerRepository {
+  /** Everything the group holds now counts as read. */
+  markRead(groupId: string, at: number): void;
+  /** Received messages after each group's marker; groups with none are absent. */
+  unreadCounts(): Map<string, number>;
+  /** When each group last got a message (received_at), for ordering groups by activity. */
+  lastMessageAt(): Map<string, number>;
+}
+
 /** The SQLCipher profile store as the network client needs it: ProfileStore plus the client's own tables. */
 export interface ClientProfileStore extends ProfileStore {
   readonly settings: SettingsRepository;
@@ -225,4 +235,5 @@ export interface ClientProfileStore extends ProfileStore {
   readonly inbox: InboxRepository;
   readonly pendingCommits: PendingCommitRepository;
   readonly heldIncoming: HeldIncomingRepository;
+  readonly readMarkers: ReadMarkerRepository;
 }

@@ -5,6 +5,7 @@
 import { Box, Text } from 'ink';
 import type { ComposerState } from '../state/composerState.js';
 import { composerLines } from '../state/composerState.js';
+import { TextField } from './TextField.js';
 import { useTheme } from './theme.js';
 
 export interface ComposerProps {
@@ -14,39 +15,6 @@ export interface ComposerProps {
   /** Columns for text, after the border and the prompt. */
   readonly width: number;
   readonly placeholder: string;
-}
-
-/** The part of a line to show so the cursor column is visible. */
-export function horizontalWindow(
-  line: string,
-  cursorColumn: number,
-  width: number,
-): { text: string; cursor: number } {
-  const chars = [...line];
-  const cursor = [...line.slice(0, cursorColumn)].length;
-  const room = Math.max(1, width - 1);
-  const start = Math.max(0, cursor - room);
-  return { text: chars.slice(start, start + room + 1).join(''), cursor: cursor - start };
-}
-
-function LineWithCursor({
-  line,
-  column,
-  width,
-}: {
-  readonly line: string;
-  readonly column: number;
-  readonly width: number;
-}) {
-  const window = horizontalWindow(line, column, width);
-  const chars = [...window.text];
-  return (
-    <Text>
-      {chars.slice(0, window.cursor).join('')}
-      <Text inverse>{chars[window.cursor] ?? ' '}</Text>
-      {chars.slice(window.cursor + 1).join('')}
-    </Text>
-  );
 }
 
 export function Composer({ composer, focused, rows, width, placeholder }: ComposerProps) {
@@ -65,7 +33,7 @@ export function Composer({ composer, focused, rows, width, placeholder }: Compos
           <Box key={lineIndex}>
             <Text bold={focused}>{prompt}</Text>
             {focused && lineIndex === cursorLine ? (
-              <LineWithCursor line={line} column={cursorColumn} width={textWidth} />
+              <TextField text={line} cursor={cursorColumn} focused width={textWidth} />
             ) : null}
             {showPlaceholder ? (
               <Text color={theme.muted} wrap="truncate-end">

@@ -1,4 +1,5 @@
 /** The group pane: unread counts, most recent first, the selected group marked. */
+import { memo } from 'react';
 import { Box, Text } from 'ink';
 import type { GroupSummary } from '../engineApi.js';
 import { useTheme } from './theme.js';
@@ -18,7 +19,14 @@ export function groupWindowStart(selectedIndex: number, count: number, rows: num
   return Math.min(Math.max(0, selectedIndex - Math.floor(rows / 2)), count - rows);
 }
 
-export function GroupList({ groups, selectedGroupId, focused, width, rows }: GroupListProps) {
+/** Memoized: typing in the composer does not re-render it. */
+export const GroupList = memo(function GroupList({
+  groups,
+  selectedGroupId,
+  focused,
+  width,
+  rows,
+}: GroupListProps) {
   const theme = useTheme();
   const selectedIndex = groups.findIndex((group) => group.id === selectedGroupId);
   const start = groupWindowStart(selectedIndex, groups.length, rows);
@@ -56,4 +64,4 @@ export function GroupList({ groups, selectedGroupId, focused, width, rows }: Gro
       })}
     </Box>
   );
-}
+});

@@ -3,6 +3,7 @@ import { Box, Text } from 'ink';
 import type { AppState } from '../state/appState.js';
 import { selectedGroup, selectedMessages } from '../state/appState.js';
 import { composerLines } from '../state/composerState.js';
+import { footerHints } from '../keyBindings.js';
 import { computeLayout, minimumSize } from '../state/layout.js';
 import { Composer } from './Composer.js';
 import { ConfirmQuitOverlay } from './ConfirmQuitOverlay.js';
@@ -53,6 +54,7 @@ function OverlayView({ state, height }: { readonly state: AppState; readonly hei
           hint="Post-quantum ciphersuite (X-Wing). You can invite people once it exists."
           input={overlay.input}
           height={height}
+          width={state.size.columns - 2}
         />
       );
     case 'invite':
@@ -63,6 +65,7 @@ function OverlayView({ state, height }: { readonly state: AppState; readonly hei
           hint="They join at the next epoch and cannot read earlier messages."
           input={overlay.input}
           height={height}
+          width={state.size.columns - 2}
         />
       );
     case 'confirmQuit':
@@ -101,6 +104,8 @@ export function MainScreen({ state }: { readonly state: AppState }) {
               messages={selectedMessages(state)}
               loading={entry?.loading ?? false}
               offsetFromBottom={group === undefined ? 0 : (state.scroll[group.id] ?? 0)}
+              rowsBelow={group === undefined ? 0 : (state.scrollRows[group.id] ?? 0)}
+              unreadFrom={group === undefined ? undefined : state.unreadFrom[group.id]}
               focused={state.focus === 'messages'}
               rows={layout.messageRows}
               width={layout.messageWidth}
@@ -117,7 +122,10 @@ export function MainScreen({ state }: { readonly state: AppState }) {
       ) : (
         <OverlayView state={state} height={size.rows - 2} />
       )}
-      <StatusLine status={state.status} showHint={state.overlay.kind === 'none'} />
+      <StatusLine
+        status={state.status}
+        hints={state.overlay.kind === 'none' ? footerHints(state.focus) : []}
+      />
     </Box>
   );
 }

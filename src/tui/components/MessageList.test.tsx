@@ -20,6 +20,8 @@ describe('MessageList with 10,000 messages', () => {
         messages={tenThousand}
         loading={false}
         offsetFromBottom={0}
+        rowsBelow={0}
+        unreadFrom={undefined}
         focused={false}
         rows={16}
         width={58}
@@ -38,6 +40,8 @@ describe('MessageList with 10,000 messages', () => {
         messages={tenThousand}
         loading={false}
         offsetFromBottom={5000}
+        rowsBelow={0}
+        unreadFrom={undefined}
         focused
         rows={4}
         width={58}

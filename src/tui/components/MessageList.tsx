@@ -2,6 +2,7 @@
  * The message pane. Only the rows that fit are built: computeMessageWindow walks back from the bottom
  * of the viewport, so the cost does not grow with the number of messages in the group.
  */
+import { memo } from 'react';
 import { Box, Text } from 'ink';
 import type { ChatMessage, GroupSummary } from '../engineApi.js';
 import {
@@ -10,6 +11,7 @@ import {
   deliveryGlyph,
   formatTime,
   shortFingerprint,
+  textWidth,
 } from '../state/messageWindow.js';
 import { useTheme } from './theme.js';
 
@@ -18,6 +20,10 @@ export interface MessageListProps {
   readonly messages: readonly ChatMessage[];
   readonly loading: boolean;
   readonly offsetFromBottom: number;
+  /** Rows of the bottom message hidden below (a tall message read from its first line). */
+  readonly rowsBelow: number;
+  /** The first unread message: the "new messages" line goes above it. */
+  readonly unreadFrom: string | undefined;
   readonly focused: boolean;
   /** Rows and columns available for message rows (inside the border, below the title). */
   readonly rows: number;
@@ -41,17 +47,23 @@ function MessageHeader({ message }: { readonly message: ChatMessage }) {
   );
 }
 
-export function MessageList(props: MessageListProps) {
-  const { group, messages, loading, offsetFromBottom, focused, rows, width } = props;
+/** Memoized: typing in the composer does not rebuild the message rows. */
+export const MessageList = memo(function MessageList(props: MessageListProps) {
+  const { group, messages, loading, offsetFromBottom, rowsBelow, unreadFrom, focused, rows, width } = props;
   const theme = useTheme();
-  const window = computeMessageWindow(messages, offsetFromBottom, rows, width);
+  const window = computeMessageWindow(messages, offsetFromBottom, rows, width, { rowsBelow, unreadFrom });
   const byId = new Map<string, ChatMessage>();
   for (let index = window.start; index < window.end; index += 1) {
     const message = messages[index];
     if (message !== undefined) byId.set(message.id, message);
   }
   const title = group === undefined ? 'No group selected' : `# ${group.name}`;
-  const scrolled = offsetFromBottom > 0 ? ` · ${offsetFromBottom} newer below (PgDn)` : '';
+  const scrolled =
+    offsetFromBottom > 0
+      ? ` · ${offsetFromBottom} newer below (G: newest)`
+      : rowsBelow > 0
+        ? ' · more below (↓)'
+        : '';
   return (
     <Box
       flexDirection="column"
@@ -71,6 +83,20 @@ export function MessageList(props: MessageListProps) {
       {/* Rows sit at the bottom, next to the composer, as in a terminal; blank space is above. */}
       <Box flexDirection="column" height={rows} justifyContent="flex-end" overflow="hidden">
         {window.rows.map((row) => {
+          if (row.kind === 'date') {
+            return (
+              <Text key={row.key} color={theme.muted} wrap="truncate-end">
+                {separator(row.text, width)}
+              </Text>
+            );
+          }
+          if (row.kind === 'unread') {
+            return (
+              <Text key={row.key} color={theme.danger} bold wrap="truncate-end">
+                {separator(row.text, width)}
+              </Text>
+            );
+          }
           const message = byId.get(row.messageId);
           if (message === undefined) return null;
           const textColor = message.decryptFailed ? theme.danger : undefined;
@@ -86,4 +112,12 @@ export function MessageList(props: MessageListProps) {
       </Box>
     </Box>
   );
+});
+
+/** "──── text ────" across the pane: a marker made of text, so it survives NO_COLOR. */
+export function separator(text: string, width: number): string {
+  const label = ` ${text} `;
+  const left = Math.max(2, Math.floor((width - textWidth(label)) / 2));
+  const right = Math.max(2, width - left - textWidth(label));
+  return `${'─'.repeat(left)}${label}${'─'.repeat(right)}`;
 }

@@ -3,6 +3,7 @@
  * badge when post-quantum) and sealed-sender state. The ciphersuite name is the part that gets cut
  * when the terminal is narrow; the badge never is.
  */
+import { memo } from 'react';
 import { Box, Text } from 'ink';
 import type { ConnectionState, GroupSummary, SelfIdentity } from '../engineApi.js';
 import { useTheme } from './theme.js';
@@ -19,7 +20,8 @@ const connectionMarks: Record<ConnectionState['status'], string> = {
   offline: '○ offline',
 };
 
-export function StatusBar({ connection, self, group }: StatusBarProps) {
+/** Memoized: typing in the composer does not re-render it. */
+export const StatusBar = memo(function StatusBar({ connection, self, group }: StatusBarProps) {
   const theme = useTheme();
   const connectionColor =
     connection.status === 'online'
@@ -73,4 +75,4 @@ export function StatusBar({ connection, self, group }: StatusBarProps) {
       )}
     </Box>
   );
-}
+});

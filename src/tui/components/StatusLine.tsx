@@ -1,21 +1,22 @@
-/** The bottom line: the last error or notice, else a short key reminder. */
+/** The bottom line: the last error or notice, else the keys of the pane that has focus. */
 import { Text } from 'ink';
 import type { StatusLine as StatusLineState } from '../state/appState.js';
 import { useTheme } from './theme.js';
 
 export function StatusLine({
   status,
-  showHint,
+  hints,
 }: {
   readonly status: StatusLineState | null;
-  readonly showHint: boolean;
+  /** Short key hints of the focused pane (from the key table); empty while an overlay shows its own. */
+  readonly hints: readonly string[];
 }) {
   const theme = useTheme();
   if (status === null) {
-    if (!showHint) return <Text> </Text>;
+    if (hints.length === 0) return <Text> </Text>;
     return (
       <Text color={theme.muted} wrap="truncate-end">
-        Tab panes · Enter send · ? help · Ctrl-N new group · m members · i identity · q quit
+        {hints.join(' · ')}
       </Text>
     );
   }

@@ -1,23 +1,32 @@
 /** The launch screens until the engine is ready, then the main App, in one Ink instance. */
-import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
-import { Box, useApp, useInput, useStdout } from 'ink';
-import type { Key } from 'ink';
+import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { Box, useApp, useStdout } from 'ink';
 import { App, readTerminalSize } from '../App.js';
 import { createTheme, noColorRequested, ThemeContext } from '../components/theme.js';
 import type { EngineApi } from '../engineApi.js';
+import type { NotifyMode } from '../notify.js';
 import type { LaunchApi } from './launchApi.js';
 import { createLaunchController } from './launchController.js';
 import { LaunchScreen } from './LaunchScreen.js';
-import { splitTypedChunk } from '../inputChunks.js';
+import { KeypressRoot, useKeypress } from '../input/KeypressProvider.js';
 
 export interface LaunchRootProps {
   readonly launch: LaunchApi;
   readonly noColor?: boolean;
+  readonly notify?: NotifyMode;
   /** Which recovery word to ask for; tests fix it. */
   readonly pickWord?: () => number;
 }
 
-export function LaunchRoot({ launch, noColor = noColorRequested(process.env), pickWord }: LaunchRootProps) {
+export function LaunchRoot(props: LaunchRootProps) {
+  return (
+    <KeypressRoot>
+      <LaunchFlow {...props} />
+    </KeypressRoot>
+  );
+}
+
+function LaunchFlow({ launch, noColor = noColorRequested(process.env), pickWord, notify }: LaunchRootProps) {
   const { exit } = useApp();
   const { stdout } = useStdout();
   const [engine, setEngine] = useState<EngineApi | undefined>(undefined);
@@ -29,21 +38,17 @@ export function LaunchRoot({ launch, noColor = noColorRequested(process.env), pi
     }),
   );
   useEffect(() => controller.start(), [controller]);
-  const onInput = useCallback(
-    (input: string, key: Key) => {
-      for (const event of splitTypedChunk(input, key)) controller.handleKey(event.input, event.key);
-    },
-    [controller],
-  );
-  useInput(onInput, { isActive: engine === undefined });
+  useKeypress((keys) => controller.handleKeys(keys), engine === undefined);
   const state = useSyncExternalStore(controller.store.subscribe, controller.store.getState);
   const theme = useMemo(() => createTheme(noColor), [noColor]);
-  if (engine !== undefined) return <App engine={engine} noColor={noColor} />;
+  if (engine !== undefined) {
+    return <App engine={engine} noColor={noColor} {...(notify === undefined ? {} : { notify })} />;
+  }
   const size = readTerminalSize(stdout);
   return (
     <ThemeContext.Provider value={theme}>
       <Box width={size.columns} height={size.rows}>
-        <LaunchScreen state={state} />
+        <LaunchScreen state={state} width={size.columns} />
       </Box>
     </ThemeContext.Provider>
   );

@@ -4,6 +4,7 @@
  */
 import { useEffect, useState } from 'react';
 import { Box, Text } from 'ink';
+import { TextField } from '../components/TextField.js';
 import { useTheme } from '../components/theme.js';
 import type { LaunchField, LaunchState } from './launchState.js';
 import { fieldsFor, firstRunChoices, secretFields } from './launchState.js';
@@ -63,7 +64,8 @@ function intro(state: LaunchState): string {
   }
 }
 
-function Fields({ state }: { readonly state: LaunchState }) {
+/** `width`: columns inside the launch box. */
+function Fields({ state, width }: { readonly state: LaunchState; readonly width: number }) {
   if (state.step.kind === 'choice') {
     const { selected } = state.step;
     return (
@@ -84,21 +86,27 @@ function Fields({ state }: { readonly state: LaunchState }) {
     <Box flexDirection="column">
       {shown.map((field) => {
         const value = state.values[field] ?? '';
-        const text = secretFields.has(field) ? '*'.repeat(value.length) : value;
         return (
-          <Text key={field}>
-            {field === current ? '> ' : '  '}
-            {labels[field].padEnd(17)}
-            {text}
-            {field === current ? <Text inverse> </Text> : null}
-          </Text>
+          <Box key={field}>
+            <Text>
+              {field === current ? '> ' : '  '}
+              {labels[field].padEnd(17)}
+            </Text>
+            <TextField
+              text={value}
+              cursor={state.cursor ?? value.length}
+              focused={field === current}
+              width={width - 19}
+              masked={secretFields.has(field)}
+            />
+          </Box>
         );
       })}
     </Box>
   );
 }
 
-function Recovery({ state }: { readonly state: LaunchState }) {
+function Recovery({ state, width }: { readonly state: LaunchState; readonly width: number }) {
   const theme = useTheme();
   if (state.step.kind !== 'recovery') return null;
   const { words, ask, typing } = state.step;
@@ -107,10 +115,17 @@ function Recovery({ state }: { readonly state: LaunchState }) {
       <Box flexDirection="column">
         <Text>To check you wrote them down, type word number {ask} of your recovery phrase.</Text>
         <Text> </Text>
-        <Text>
-          {'> '}Word {ask}: {state.values.word ?? ''}
-          <Text inverse> </Text>
-        </Text>
+        <Box>
+          <Text>
+            {'> '}Word {ask}:{' '}
+          </Text>
+          <TextField
+            text={state.values.word ?? ''}
+            cursor={state.cursor ?? (state.values.word ?? '').length}
+            focused
+            width={width - 12}
+          />
+        </Box>
       </Box>
     );
   }
@@ -136,14 +151,15 @@ function Recovery({ state }: { readonly state: LaunchState }) {
   );
 }
 
-export function LaunchScreen({ state }: { readonly state: LaunchState }) {
+export function LaunchScreen({ state, width }: { readonly state: LaunchState; readonly width: number }) {
+  const inner = Math.max(10, width - 4);
   const theme = useTheme();
   const footer =
     state.step.kind === 'working'
       ? 'Ctrl-C quit'
       : state.step.kind === 'choice'
         ? 'Up/Down choose · Enter next · Esc or Ctrl-C quit'
-        : 'Enter next · Backspace delete · Esc or Ctrl-C quit';
+        : 'Enter next · Ctrl-A/E, Ctrl-W, Ctrl-U edit · Esc or Ctrl-C quit';
   return (
     <Box flexDirection="column" borderStyle="round" borderColor={theme.border} paddingX={1} flexGrow={1}>
       <Text bold color={theme.accent}>
@@ -151,12 +167,12 @@ export function LaunchScreen({ state }: { readonly state: LaunchState }) {
       </Text>
       <Text> </Text>
       {state.step.kind === 'recovery' ? (
-        <Recovery state={state} />
+        <Recovery state={state} width={inner} />
       ) : (
         <Box flexDirection="column">
           <Text wrap="wrap">{intro(state)}</Text>
           <Text> </Text>
-          <Fields state={state} />
+          <Fields state={state} width={inner} />
         </Box>
       )}
       <Text> </Text>

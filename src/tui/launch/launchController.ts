@@ -3,8 +3,9 @@
  * goes to the LaunchApi, whose work (slow: scrypt, argon2id, the network) never blocks typing, and
  * whose progress labels and results come back as actions.
  */
-import type { Key } from 'ink';
 import type { EngineErrorLike } from '../engineApi.js';
+import type { KeyPress } from '../input/keyParser.js';
+import { textEditFor } from '../input/textInput.js';
 import type { LaunchApi, LaunchNeed } from './launchApi.js';
 import { initialLaunchState, launchReducer } from './launchState.js';
 import type { LaunchAction, LaunchState } from './launchState.js';
@@ -18,7 +19,8 @@ export interface LaunchController {
   readonly store: LaunchStore;
   /** Starts opening the profile; safe to call more than once. */
   start(): void;
-  handleKey(input: string, key: Key): void;
+  /** The keys of one read of stdin, in order. */
+  handleKeys(keys: readonly KeyPress[]): void;
 }
 
 export interface LaunchControllerOptions {
@@ -98,6 +100,42 @@ export function createLaunchController(api: LaunchApi, options: LaunchController
     }
   }
 
+  function handleKey(key: KeyPress): void {
+    if (key.ctrl && key.name === 'c') {
+      options.onCancel();
+      return;
+    }
+    if (key.escape && state.step.kind !== 'working') {
+      options.onCancel();
+      return;
+    }
+    // A pasted line break is text, never Enter (a pasted password with a newline must not submit).
+    if (key.return && !key.paste) {
+      const before = state;
+      dispatch({ type: 'next' });
+      if (before.step.kind === 'input' && state.step.kind === 'working') submit(before);
+      if (before.step.kind === 'recovery' && state.step.kind === 'working') {
+        const { words, ask } = before.step;
+        progress('Saving');
+        api.confirmRecoveryWords().then(
+          () => onNeed({ kind: 'ready' }),
+          (error: unknown) => {
+            // Not confirmed: back to the words, which stay in the profile for the next try.
+            dispatch({ type: 'registered', words, ask });
+            onError(error);
+          },
+        );
+      }
+      return;
+    }
+    if (state.step.kind === 'choice' && (key.upArrow || key.downArrow)) {
+      dispatch({ type: 'select', delta: key.upArrow ? -1 : 1 });
+      return;
+    }
+    const edit = textEditFor(key);
+    if (edit !== undefined) dispatch({ type: 'edit', edit });
+  }
+
   return {
     store: {
       getState: () => state,
@@ -111,44 +149,8 @@ export function createLaunchController(api: LaunchApi, options: LaunchController
       started = true;
       api.start(progress).then(onNeed, onError);
     },
-    handleKey(input, key) {
-      if (key.ctrl && input === 'c') {
-        options.onCancel();
-        return;
-      }
-      if (key.escape && state.step.kind !== 'working') {
-        options.onCancel();
-        return;
-      }
-      if (key.return) {
-        const before = state;
-        dispatch({ type: 'next' });
-        if (before.step.kind === 'input' && state.step.kind === 'working') submit(before);
-        if (before.step.kind === 'recovery' && state.step.kind === 'working') {
-          const { words, ask } = before.step;
-          progress('Saving');
-          api.confirmRecoveryWords().then(
-            () => onNeed({ kind: 'ready' }),
-            (error: unknown) => {
-              // Not confirmed: back to the words, which stay in the profile for the next try.
-              dispatch({ type: 'registered', words, ask });
-              onError(error);
-            },
-          );
-        }
-        return;
-      }
-      if (state.step.kind === 'choice' && (key.upArrow || key.downArrow)) {
-        dispatch({ type: 'select', delta: key.upArrow ? -1 : 1 });
-        return;
-      }
-      if (key.backspace || key.delete) {
-        dispatch({ type: 'backspace' });
-        return;
-      }
-      if (key.ctrl || key.meta || key.tab || key.upArrow || key.downArrow || key.leftArrow || key.rightArrow)
-        return;
-      if (input !== '') dispatch({ type: 'type', text: input });
+    handleKeys(keys) {
+      for (const key of keys) handleKey(key);
     },
   };
 }

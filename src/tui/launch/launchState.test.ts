@@ -4,7 +4,7 @@ import type { LaunchAction, LaunchState } from './launchState.js';
 
 const run = (state: LaunchState, ...actions: LaunchAction[]): LaunchState =>
   actions.reduce(launchReducer, state);
-const typeText = (text: string): LaunchAction => ({ type: 'type', text });
+const typeText = (text: string): LaunchAction => ({ type: 'edit', edit: { type: 'insert', text } });
 const next: LaunchAction = { type: 'next' };
 const firstRun: LaunchAction = { type: 'need', need: { kind: 'firstRun', defaultServer: '127.0.0.1:7443' } };
 
@@ -85,7 +85,7 @@ describe('launchReducer', () => {
       typeText('long passphrase'),
       next,
       typeText('long passphrasX'),
-      { type: 'backspace' },
+      { type: 'edit', edit: { type: 'backspace' } },
       typeText('e'),
       next,
     );
@@ -143,7 +143,10 @@ describe('launchReducer', () => {
       expect(checksum.step).toEqual({ kind: 'input', field: 'words' });
       expect(checksum.error).toMatch(/checksum/iu);
       expect(checksum.error).not.toBe(typo.error);
-      const erase: LaunchAction[] = Array.from({ length: 'abandon'.length }, () => ({ type: 'backspace' }));
+      const erase: LaunchAction[] = Array.from({ length: 'abandon'.length }, () => ({
+        type: 'edit',
+        edit: { type: 'backspace' },
+      }));
       const fixed = run(checksum, ...erase, typeText('art'), next);
       expect(fixed.values.words).toBe(valid);
       expect(fixed.step).toEqual({ kind: 'input', field: 'username' });

@@ -4,6 +4,8 @@
  */
 import { validateIdentityMnemonic } from '../../engine/identity/index.js';
 import { existingSecretProblem, newSecretProblem } from '../../engine/store/secretRules.js';
+import { applyTextEdit, oneLine } from '../input/textInput.js';
+import type { TextEdit } from '../input/textInput.js';
 import type { LaunchNeed } from './launchApi.js';
 
 export type LaunchField =
@@ -42,14 +44,16 @@ export interface LaunchState {
   readonly restoring: boolean;
   readonly progress: string;
   readonly error: string | undefined;
+  /** Cursor in the field being typed (see textInput.ts); null: at the end of its text. */
+  readonly cursor: number | null;
 }
 
 export type LaunchAction =
   | { readonly type: 'progress'; readonly label: string }
   | { readonly type: 'need'; readonly need: LaunchNeed }
   | { readonly type: 'failed'; readonly message: string }
-  | { readonly type: 'type'; readonly text: string }
-  | { readonly type: 'backspace' }
+  /** An edit of the field being typed: the shared text-input model (readline keys, a paste). */
+  | { readonly type: 'edit'; readonly edit: TextEdit }
   /** Enter on an input: the next field, or 'submit' for the caller to act on. */
   | { readonly type: 'next' }
   | { readonly type: 'registered'; readonly words: readonly string[]; readonly ask: number }
@@ -64,6 +68,7 @@ export const initialLaunchState: LaunchState = {
   restoring: false,
   progress: 'Opening the profile',
   error: undefined,
+  cursor: null,
 };
 
 /** The fields each need asks for, in order. */
@@ -133,7 +138,18 @@ export function validateInputs(state: LaunchState): string | undefined {
   return undefined;
 }
 
+/** The field keys edit now; undefined while nothing is typed (the words stay on screen until Enter). */
+export function editedField(state: LaunchState): LaunchField | undefined {
+  if (state.step.kind === 'input') return state.step.field;
+  if (state.step.kind === 'recovery' && state.step.typing) return 'word';
+  return undefined;
+}
+
 export function launchReducer(state: LaunchState, action: LaunchAction): LaunchState {
+  // Any other action may change the field being typed: its cursor starts at the end of its text.
+  if (action.type !== 'edit' && action.type !== 'progress' && state.cursor !== null) {
+    return launchReducer({ ...state, cursor: null }, action);
+  }
   switch (action.type) {
     case 'progress':
       return { ...state, progress: action.label };
@@ -181,16 +197,15 @@ export function launchReducer(state: LaunchState, action: LaunchAction): LaunchS
       const selected = (((state.step.selected + action.delta) % count) + count) % count;
       return { ...state, step: { kind: 'choice', selected } };
     }
-    case 'type':
-    case 'backspace': {
-      const field =
-        state.step.kind === 'input' ? state.step.field : state.step.kind === 'recovery' ? 'word' : undefined;
-      // The words stay on screen until Enter; only then is one typed back (and the words hidden).
-      if (field === undefined || (state.step.kind === 'recovery' && !state.step.typing)) return state;
+    case 'edit': {
+      const field = editedField(state);
+      if (field === undefined) return state;
       const current = state.values[field] ?? '';
-      const text =
-        action.type === 'type' ? current + action.text.replace(/[\r\n]/gu, '') : current.slice(0, -1);
-      return { ...state, values: { ...state.values, [field]: text } };
+      // Every launch field is one line: pasted recovery words on several lines become one line.
+      const edit: TextEdit =
+        action.edit.type === 'insert' ? { type: 'insert', text: oneLine(action.edit.text) } : action.edit;
+      const edited = applyTextEdit({ text: current, cursor: state.cursor ?? current.length }, edit);
+      return { ...state, values: { ...state.values, [field]: edited.text }, cursor: edited.cursor };
     }
     case 'next': {
       if (state.step.kind === 'recovery') {

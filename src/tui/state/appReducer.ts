@@ -1,12 +1,15 @@
 /** The TUI reducer: (state, action) => state, no side effects. Engine calls live in tuiController. */
 import type { VerificationState } from '../engineApi.js';
 import { helpLines } from '../helpContent.js';
+import { applyTextEdit, oneLine } from '../input/textInput.js';
+import type { TextEdit } from '../input/textInput.js';
 import type { AppAction, AppState, Overlay } from './appState.js';
-import { paneOrder, selectedGroup, selectedMessages } from './appState.js';
+import { paneOrder, selectedGroup } from './appState.js';
 import { composerLines, composerReducer } from './composerState.js';
 import { applyEngineEvent, applyMessagePage, withGroups } from './engineEvents.js';
 import { computeLayout } from './layout.js';
 import { computeMessageWindow } from './messageWindow.js';
+import { jumpNewest, jumpUnread, scrollLine, scrollPage } from './messageScroll.js';
 
 const maxOverlayInput = 64;
 
@@ -19,32 +22,11 @@ export function helpViewportRows(state: AppState): number {
   return Math.max(1, state.size.rows - 4);
 }
 
-function scrollMessages(state: AppState, delta: number): AppState {
-  const groupId = state.selectedGroupId;
-  if (groupId === null) return state;
-  const count = selectedMessages(state).length;
-  const offset = clamp((state.scroll[groupId] ?? 0) + delta, 0, count - 1);
-  return { ...state, scroll: { ...state.scroll, [groupId]: offset } };
-}
-
-/** A page is the number of whole messages now on screen, less one kept for context. */
-function messagePageSize(state: AppState): number {
-  const layout = computeLayout(state.size, composerLines(state.composer).lines.length);
-  const offset = state.selectedGroupId === null ? 0 : (state.scroll[state.selectedGroupId] ?? 0);
-  const window = computeMessageWindow(
-    selectedMessages(state),
-    offset,
-    layout.messageRows,
-    layout.messageWidth,
-  );
-  return Math.max(1, window.wholeMessages - 1);
-}
-
 function moveGroupSelection(state: AppState, delta: number): AppState {
   if (state.groups.length === 0) return state;
   const index = state.groups.findIndex((group) => group.id === state.selectedGroupId);
   const next = state.groups[clamp(index + delta, 0, state.groups.length - 1)];
-  return next === undefined ? state : { ...state, selectedGroupId: next.id };
+  return next === undefined ? state : selectGroup(state, next.id);
 }
 
 function moveInOverlay(state: AppState, overlay: Overlay, delta: number): AppState {
@@ -68,8 +50,7 @@ function move(state: AppState, delta: -1 | 1): AppState {
     case 'groups':
       return moveGroupSelection(state, delta);
     case 'messages':
-      // Up (-1) goes back in time: more messages scrolled past at the bottom.
-      return scrollMessages(state, -delta);
+      return scrollLine(state, delta);
     case 'composer':
       return { ...state, composer: composerReducer(state.composer, { type: delta < 0 ? 'up' : 'down' }) };
   }
@@ -79,14 +60,28 @@ function page(state: AppState, direction: -1 | 1): AppState {
   if (state.overlay.kind === 'help')
     return moveInOverlay(state, state.overlay, direction * helpViewportRows(state));
   if (state.overlay.kind !== 'none') return state;
-  return scrollMessages(state, -direction * messagePageSize(state));
+  return scrollPage(state, direction);
 }
 
-function editOverlayInput(state: AppState, edit: (input: string) => string): AppState {
+function editOverlayInput(state: AppState, edit: TextEdit): AppState {
   const overlay = state.overlay;
   if (overlay.kind !== 'createGroup' && overlay.kind !== 'invite') return state;
-  const input = [...edit(overlay.input)].slice(0, maxOverlayInput).join('');
-  return { ...state, overlay: { ...overlay, input } };
+  // One line only: a pasted newline becomes a space, other control characters are dropped.
+  const clean: TextEdit = edit.type === 'insert' ? { type: 'insert', text: oneLine(edit.text) } : edit;
+  const edited = applyTextEdit(overlay.input, clean);
+  if ([...edited.text].length > maxOverlayInput) return state;
+  return { ...state, overlay: { ...overlay, input: edited } };
+}
+
+/** Leaving a group: its unread line has been seen, so it goes. */
+function selectGroup(state: AppState, groupId: string): AppState {
+  const previous = state.selectedGroupId;
+  if (previous === groupId) return state;
+  if (previous === null || state.unreadFrom[previous] === undefined)
+    return { ...state, selectedGroupId: groupId };
+  const unreadFrom = { ...state.unreadFrom };
+  delete unreadFrom[previous];
+  return { ...state, selectedGroupId: groupId, unreadFrom };
 }
 
 export function appReducer(state: AppState, action: AppAction): AppState {
@@ -104,7 +99,7 @@ export function appReducer(state: AppState, action: AppAction): AppState {
       return { ...state, messages: { ...state.messages, [action.groupId]: { ...current, loading: true } } };
     }
     case 'messagesLoaded':
-      return applyMessagePage(state, action.groupId, action.page, action.older);
+      return applyMessagePage(state, action.groupId, action.page, action.older, action.unread);
     case 'membersLoaded':
       return { ...state, members: { ...state.members, [action.groupId]: action.members } };
     case 'focusNext':
@@ -122,8 +117,12 @@ export function appReducer(state: AppState, action: AppAction): AppState {
       return page(state, action.direction);
     case 'selectGroup':
       return state.groups.some((group) => group.id === action.groupId)
-        ? { ...state, selectedGroupId: action.groupId }
+        ? selectGroup(state, action.groupId)
         : state;
+    case 'jumpNewest':
+      return jumpNewest(state);
+    case 'jumpUnread':
+      return jumpUnread(state);
     case 'openOverlay':
       return { ...state, overlay: action.overlay };
     case 'closeOverlay':
@@ -140,11 +139,8 @@ export function appReducer(state: AppState, action: AppAction): AppState {
         : state;
     case 'verificationChanged':
       return applyVerification(state, action.username, action.verification);
-    case 'overlayInput':
-      // One line only: a newline or control character in a name would corrupt the screen.
-      return editOverlayInput(state, (input) => input + action.text.replace(/\p{Cc}/gu, ''));
-    case 'overlayBackspace':
-      return editOverlayInput(state, (input) => [...input].slice(0, -1).join(''));
+    case 'overlayEdit':
+      return editOverlayInput(state, action.edit);
     case 'composer':
       return { ...state, composer: composerReducer(state.composer, action.action) };
     case 'status':
@@ -178,6 +174,10 @@ export function needsOlderMessages(state: AppState): boolean {
     state.scroll[group.id] ?? 0,
     layout.messageRows,
     layout.messageWidth,
+    {
+      rowsBelow: state.scrollRows[group.id] ?? 0,
+      unreadFrom: state.unreadFrom[group.id],
+    },
   );
   return window.start === 0;
 }

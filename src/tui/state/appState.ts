@@ -11,6 +11,7 @@ import type {
   SelfIdentity,
   VerificationState,
 } from '../engineApi.js';
+import type { TextEdit, TextInputState } from '../input/textInput.js';
 import { emptyComposer } from './composerState.js';
 import type { ComposerAction, ComposerState } from './composerState.js';
 import { defaultSize } from './layout.js';
@@ -35,8 +36,8 @@ export type Overlay =
       readonly view: SafetyNumberView | null;
     }
   | { readonly kind: 'identity' }
-  | { readonly kind: 'createGroup'; readonly input: string }
-  | { readonly kind: 'invite'; readonly input: string }
+  | { readonly kind: 'createGroup'; readonly input: TextInputState }
+  | { readonly kind: 'invite'; readonly input: TextInputState }
   /** `outbox` is null when the engine could not tell. */
   | { readonly kind: 'confirmQuit'; readonly outbox: number | null };
 
@@ -65,6 +66,13 @@ export interface AppState {
   readonly messages: Readonly<Record<string, GroupMessages>>;
   /** Messages scrolled past at the bottom, per group; 0 follows new messages. */
   readonly scroll: Readonly<Record<string, number>>;
+  /**
+   * Rows of the bottom message hidden below the pane, per group: non-zero only while a message
+   * taller than the pane is read line by line from its first line.
+   */
+  readonly scrollRows: Readonly<Record<string, number>>;
+  /** Per group, the id of the first message not yet seen: where the "new messages" line is drawn. */
+  readonly unreadFrom: Readonly<Record<string, string>>;
   readonly members: Readonly<Record<string, readonly GroupMember[]>>;
   readonly self: SelfIdentity | null;
   readonly composer: ComposerState;
@@ -82,6 +90,8 @@ export type AppAction =
       readonly groupId: string;
       readonly page: MessagePage;
       readonly older: boolean;
+      /** Unread count when the group was opened (marking it read resets the live count). */
+      readonly unread?: number;
     }
   | { readonly type: 'membersLoaded'; readonly groupId: string; readonly members: readonly GroupMember[] }
   | { readonly type: 'safetyNumberLoaded'; readonly view: SafetyNumberView }
@@ -97,11 +107,15 @@ export type AppAction =
   /** Up/Down in the focused pane or overlay: -1 is up. */
   | { readonly type: 'move'; readonly delta: -1 | 1 }
   | { readonly type: 'page'; readonly direction: -1 | 1 }
+  /** The messages pane follows the newest message again. */
+  | { readonly type: 'jumpNewest' }
+  /** The messages pane shows the first unread message (the "new messages" line) at its top. */
+  | { readonly type: 'jumpUnread' }
   | { readonly type: 'selectGroup'; readonly groupId: string }
   | { readonly type: 'openOverlay'; readonly overlay: Overlay }
   | { readonly type: 'closeOverlay' }
-  | { readonly type: 'overlayInput'; readonly text: string }
-  | { readonly type: 'overlayBackspace' }
+  /** An edit of the one-line prompt of the open overlay. */
+  | { readonly type: 'overlayEdit'; readonly edit: TextEdit }
   | { readonly type: 'composer'; readonly action: ComposerAction }
   | { readonly type: 'status'; readonly status: StatusLine | null };
 
@@ -115,6 +129,8 @@ export function initialAppState(size: TerminalSize = defaultSize): AppState {
     selectedGroupId: null,
     messages: {},
     scroll: {},
+    scrollRows: {},
+    unreadFrom: {},
     members: {},
     self: null,
     composer: emptyComposer,

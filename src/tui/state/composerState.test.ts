@@ -10,15 +10,15 @@ const type = (text: string): ComposerAction => ({ type: 'insert', text });
 
 describe('composerReducer', () => {
   it('inserts at the cursor and moves it', () => {
-    const state = run(emptyComposer, type('helo'), { type: 'cursorLeft' }, type('l'));
+    const state = run(emptyComposer, type('helo'), { type: 'edit', edit: { type: 'left' } }, type('l'));
     expect(state.text).toBe('hello');
     expect(state.cursor).toBe(4);
   });
 
   it('deletes the character before the cursor, whole surrogate pairs included', () => {
-    const state = run(emptyComposer, type('hi 👋'), { type: 'backspace' });
+    const state = run(emptyComposer, type('hi 👋'), { type: 'edit', edit: { type: 'backspace' } });
     expect(state.text).toBe('hi ');
-    expect(run(emptyComposer, { type: 'backspace' })).toEqual(emptyComposer);
+    expect(run(emptyComposer, { type: 'edit', edit: { type: 'backspace' } })).toEqual(emptyComposer);
   });
 
   it('turns pasted CR/CRLF into newlines and drops control characters', () => {
@@ -31,9 +31,9 @@ describe('composerReducer', () => {
     expect(composerLines(state)).toEqual({ lines: ['first line', 'second'], cursorLine: 1, cursorColumn: 6 });
     state = run(state, { type: 'up' });
     expect(composerLines(state)).toMatchObject({ cursorLine: 0, cursorColumn: 6 });
-    state = run(state, { type: 'cursorEnd' }, { type: 'down' });
+    state = run(state, { type: 'edit', edit: { type: 'lineEnd' } }, { type: 'down' });
     expect(composerLines(state)).toMatchObject({ cursorLine: 1, cursorColumn: 6 });
-    state = run(state, { type: 'cursorHome' });
+    state = run(state, { type: 'edit', edit: { type: 'lineStart' } });
     expect(composerLines(state)).toMatchObject({ cursorLine: 1, cursorColumn: 0 });
   });
 

@@ -1,7 +1,9 @@
 /**
  * The composer: multi-line text with a cursor and a history walked with Up/Down. Pure functions only;
- * the App feeds them key presses through appReducer.
+ * the App feeds them key presses through appReducer. Editing itself is the shared text-input model.
  */
+import { applyTextEdit } from '../input/textInput.js';
+import type { TextEdit } from '../input/textInput.js';
 
 export interface ComposerState {
   readonly text: string;
@@ -17,12 +19,9 @@ export interface ComposerState {
 
 export type ComposerAction =
   | { readonly type: 'insert'; readonly text: string }
+  /** Any edit of the shared text-input model (readline keys, a paste). */
+  | { readonly type: 'edit'; readonly edit: TextEdit }
   | { readonly type: 'newline' }
-  | { readonly type: 'backspace' }
-  | { readonly type: 'cursorLeft' }
-  | { readonly type: 'cursorRight' }
-  | { readonly type: 'cursorHome' }
-  | { readonly type: 'cursorEnd' }
   | { readonly type: 'up' }
   | { readonly type: 'down' }
   | { readonly type: 'submitted' }
@@ -44,20 +43,6 @@ function sanitizeTypedText(text: string): string {
     .replace(/\r\n?/gu, '\n')
     .replace(/\t/gu, '  ')
     .replace(/[^\P{Cc}\n]/gu, ''); // control characters other than the newline
-}
-
-function previousBoundary(text: string, index: number): number {
-  if (index <= 0) return 0;
-  const code = text.charCodeAt(index - 1);
-  const isLowSurrogate = code >= 0xdc00 && code <= 0xdfff;
-  return isLowSurrogate && index >= 2 ? index - 2 : index - 1;
-}
-
-function nextBoundary(text: string, index: number): number {
-  if (index >= text.length) return text.length;
-  const code = text.charCodeAt(index);
-  const isHighSurrogate = code >= 0xd800 && code <= 0xdbff;
-  return isHighSurrogate && index + 2 <= text.length ? index + 2 : index + 1;
 }
 
 function lineStart(text: string, index: number): number {
@@ -116,19 +101,17 @@ export function composerReducer(state: ComposerState, action: ComposerAction): C
       return insertAtCursor(state, sanitizeTypedText(action.text));
     case 'newline':
       return insertAtCursor(state, '\n');
-    case 'backspace': {
-      if (state.cursor === 0) return state;
-      const from = previousBoundary(state.text, state.cursor);
-      return { ...state, text: state.text.slice(0, from) + state.text.slice(state.cursor), cursor: from };
+    case 'edit': {
+      if (action.edit.type === 'insert') return insertAtCursor(state, sanitizeTypedText(action.edit.text));
+      const edited = applyTextEdit(state, action.edit);
+      if (edited.text === state.text && edited.cursor === state.cursor) return state;
+      return {
+        ...state,
+        text: edited.text,
+        cursor: edited.cursor,
+        historyIndex: edited.text === state.text ? state.historyIndex : null,
+      };
     }
-    case 'cursorLeft':
-      return { ...state, cursor: previousBoundary(state.text, state.cursor) };
-    case 'cursorRight':
-      return { ...state, cursor: nextBoundary(state.text, state.cursor) };
-    case 'cursorHome':
-      return { ...state, cursor: lineStart(state.text, state.cursor) };
-    case 'cursorEnd':
-      return { ...state, cursor: lineEnd(state.text, state.cursor) };
     // Up/Down move between lines of a multi-line draft and walk the history at its first/last line.
     case 'up':
       return moveVertically(state, -1) ?? historyUp(state);

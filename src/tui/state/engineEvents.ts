@@ -25,16 +25,63 @@ function withoutKey<T>(record: Readonly<Record<string, T>>, key: string): Record
   return copy;
 }
 
+/**
+ * A new message moves its group to the top (groups are ordered by last activity) and, when it arrives
+ * in a group not open, counts as unread at once: the count is right on every message, not only when
+ * the engine next lists the groups.
+ */
+function withActivity(state: AppState, message: ChatMessage, isNew: boolean): AppState {
+  const group = state.groups.find((candidate) => candidate.id === message.groupId);
+  if (group === undefined || !isNew) return state;
+  const unseen = !message.outgoing && message.groupId !== state.selectedGroupId;
+  const updated = {
+    ...group,
+    unread: group.unread + (unseen ? 1 : 0),
+    lastActivity: Math.max(group.lastActivity, message.sentAt),
+  };
+  return withGroups(
+    state,
+    state.groups.map((candidate) => (candidate === group ? updated : candidate)),
+  );
+}
+
 function withMessage(state: AppState, message: ChatMessage): AppState {
-  const current = state.messages[message.groupId];
+  const groupId = message.groupId;
+  const current = state.messages[groupId];
+  const known = current?.items.some((item) => item.id === message.id) ?? false;
+  const active = withActivity(state, message, !known);
   // History not loaded yet: the engine has stored the message and loadMessages will bring it.
-  if (current === undefined) return state;
+  if (current === undefined) return active;
   const items = upsertMessage(current.items, message);
   const grew = items.length > current.items.length;
-  const offset = state.scroll[message.groupId] ?? 0;
+  const offset = active.scroll[groupId] ?? 0;
   // A reader scrolled up keeps looking at the same messages while new ones arrive below.
-  const scroll = grew && offset > 0 ? { ...state.scroll, [message.groupId]: offset + 1 } : state.scroll;
-  return { ...state, messages: { ...state.messages, [message.groupId]: { ...current, items } }, scroll };
+  const scroll = grew && offset > 0 ? { ...active.scroll, [groupId]: offset + 1 } : active.scroll;
+  // The first message that arrives unseen (group not open, or scrolled up) gets the "new messages" line.
+  const unseen = grew && !message.outgoing && (groupId !== active.selectedGroupId || offset > 0);
+  const unreadFrom =
+    unseen && active.unreadFrom[groupId] === undefined
+      ? { ...active.unreadFrom, [groupId]: message.id }
+      : active.unreadFrom;
+  return {
+    ...active,
+    messages: { ...active.messages, [groupId]: { ...current, items } },
+    scroll,
+    unreadFrom,
+  };
+}
+
+/** Where the "new messages" line goes when a group opens with `unread` messages not yet read. */
+export function firstUnreadId(items: readonly ChatMessage[], unread: number): string | undefined {
+  let remaining = unread;
+  for (let index = items.length - 1; index >= 0 && remaining > 0; index -= 1) {
+    const item = items[index];
+    if (item === undefined || item.outgoing) continue;
+    remaining -= 1;
+    if (remaining === 0) return item.id;
+  }
+  // More unread than loaded: the line goes above the oldest loaded message.
+  return unread > 0 ? items.find((item) => !item.outgoing)?.id : undefined;
 }
 
 export function applyEngineEvent(state: AppState, event: EngineEvent): AppState {
@@ -66,6 +113,8 @@ export function applyEngineEvent(state: AppState, event: EngineEvent): AppState 
           ...state,
           messages: withoutKey(state.messages, event.groupId),
           scroll: withoutKey(state.scroll, event.groupId),
+          scrollRows: withoutKey(state.scrollRows, event.groupId),
+          unreadFrom: withoutKey(state.unreadFrom, event.groupId),
           members: withoutKey(state.members, event.groupId),
         },
         remaining,
@@ -100,6 +149,7 @@ export function applyMessagePage(
   groupId: string,
   page: MessagePage,
   older: boolean,
+  unreadAtOpen?: number,
 ): AppState {
   const current = state.messages[groupId];
   let items: readonly ChatMessage[];
@@ -110,5 +160,9 @@ export function applyMessagePage(
     items = page.messages;
   }
   const entry: GroupMessages = { items, hasMore: page.hasMore, loading: false };
-  return { ...state, messages: { ...state.messages, [groupId]: entry } };
+  const next = { ...state, messages: { ...state.messages, [groupId]: entry } };
+  const unread = unreadAtOpen ?? state.groups.find((group) => group.id === groupId)?.unread ?? 0;
+  if (older || unread === 0 || state.unreadFrom[groupId] !== undefined) return next;
+  const marker = firstUnreadId(items, unread);
+  return marker === undefined ? next : { ...next, unreadFrom: { ...next.unreadFrom, [groupId]: marker } };
 }

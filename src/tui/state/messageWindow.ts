@@ -3,12 +3,18 @@
  * viewport alone. Work is proportional to the rows shown, not to the messages held, so a group with
  * 10,000 messages costs the same as one with 20.
  */
+import stringWidth from 'string-width';
 import type { ChatMessage, DeliveryState } from '../engineApi.js';
 
 export interface MessageRow {
   readonly key: string;
+  /**
+   * 'message': a row of a message's text, the first one with the header (time, sender, fingerprint,
+   * state). 'date': the separator above the first message of a day. 'unread': the "new messages"
+   * line above the first unread message.
+   */
+  readonly kind: 'message' | 'date' | 'unread';
   readonly messageId: string;
-  /** The first row carries the header (time, sender, fingerprint, state); the rest are text only. */
   readonly isFirst: boolean;
   readonly text: string;
 }
@@ -21,6 +27,16 @@ export interface MessageWindow {
   /** How many messages are shown whole; the page size for PgUp/PgDn. */
   readonly wholeMessages: number;
 }
+
+/** Where the pane is scrolled to, and what it marks. */
+export interface WindowOptions {
+  /** Rows of the bottom message hidden below the pane (a tall message read from its first line). */
+  readonly rowsBelow?: number;
+  /** Id of the first unread message: the "new messages" line goes above it. */
+  readonly unreadFrom?: string | undefined;
+}
+
+export const unreadLine = 'new messages';
 
 export const continuationIndent = '  ';
 
@@ -62,31 +78,56 @@ export function messageHeader(message: ChatMessage): string {
   } `;
 }
 
-/** Wraps at the last space that fits; a word longer than the width is cut where it must be. */
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/**
+ * Wraps at the last space that fits; a word longer than the width is cut where it must be. Widths are
+ * terminal columns counted by grapheme: a CJK character or an emoji takes two, a combining mark none,
+ * so a wrapped row never runs past the pane's border.
+ */
 function wrapLine(line: string, firstWidth: number, restWidth: number): string[] {
-  const chars = [...line];
   const out: string[] = [];
   let width = Math.max(1, firstWidth);
-  let position = 0;
-  do {
-    let end = Math.min(chars.length, position + width);
-    if (end < chars.length) {
-      const space = chars.lastIndexOf(' ', end);
-      if (space > position) end = space + 1;
+  let row = '';
+  let used = 0;
+  /** Length of `row` just after its last space, and the columns used up to there. */
+  let breakAt = -1;
+  let breakUsed = 0;
+  for (const { segment } of graphemes.segment(line)) {
+    const cells = segment === ' ' ? 1 : stringWidth(segment);
+    while (used + cells > width && row !== '') {
+      if (breakAt > 0 && segment !== ' ') {
+        out.push(row.slice(0, breakAt).trimEnd());
+        row = row.slice(breakAt);
+        used -= breakUsed;
+      } else {
+        out.push(row.trimEnd());
+        row = '';
+        used = 0;
+      }
+      breakAt = -1;
+      width = Math.max(1, restWidth);
     }
-    out.push(chars.slice(position, end).join('').trimEnd());
-    position = end;
-    width = Math.max(1, restWidth);
-  } while (position < chars.length);
+    if (segment === ' ' && row === '' && out.length > 0) continue;
+    row += segment;
+    used += cells;
+    if (segment === ' ') {
+      breakAt = row.length;
+      breakUsed = used;
+    }
+  }
+  out.push(row.trimEnd());
   return out;
 }
 
-/**
- * The text rows of one message at a given width. Characters count as one column each; wide
- * characters (CJK, most emoji) may overflow and are cut by the terminal.
- */
+/** The width of text in terminal columns. */
+export function textWidth(text: string): number {
+  return stringWidth(text);
+}
+
+/** The text rows of one message at a given width, wrapped by terminal column. */
 export function messageTextRows(message: ChatMessage, width: number): string[] {
-  const headerWidth = [...messageHeader(message)].length;
+  const headerWidth = stringWidth(messageHeader(message));
   const text = message.decryptFailed ? decryptFailedMarker : message.text;
   const restWidth = width - continuationIndent.length;
   const rows: string[] = [];
@@ -97,31 +138,87 @@ export function messageTextRows(message: ChatMessage, width: number): string[] {
   return rows;
 }
 
+/** "Tuesday 1 December 2026": the day a date separator names, in local time. */
+export function formatDay(epochMs: number): string {
+  return new Date(epochMs).toLocaleDateString('en-GB', {
+    weekday: 'long',
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+  });
+}
+
+function sameDay(a: number, b: number): boolean {
+  const x = new Date(a);
+  const y = new Date(b);
+  return x.getFullYear() === y.getFullYear() && x.getMonth() === y.getMonth() && x.getDate() === y.getDate();
+}
+
+/** Every row drawn for message `index`: its separators (a new day, the unread line), then its text. */
+export function rowsOfMessage(
+  messages: readonly ChatMessage[],
+  index: number,
+  width: number,
+  unreadFrom?: string,
+): MessageRow[] {
+  const message = messages[index];
+  if (message === undefined) return [];
+  const rows: MessageRow[] = [];
+  const previous = messages[index - 1];
+  if (previous === undefined || !sameDay(previous.sentAt, message.sentAt)) {
+    rows.push({
+      key: `${message.id}:day`,
+      kind: 'date',
+      messageId: message.id,
+      isFirst: false,
+      text: formatDay(message.sentAt),
+    });
+  }
+  if (message.id === unreadFrom) {
+    rows.push({
+      key: `${message.id}:unread`,
+      kind: 'unread',
+      messageId: message.id,
+      isFirst: false,
+      text: unreadLine,
+    });
+  }
+  messageTextRows(message, width).forEach((text, row) =>
+    rows.push({
+      key: `${message.id}:${row}`,
+      kind: 'message',
+      messageId: message.id,
+      isFirst: row === 0,
+      text,
+    }),
+  );
+  return rows;
+}
+
 /**
  * The rows to draw for a viewport `height` rows high and `width` columns wide, with `offsetFromBottom`
- * messages scrolled past (0 = the newest message at the bottom).
+ * messages scrolled past (0 = the newest message at the bottom). Work is proportional to the rows
+ * shown, never to the messages held.
  */
 export function computeMessageWindow(
   messages: readonly ChatMessage[],
   offsetFromBottom: number,
   height: number,
   width: number,
+  options: WindowOptions = {},
 ): MessageWindow {
   const end = Math.max(0, messages.length - offsetFromBottom);
   const collected: MessageRow[][] = [];
   let used = 0;
   let start = end;
   let wholeMessages = 0;
+  let hideBelow = Math.max(0, options.rowsBelow ?? 0);
   while (start > 0 && used < height) {
-    const message = messages[start - 1];
-    if (message === undefined) break;
-    const textRows = messageTextRows(message, width);
-    const rows = textRows.map((text, index) => ({
-      key: `${message.id}:${index}`,
-      messageId: message.id,
-      isFirst: index === 0,
-      text,
-    }));
+    let rows = rowsOfMessage(messages, start - 1, width, options.unreadFrom);
+    if (hideBelow > 0) {
+      rows = rows.slice(0, Math.max(1, rows.length - hideBelow));
+      hideBelow = 0;
+    }
     const room = height - used;
     // The topmost message may not fit: keep its last rows, as a terminal scrolled up would.
     const kept = rows.length <= room ? rows : rows.slice(rows.length - room);

@@ -1,5 +1,6 @@
 /** Renders the App against a FakeEngine at a given terminal size, for component tests. */
 import { render } from 'ink-testing-library';
+import stringWidth from 'string-width';
 import { App } from '../App.js';
 import type { FakeEngine } from './fakeEngine.js';
 import { waitForFrame } from './waitForFrame.js';
@@ -13,11 +14,11 @@ export function resizeTerminal(instance: RenderedApp, columns: number, rows: num
   instance.stdout.emit('resize');
 }
 
-/** True when the frame is exactly `rows` lines, none wider than `columns`. */
+/** True when the frame is exactly `rows` lines, none wider than `columns` terminal columns. */
 export function frameFits(frame: string, columns: number, rows: number): boolean {
   // eslint-disable-next-line no-control-regex -- SGR sequences are what is being removed
   const lines = frame.replace(/\x1b\[[0-9;]*m/gu, '').split('\n');
-  return lines.length === rows && lines.every((line) => [...line].length <= columns);
+  return lines.length === rows && lines.every((line) => stringWidth(line) <= columns);
 }
 
 export async function renderApp(
