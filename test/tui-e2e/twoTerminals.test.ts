@@ -127,13 +127,15 @@ describe('qpc in two real terminals', () => {
     await alice.waitForText('Groups (0)');
     await alice.waitForText(`● online 127.0.0.1:${port} · alice`);
 
-    // The local server qpc started answers for everyone: bob registers with the plain command.
+    // The local server qpc started answers for everyone: bob registers with the plain command, which
+    // prints the recovery words (otherwise his first full-screen start would show them and ask one).
     const registered = await runQpc(
       [
         'account',
         'register',
         'bob',
         '--password-stdin',
+        '--show-recovery-words',
         '--server',
         `127.0.0.1:${port}`,
         '--profile',
@@ -213,16 +215,22 @@ describe('qpc in two real terminals', () => {
       .filter((group) => /^[0-9a-f]{4}$/u.test(group))
       .join('');
 
-    const who = await runQpc(['whoami', '--json', '--profile', profiles.alice], envFor('alice'));
-    expect(who.code, who.stderr).toBe(0);
-    const fingerprint = (JSON.parse(who.stdout) as { fingerprint: string }).fingerprint;
-    expect(fingerprint).toMatch(/^[0-9a-f]{64}$/u);
-    expect(shown).toBe(fingerprint);
-
     // Quitting leaves the alternate screen and ends the process cleanly.
     bob.press('Escape');
     await bob.waitFor((screen) => !screen.includes('Fingerprint of alice:'), 'the members overlay closed');
     bob.press('q');
     await bob.waitForText('qpc exited with 0');
+
+    // One profile, one process: `qpc whoami` on alice's profile waits until her client has quit.
+    const busy = await runQpc(['whoami', '--json', '--profile', profiles.alice], envFor('alice'));
+    expect(busy.code).not.toBe(0);
+    expect(busy.stderr).toContain('this profile is in use by another qpc');
+    alice.press('C-c');
+    await alice.waitForText('qpc exited with 0');
+    const who = await runQpc(['whoami', '--json', '--profile', profiles.alice], envFor('alice'));
+    expect(who.code, who.stderr).toBe(0);
+    const fingerprint = (JSON.parse(who.stdout) as { fingerprint: string }).fingerprint;
+    expect(fingerprint).toMatch(/^[0-9a-f]{64}$/u);
+    expect(shown).toBe(fingerprint);
   });
 });

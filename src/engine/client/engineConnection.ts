@@ -18,6 +18,17 @@ export interface EngineConnectionHandlers {
   sessionEnded(code: string): void;
 }
 
+/**
+ * A server that stops answering (killed, unplugged) is noticed within about this time (under 5 s), and
+ * the state shown turns offline: keep-alive PINGs go out every SESSION_KEEP_ALIVE_INTERVAL_MS, so a live
+ * server always has something to acknowledge, and a connection that receives nothing for this long is
+ * closed, then reconnected. QUIC takes the smaller of both ends' idle timeouts. The price: an event loop
+ * blocked longer than this (seconds of argon2id on a starved machine) also ends the connection, which
+ * then reconnects; one-shot CLI commands, with no status line to keep honest, use longer values.
+ */
+export const SESSION_MAX_IDLE_TIMEOUT_MS = 4_000;
+export const SESSION_KEEP_ALIVE_INTERVAL_MS = 1_000;
+
 export function createEngineConnection(
   server: string,
   store: ClientProfileStore,
@@ -26,6 +37,8 @@ export function createEngineConnection(
   handlers: EngineConnectionHandlers,
 ): ServerConnection {
   const connection = new ServerConnection({
+    maxIdleTimeoutMs: SESSION_MAX_IDLE_TIMEOUT_MS,
+    keepAliveIntervalMs: SESSION_KEEP_ALIVE_INTERVAL_MS,
     ...tuning,
     address: parseServerAddress(server),
     pins: {

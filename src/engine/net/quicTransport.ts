@@ -45,13 +45,11 @@ export interface QuicTransport {
 export class PinMismatchError extends CryptoError {}
 
 /**
- * A server that stops answering (killed, unplugged) is noticed within about this time (under 5 s): keep-alive PINGs go out
- * every DEFAULT_KEEP_ALIVE_INTERVAL_MS, so a live server always has something to acknowledge, and a
- * connection with nothing received for this long is closed (then the client shows offline and
- * reconnects). QUIC takes the smaller of both ends' idle timeouts.
+ * Plain transport defaults, for connections that only make calls (tests, tools). The engine's session
+ * connection sets its own, much shorter ones (engineConnection.ts) so a dead server shows in seconds.
  */
-export const DEFAULT_MAX_IDLE_TIMEOUT_MS = 4_000;
-export const DEFAULT_KEEP_ALIVE_INTERVAL_MS = 1_000;
+export const DEFAULT_MAX_IDLE_TIMEOUT_MS = 30_000;
+export const DEFAULT_KEEP_ALIVE_INTERVAL_MS = 10_000;
 
 export async function connectQuic(options: QuicTransportOptions): Promise<QuicTransport> {
   let presentedSha256 = '';
