@@ -19,13 +19,19 @@ import {
   type ServerDatabase,
 } from './storage/openServerDatabase.js';
 import { loadOrCreateServerState } from './storage/serverState.js';
-import { prepareServerCertificate, type ServerCertificate } from './tls/loadServerCertificate.js';
+import {
+  loadServerCertificate,
+  prepareServerCertificate,
+  type ServerCertificate,
+} from './tls/loadServerCertificate.js';
 import { join } from 'node:path';
 
 /** Everything the transport needs, built from a validated config. */
 export interface ServerFoundation {
   config: ServerConfig;
   certificate: ServerCertificate;
+  /** The server-to-server certificate, when one is configured (checked like the TLS one). */
+  federationCertificate: ServerCertificate | undefined;
   db: ServerDatabase;
   /** 32-byte seed of the server signing key (from server_state). */
   signingKeySeed: Uint8Array;
@@ -69,6 +75,17 @@ export async function createServerFoundation(
     clock,
     logger,
   });
+  const federationCertificate =
+    config.federationCertPath !== undefined && config.federationKeyPath !== undefined
+      ? loadServerCertificate(
+          config.federationCertPath,
+          config.federationKeyPath,
+          clock,
+          logger,
+          'configured',
+          'federation',
+        )
+      : undefined;
   const dbKey = resolveDatabaseKey({ ...config, randomBytes });
   let db: ServerDatabase;
   try {
@@ -89,7 +106,11 @@ export async function createServerFoundation(
     onEnqueued: (count) => metrics.messagesEnqueued(count),
     onDelivered: (count) => metrics.messagesDelivered(count),
   });
-  const metrics = new ServerMetrics({ queueDepth: () => queues.totalDepth() });
+  const metrics = new ServerMetrics({ queueDepth: () => queues.totalDepth(), now: () => clock.now() });
+  metrics.operations.certificateExpires('tls', certificate.notAfter);
+  if (federationCertificate !== undefined) {
+    metrics.operations.certificateExpires('federation', federationCertificate.notAfter);
+  }
   const auth = new OpaqueAuthService({
     directory,
     sessions,
@@ -134,6 +155,7 @@ export async function createServerFoundation(
   return {
     config,
     certificate,
+    federationCertificate,
     db,
     signingKeySeed: state.signingKeySeed,
     directory,

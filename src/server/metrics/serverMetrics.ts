@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { OperationsMetrics } from './operationsMetrics.js';
 
 /** Label values must come from small fixed sets: never a username, key, address or message content. */
 const LABEL_VALUE = /^[A-Za-z0-9_]{1,48}$/;
@@ -25,10 +26,13 @@ export class ServerMetrics {
   private readonly delivered: Counter;
   private readonly authFailures: Counter<'reason'>;
   private readonly rateLimitHits: Counter<'scope'>;
+  /** Certificate expiry, last login, delivery failures, rotations: what the alert rules watch. */
+  readonly operations: OperationsMetrics;
 
   /** `queueDepth` is read at scrape time (e.g. DeliveryQueues.totalDepth). */
-  constructor(options: { queueDepth?: () => number } = {}) {
+  constructor(options: { queueDepth?: () => number; now?: () => number } = {}) {
     const registers = [this.registry];
+    this.operations = new OperationsMetrics(this.registry, options.now ?? Date.now);
     this.connectionsOpen = new Gauge({
       name: 'qpc_connections_open',
       help: 'Open QUIC connections',
@@ -99,6 +103,7 @@ export class ServerMetrics {
     const label = safeLabel(method);
     this.requests.inc({ method: label, result: safeLabel(result) });
     this.latency.observe({ method: label }, durationSeconds);
+    this.operations.requestFinished(label, safeLabel(result));
   }
 
   messagesEnqueued(count: number): void {
