@@ -69,6 +69,23 @@ export interface DatabaseCheck {
  * (the OPAQUE setup and the signing key seed). Throws OPS_INTEGRITY_CHECK_FAILED otherwise.
  */
 export function checkDatabase(db: ServerDatabase, label: string): DatabaseCheck {
+  try {
+    return checkOrThrow(db, label);
+  } catch (error) {
+    if (error instanceof OpsError) throw error;
+    // SQLite reports a damaged file (SQLITE_CORRUPT, a failed page HMAC) as an error, not as a row.
+    throw new OpsError(
+      OpsErrorCode.IntegrityFailed,
+      `${label}: integrity check failed (${(error as { code?: string }).code ?? 'error'})`,
+      {
+        hint: 'Use another backup; this one is damaged.',
+        cause: error,
+      },
+    );
+  }
+}
+
+function checkOrThrow(db: ServerDatabase, label: string): DatabaseCheck {
   const problems = db.pragma('integrity_check') as { integrity_check: string }[];
   if (problems.length !== 1 || problems[0]?.integrity_check !== 'ok') {
     throw new OpsError(OpsErrorCode.IntegrityFailed, `${label}: integrity check failed`, {
