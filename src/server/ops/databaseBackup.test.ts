@@ -134,7 +134,7 @@ describe('restoreDatabase', () => {
     const to = join(dir, 'backup.db');
     backupDatabase({ dataDir, key: KEY, to, clock });
     writeRunState(dataDir, {
-      pid: process.pid,
+      pid: process.ppid,
       startedAt: '',
       version: '0',
       adminHost: '127.0.0.1',
@@ -147,6 +147,17 @@ describe('restoreDatabase', () => {
       JSON.stringify({ pid: 2 ** 22 + 1, adminPort: 1, adminHost: 'x' }),
     );
     expect(restoreDatabase({ dataDir, key: KEY, from: to, clock }).users).toBe(1);
+  });
+
+  it('refuses while another process has the database open, even with no run-state file', () => {
+    const live = createServerDatabase(1);
+    const to = join(dir, 'backup.db');
+    backupDatabase({ dataDir, key: KEY, to, clock });
+    expect(codeOf(() => restoreDatabase({ dataDir, key: KEY, from: to, clock }))).toBe('OPS_SERVER_RUNNING');
+    // The refused restore left the server's database alone: it still reads and writes.
+    live.prepare('DELETE FROM queue').run();
+    live.close();
+    expect(restoreDatabase({ dataDir, key: KEY, from: to, clock }).queuedMessages).toBe(1);
   });
 
   it('refuses a backup taken with another key, a damaged one, and one that is not a server database, touching nothing', () => {

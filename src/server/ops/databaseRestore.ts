@@ -3,6 +3,7 @@ import { basename, join, resolve } from 'node:path';
 import type { Clock } from '../../lib/clock.js';
 import { openServerDatabase } from '../storage/openServerDatabase.js';
 import { WrongDatabaseKeyError } from '../storage/storageErrors.js';
+import { refuseIfDatabaseInUse } from './databaseInUse.js';
 import { checkDatabase, databasePath, openExistingDatabase, type DatabaseCheck } from './existingDatabase.js';
 import { OpsError, OpsErrorCode } from './opsErrors.js';
 import { refuseIfRunning } from './runState.js';
@@ -61,6 +62,7 @@ export function restoreDatabase(input: {
   }
 
   const target = databasePath(input.dataDir);
+  refuseIfDatabaseInUse(target, input.key, 'restore');
   let previous: string | undefined;
   if (existsSync(target)) {
     const folder = join(input.dataDir, BACKUPS_DIR);

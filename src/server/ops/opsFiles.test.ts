@@ -16,7 +16,7 @@ describe('run state', () => {
   it('names the live server, is removed only by its own process, and is 0600', () => {
     expect(liveServer(dir)).toBeUndefined();
     const state = {
-      pid: process.pid,
+      pid: process.ppid,
       startedAt: 'now',
       version: '0.1.0',
       adminHost: '127.0.0.1',
@@ -25,10 +25,13 @@ describe('run state', () => {
     writeRunState(dir, state);
     expect(statSync(join(dir, RUN_STATE_FILE)).mode & 0o777).toBe(0o600);
     expect(liveServer(dir)).toEqual(state);
-    removeRunState(dir, process.pid + 1);
-    expect(readRunState(dir)).toEqual(state);
     removeRunState(dir, process.pid);
+    expect(readRunState(dir)).toEqual(state);
+    removeRunState(dir, process.ppid);
     expect(readRunState(dir)).toBeUndefined();
+    // A command that finds its own pid in the file (pid 1 of a fresh container) is not the server.
+    writeRunState(dir, { ...state, pid: process.pid });
+    expect(liveServer(dir)).toBeUndefined();
   });
 });
 

@@ -53,11 +53,12 @@ function processAlive(pid: number): boolean {
 
 /**
  * The run state of a live server on this data directory, or undefined. A file left behind by a killed
- * server names a process that is gone, and is ignored.
+ * server names a process that is gone, and is ignored; so is one naming this very process (a command
+ * run as pid 1 in a fresh container finds the pid 1 of the container the server ran in).
  */
 export function liveServer(dataDir: string): RunState | undefined {
   const state = readRunState(dataDir);
-  return state !== undefined && processAlive(state.pid) ? state : undefined;
+  return state !== undefined && state.pid !== process.pid && processAlive(state.pid) ? state : undefined;
 }
 
 /** Throw OPS_SERVER_RUNNING when a server is live on this data directory. */
