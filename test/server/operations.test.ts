@@ -147,6 +147,22 @@ describe('backup, status and restore', () => {
   );
 });
 
+describe('command line', () => {
+  it('lists the commands in --help, explains each with --help, and names a missing option', async () => {
+    const help = await runServerToExit(['--help']);
+    expect(help.code).toBe(0);
+    for (const usage of ['backup --to FILE', 'restore --from FILE', 'status [--json]']) {
+      expect(help.stdout).toContain(`qpc-server ${usage}`);
+    }
+    const missing = await runServerToExit(['backup', '--data', dataDir()]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('--to: required');
+    const empty = await runServerToExit(['backup', '--data', dataDir(), '--to', join(dataDir(), 'b.db')]);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain('OPS_DATABASE_MISSING');
+  });
+});
+
 describe('certificate expiry', () => {
   it('warns about a TLS or federation certificate expiring within 30 days and exports both expiry times', async () => {
     const dir = dataDir();

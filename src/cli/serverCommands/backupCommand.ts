@@ -1,7 +1,7 @@
 import { wipe } from '../../lib/bytes.js';
 import { systemClock } from '../../lib/clock.js';
 import { backupDatabase } from '../../server/ops/databaseBackup.js';
-import { existingDatabaseKey } from '../../server/ops/existingDatabase.js';
+import { existingDatabaseKey, requireDatabase } from '../../server/ops/existingDatabase.js';
 import { commandConfig, requiredOption, splitCommandArgs } from './commandArgs.js';
 
 export const BACKUP_USAGE = 'qpc-server backup --to FILE [--data DIR] [--config FILE]';
@@ -14,6 +14,7 @@ export function runBackupCommand(
   const { own, rest } = splitCommandArgs(argv, { to: 'string' });
   const to = requiredOption(own, 'to', BACKUP_USAGE);
   const config = commandConfig(rest, normalize);
+  requireDatabase(config.dataDir);
   const key = existingDatabaseKey(config);
   try {
     const result = backupDatabase({ dataDir: config.dataDir, key, to, clock: systemClock });

@@ -32,6 +32,16 @@ export function existingDatabaseKey(input: { dbKeyHex: string | undefined; dataD
   return key;
 }
 
+/** Throw OPS_DATABASE_MISSING unless the data directory holds a server database. */
+export function requireDatabase(dataDir: string): void {
+  const path = databasePath(dataDir);
+  if (!existsSync(path)) {
+    throw new OpsError(OpsErrorCode.DatabaseMissing, `${path}: no database here`, {
+      hint: 'Check --data (or QPC_DATA_DIR): it must be the data directory of the server.',
+    });
+  }
+}
+
 /**
  * Open a database file that must already exist, with its key, without migrating or changing its
  * journal mode: for backups (beside a running server), checks of a backup, and status.

@@ -6,7 +6,12 @@ import type { Clock } from '../../lib/clock.js';
 import type { ServerConfig } from '../config/serverConfig.js';
 import type { CertificateRole } from '../metrics/operationsMetrics.js';
 import { certificateFingerprint, DEV_CERT_FILE } from '../tls/loadServerCertificate.js';
-import { databasePath, existingDatabaseKey, openExistingDatabase } from './existingDatabase.js';
+import {
+  databasePath,
+  existingDatabaseKey,
+  openExistingDatabase,
+  requireDatabase,
+} from './existingDatabase.js';
 import { OpsError, OpsErrorCode } from './opsErrors.js';
 import { lastRotations } from './rotationLog.js';
 import type { RunState } from './runState.js';
@@ -62,6 +67,7 @@ export function readStoppedStatus(config: ServerConfig, clock: Clock): StatusRep
   if (config.federationCertPath !== undefined) {
     certificates.push(certificateFromFile('federation', config.federationCertPath, now));
   }
+  requireDatabase(config.dataDir);
   const key = existingDatabaseKey(config);
   let figures: ReturnType<typeof databaseFigures>;
   try {
