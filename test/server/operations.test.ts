@@ -66,7 +66,7 @@ describe('backup, status and restore', () => {
     { timeout: 240_000 },
     async () => {
       const dir = dataDir();
-      let server = await start(dir);
+      let server = await start(dir, ['--message-max-bytes', '100']);
       const alice = await connect(server);
       const bob = await connect(server);
       const account = await registerAccount(alice, 'alice', 'alice password');
@@ -84,6 +84,19 @@ describe('backup, status and restore', () => {
         });
       };
       for (let i = 0; i < 10; i += 1) await send();
+      // A refused delivery and the logins show in the metrics the alert rules watch.
+      const tooLarge = await alice.call(Method.Enqueue, {
+        recipientIdentityKeys: [bobAccount.identityPublicKey],
+        payload: new Uint8Array(200),
+        clientMessageId: newClientMessageId(),
+      });
+      expect(tooLarge.ok).toBe(false);
+      const metrics = await server.metrics();
+      expect(metrics).toMatch(/qpc_delivery_failures_total\{reason="MESSAGE_TOO_LARGE"\} 1\n/);
+      const gauge = (name: string): number => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(metrics)?.[1]);
+      expect(gauge('qpc_last_login_success_timestamp_seconds')).toBeGreaterThan(
+        gauge('qpc_start_time_seconds'),
+      );
 
       const running = await status(dir);
       expect(running).toMatchObject({ running: true, source: 'admin', ready: true });
