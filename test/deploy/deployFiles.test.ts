@@ -168,7 +168,9 @@ describe('systemd unit and compose file', () => {
     ]) {
       expect(unit.split('\n')).toContain(line);
     }
-    expect(unit).toMatch(/^ExecStart=\/usr\/bin\/node \S+\/bin\/qpc-server\.js$/m);
+    expect(unit).toMatch(
+      /^ExecStart=\/usr\/bin\/node \S+\/bin\/qpc-server\.js --data \/var\/lib\/qpc-server --production$/m,
+    );
   });
 
   it('compose runs the server (UDP published, data volume), Prometheus with the rules and Grafana with the dashboard', () => {
