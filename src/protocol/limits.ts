@@ -31,6 +31,8 @@ export const MAX_ACK_IDS = 1000;
 export const MAX_ERROR_CODE_BYTES = 64;
 export const MAX_ERROR_MESSAGE_BYTES = 1024;
 export const MAX_AUTH_TOKEN_BYTES = 64;
+/** The shared bearer token (QPC_AUTH_TOKEN) as UTF-8. */
+export const MAX_BEARER_TOKEN_BYTES = 256;
 export const MAX_ACCESS_TOKEN_BYTES = 256;
 /** A sealed-sender access key (SealedSend.access_token) and its SHA-256 (SetSealedAccess) are 32 bytes. */
 export const SEALED_ACCESS_KEY_BYTES = 32;
@@ -74,6 +76,7 @@ export const FIELD_LIMITS: Readonly<Record<string, Readonly<Record<string, Field
   'qpc.v1.Request': {
     body: { maxBytes: DEFAULT_MAX_FRAME_BYTES },
     auth_token: { maxBytes: MAX_AUTH_TOKEN_BYTES },
+    bearer_token: { maxBytes: MAX_BEARER_TOKEN_BYTES },
   },
   'qpc.v1.Response': { ok: { maxBytes: DEFAULT_MAX_FRAME_BYTES } },
   'qpc.v1.Error': { code: errorCode, message: errorMessage },

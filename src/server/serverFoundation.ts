@@ -152,6 +152,13 @@ export async function createServerFoundation(
     if (pruneTimer !== undefined) clearInterval(pruneTimer);
     pruneTimer = undefined;
   };
+  const bearer = new BearerTokenVerifier(config.authToken, { dataDir: config.dataDir, clock });
+  if (bearer.configuredTokenRetired()) {
+    logger.warn(
+      { event: 'auth_token_retired' },
+      'QPC_AUTH_TOKEN holds a token that a rotation retired and whose grace period is over: it is refused; set it to the current token',
+    );
+  }
   return {
     config,
     certificate,
@@ -161,7 +168,7 @@ export async function createServerFoundation(
     directory,
     sessions,
     auth,
-    bearer: new BearerTokenVerifier(config.authToken),
+    bearer,
     keyPackages,
     queues,
     commits,

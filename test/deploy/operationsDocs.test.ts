@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BACKUP_USAGE } from '../../src/cli/serverCommands/backupCommand.js';
 import { RESTORE_USAGE } from '../../src/cli/serverCommands/restoreCommand.js';
+import { ROTATE_USAGE } from '../../src/cli/serverCommands/rotateCommand.js';
 import { STATUS_USAGE } from '../../src/cli/serverCommands/statusCommand.js';
 import { ROTATION_MATERIALS } from '../../src/server/metrics/operationsMetrics.js';
 import { OpsErrorCode } from '../../src/server/ops/opsErrors.js';
@@ -15,7 +16,8 @@ describe('docs/operations.md', () => {
   const text = read('docs/operations.md');
 
   it('shows each command as qpc-server --help does, and every error code of the commands', () => {
-    for (const usage of [BACKUP_USAGE, RESTORE_USAGE, STATUS_USAGE]) expect(text).toContain(usage);
+    for (const usage of [BACKUP_USAGE, RESTORE_USAGE, STATUS_USAGE, ROTATE_USAGE])
+      expect(text).toContain(usage);
     for (const code of Object.values(OpsErrorCode)) expect(text).toContain(`\`${code}\``);
   });
 

@@ -8,6 +8,7 @@ import { openProfile, resolveProfileDir } from '../../engine/client/profile.js';
 import { PinMismatchError } from '../../engine/net/quicTransport.js';
 import { parseServerAddress } from '../../engine/net/serverAddress.js';
 import { QpcEngine } from '../../engine/qpcEngine.js';
+import { bearerFromEnv } from './bearerFromEnv.js';
 import type { ClientProfileStore } from '../../engine/store/types.js';
 import { UsageError } from '../exitCodes.js';
 import { readStdin, type CliIo } from '../io.js';
@@ -55,7 +56,7 @@ export async function withEngine<T>(
     ...(server === undefined ? {} : { server }),
     ...(flags['no-sealed-sender'] === true ? { sealedSender: false } : {}),
     ...(flags['sealed-sender'] === true ? { sealedSender: true } : {}),
-    connection: { reconnect: false },
+    connection: { reconnect: false, ...bearerFromEnv() },
   });
   try {
     return await work({ engine, store });

@@ -12,6 +12,7 @@ import { SettingKey } from '../../engine/client/clientContext.js';
 import { PinMismatchError } from '../../engine/net/quicTransport.js';
 import { formatServerAddress, parseServerAddress } from '../../engine/net/serverAddress.js';
 import { QpcEngine, type EngineEvent } from '../../engine/qpcEngine.js';
+import { bearerFromEnv } from './bearerFromEnv.js';
 import { openProfileStore } from '../../engine/store/profileStore.js';
 import { SALT_FILE_NAME } from '../../engine/store/passphraseKey.js';
 import { resolveStoreKey } from '../../engine/store/storeKey.js';
@@ -164,7 +165,7 @@ export class TuiLaunch implements LaunchApi {
 
   private createEngine(serverText: string): QpcEngine {
     const server = parseServerAddress(serverText);
-    this.engine = new QpcEngine({ store: this.requireStore(), server });
+    this.engine = new QpcEngine({ store: this.requireStore(), server, connection: bearerFromEnv() });
     return this.engine;
   }
 

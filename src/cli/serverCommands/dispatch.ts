@@ -1,5 +1,6 @@
 import { BACKUP_USAGE, runBackupCommand } from './backupCommand.js';
 import { RESTORE_USAGE, runRestoreCommand } from './restoreCommand.js';
+import { ROTATE_USAGE, runRotateCommand } from './rotateCommand.js';
 import { runStatusCommand, STATUS_USAGE } from './statusCommand.js';
 
 type Normalize = (argv: readonly string[]) => string[];
@@ -21,6 +22,11 @@ const COMMANDS: Record<
     usage: RESTORE_USAGE,
     summary: 'replace the database of a stopped server with a checked backup',
     run: runRestoreCommand,
+  },
+  rotate: {
+    usage: ROTATE_USAGE,
+    summary: 'replace key material with a backup first, a check after, a log event and the metric',
+    run: runRotateCommand,
   },
   status: {
     usage: STATUS_USAGE,

@@ -29,6 +29,7 @@ export class OperationsMetrics {
   private readonly deliveryFailures: Counter<'reason'>;
   private readonly keyRotated: Gauge<'material'>;
   private sessionsOnline: () => number = () => 0;
+  private rotations: () => ReadonlyMap<RotationMaterial, number> = () => new Map();
 
   constructor(
     registry: Registry,
@@ -54,11 +55,16 @@ export class OperationsMetrics {
       labelNames: ['reason'],
       registers,
     });
+    const rotations = (): ReadonlyMap<RotationMaterial, number> => this.rotations();
     this.keyRotated = new Gauge({
       name: 'qpc_key_rotated_timestamp_seconds',
       help: 'Time of the last rotation of each key material, Unix seconds',
       labelNames: ['material'],
       registers,
+      // Rotations run as separate commands while the server runs: read their log at every scrape.
+      collect() {
+        for (const [material, atMs] of rotations()) this.set({ material }, atMs / 1000);
+      },
     });
     new Gauge({
       name: 'qpc_start_time_seconds',
@@ -82,6 +88,11 @@ export class OperationsMetrics {
 
   keyRotatedAt(material: RotationMaterial, atMs: number): void {
     this.keyRotated.set({ material }, atMs / 1000);
+  }
+
+  /** Read at scrape time: the last rotation of each material (the rotation log of the data directory). */
+  observeRotations(read: () => ReadonlyMap<RotationMaterial, number>): void {
+    this.rotations = read;
   }
 
   /** Read at scrape time (e.g. SessionRegistry.size), once the wire exists. */

@@ -1,6 +1,6 @@
 import { StorageError } from '../../lib/errors.js';
 
-/** Stable codes of the operator commands (backup, restore, status). */
+/** Stable codes of the operator commands (backup, restore, status, rotate). */
 export const OpsErrorCode = {
   ServerRunning: 'OPS_SERVER_RUNNING',
   DatabaseMissing: 'OPS_DATABASE_MISSING',
@@ -9,6 +9,8 @@ export const OpsErrorCode = {
   BackupWrongKey: 'OPS_BACKUP_WRONG_KEY',
   IntegrityFailed: 'OPS_INTEGRITY_CHECK_FAILED',
   StatusUnavailable: 'OPS_STATUS_UNAVAILABLE',
+  RotationInvalid: 'OPS_ROTATION_INVALID',
+  RotationVerifyFailed: 'OPS_ROTATION_VERIFY_FAILED',
 } as const;
 
 export type OpsErrorCode = (typeof OpsErrorCode)[keyof typeof OpsErrorCode];

@@ -32,9 +32,8 @@ export class ServerOperations {
     this.startedAt = deps.clock.now();
     const { foundation } = deps;
     foundation.metrics.operations.observeSessionsOnline(deps.sessionsOnline);
-    for (const [material, at] of lastRotations(foundation.config.dataDir)) {
-      foundation.metrics.operations.keyRotatedAt(material, at);
-    }
+    const { dataDir } = foundation.config;
+    foundation.metrics.operations.observeRotations(() => lastRotations(dataDir));
   }
 
   /** The database answers a query: what /healthz reports. */
