@@ -2,6 +2,7 @@ import type { Clock } from '../lib/clock.js';
 import { wipe } from '../lib/bytes.js';
 import type { Logger } from '../lib/logger.js';
 import { BearerTokenVerifier } from './auth/bearerToken.js';
+import { publishedSigningKeys, type PublishedSigningKey } from './ops/signingKeys.js';
 import { createOpaqueServerSetup, OpaqueAuthService, opaqueReady } from './auth/opaqueAuthService.js';
 import { SessionStore } from './auth/sessionStore.js';
 import type { ServerConfig } from './config/serverConfig.js';
@@ -35,6 +36,8 @@ export interface ServerFoundation {
   db: ServerDatabase;
   /** 32-byte seed of the server signing key (from server_state). */
   signingKeySeed: Uint8Array;
+  /** Published in Ping: the current signing key and every retired one. */
+  signingKeys: PublishedSigningKey[];
   directory: UserDirectory;
   sessions: SessionStore;
   auth: OpaqueAuthService;
@@ -165,6 +168,7 @@ export async function createServerFoundation(
     federationCertificate,
     db,
     signingKeySeed: state.signingKeySeed,
+    signingKeys: publishedSigningKeys(db, state.signingKeySeed),
     directory,
     sessions,
     auth,

@@ -4,12 +4,13 @@ import { ValidationError } from '../../lib/errors.js';
 import { ROTATION_MATERIALS } from '../../server/metrics/operationsMetrics.js';
 import { DEFAULT_AUTH_TOKEN_GRACE_MS, rotateAuthToken } from '../../server/ops/authTokenRotation.js';
 import { runDbKeyRotation } from './rotateDbKeyCommand.js';
+import { runSigningKeyRotation } from './rotateSigningKeyCommand.js';
 import { OpsError, OpsErrorCode } from '../../server/ops/opsErrors.js';
 import { processIo, readStdin } from '../io.js';
 import { commandConfig, splitCommandArgs } from './commandArgs.js';
 
 export const ROTATE_USAGE =
-  'qpc-server rotate auth-token|db-key [--grace 24h] [--token-stdin] [--dry-run] [--data DIR] [--config FILE]';
+  'qpc-server rotate auth-token|db-key|signing-key [--grace 24h] [--token-stdin] [--dry-run] [--data DIR] [--config FILE]';
 
 /** `--grace 24h`: a whole number of s, m, h or d. */
 export function parseDuration(text: string): number {
@@ -46,6 +47,9 @@ export async function runRotateCommand(
     throw new ValidationError('CONFIG_INVALID', 'rotate: name the material to rotate', {
       hint: `Usage: ${ROTATE_USAGE}`,
     });
+  }
+  if (material === 'signing-key') {
+    return runSigningKeyRotation(rest.slice(1), normalize, own.get('dry-run') === true);
   }
   if (material === 'db-key') return runDbKeyRotation(rest.slice(1), normalize, own.get('dry-run') === true);
   if (material !== 'auth-token') {
