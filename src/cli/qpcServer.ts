@@ -6,6 +6,7 @@ import { loadServerConfig } from '../server/config/loadServerConfig.js';
 import { SETTINGS } from '../server/config/serverConfig.js';
 import type { RunningQpcServer } from '../server/main.js';
 import { realSleep, systemRandomBytes } from '../server/serverDeps.js';
+import { runServerCommand, SERVER_COMMANDS_HELP } from './serverCommands/dispatch.js';
 
 /** Exit codes of `qpc-server`: 2 for anything the operator must fix in the config or the certificate. */
 export const ServerExitCode = { ok: 0, failure: 1, badConfig: 2 } as const;
@@ -16,8 +17,12 @@ function usage(): string {
     return `  ${flag.padEnd(33)} ${spec.description} (${spec.env})`;
   });
   return `Usage: qpc-server [options]
+       qpc-server <command> [options]
 
 The quicprochat server: stores and forwards end-to-end encrypted messages over QUIC.
+
+Commands (docs/operations.md):
+${SERVER_COMMANDS_HELP}
 
 Options:
   --data DIR                        data directory (same as --data-dir)
@@ -61,6 +66,8 @@ function describe(error: unknown): string {
 }
 
 export async function runQpcServer(argv: readonly string[]): Promise<number> {
+  const command = await runServerCommand(argv, normalizeServerArgs, describe, serverExitCodeFor);
+  if (command !== undefined) return command;
   if (argv.includes('--help') || argv.includes('-h')) {
     process.stdout.write(`${usage()}\n`);
     return ServerExitCode.ok;

@@ -5,7 +5,7 @@ import { CodecErrorCode } from './codecErrors.js';
 import { decodeChecked, encodeChecked } from './decode.js';
 import type { EnqueueRequest } from './gen/qpc/v1/delivery_pb.js';
 import type { LookupUserRequest } from './gen/qpc/v1/directory_pb.js';
-import { encodeRequest, encodeResponse } from './envelope.js';
+import { encodeRequest, encodeResponse, type BearerCredentialsOnWire } from './envelope.js';
 import { isMethodId, Method, METHODS, type MethodId, type MethodTable } from './methods.js';
 
 /** The decoded request body type of a method, e.g. RequestBody<typeof Method.Enqueue> = EnqueueRequest. */
@@ -50,8 +50,9 @@ export function encodeCall<M extends MethodId>(
   requestId: number,
   body: RequestBodyInit<M>,
   authToken?: Uint8Array,
+  bearer?: BearerCredentialsOnWire,
 ): Uint8Array {
-  return encodeRequest({ requestId, method, body: encodeRequestBody(method, body), authToken });
+  return encodeRequest({ requestId, method, body: encodeRequestBody(method, body), authToken, bearer });
 }
 
 /** Server side: a successful Response payload with the method's typed response body. */

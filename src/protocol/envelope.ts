@@ -13,6 +13,14 @@ export interface RequestEnvelope {
   method: MethodId;
   body: Uint8Array;
   authToken: Uint8Array | undefined;
+  /** The shared bearer token and its scheme version, when the client sent one. */
+  bearer: BearerCredentialsOnWire | undefined;
+}
+
+/** `Request.auth_version` and `Request.bearer_token`: the shared token of a private server. */
+export interface BearerCredentialsOnWire {
+  authVersion: number;
+  token: Uint8Array;
 }
 
 export interface WireErrorInfo {
@@ -42,6 +50,7 @@ export function encodeRequest(request: {
   method: MethodId;
   body: Uint8Array;
   authToken?: Uint8Array | undefined;
+  bearer?: BearerCredentialsOnWire | undefined;
   /** Defaults to PROTOCOL_VERSION; only tests send another. */
   protocolVersion?: number;
 }): Uint8Array {
@@ -52,6 +61,10 @@ export function encodeRequest(request: {
     body: request.body,
   });
   if (request.authToken !== undefined) message.authToken = request.authToken;
+  if (request.bearer !== undefined) {
+    message.authVersion = request.bearer.authVersion;
+    message.bearerToken = request.bearer.token;
+  }
   return encodeChecked(RequestSchema, message);
 }
 
@@ -78,6 +91,10 @@ export function decodeRequest(payload: Uint8Array): RequestEnvelope {
     method: message.method,
     body: message.body,
     authToken: message.authToken,
+    bearer:
+      message.authVersion === undefined && message.bearerToken === undefined
+        ? undefined
+        : { authVersion: message.authVersion ?? 0, token: message.bearerToken ?? new Uint8Array(0) },
   };
 }
 

@@ -31,6 +31,11 @@ export const MAX_ACK_IDS = 1000;
 export const MAX_ERROR_CODE_BYTES = 64;
 export const MAX_ERROR_MESSAGE_BYTES = 1024;
 export const MAX_AUTH_TOKEN_BYTES = 64;
+/** Signing keys a server publishes in Ping (current and retired), and the size of a key id. */
+export const MAX_SIGNING_KEYS = 64;
+export const SIGNING_KEY_ID_BYTES = 8;
+/** The shared bearer token (QPC_AUTH_TOKEN) as UTF-8. */
+export const MAX_BEARER_TOKEN_BYTES = 256;
 export const MAX_ACCESS_TOKEN_BYTES = 256;
 /** A sealed-sender access key (SealedSend.access_token) and its SHA-256 (SetSealedAccess) are 32 bytes. */
 export const SEALED_ACCESS_KEY_BYTES = 32;
@@ -74,12 +79,17 @@ export const FIELD_LIMITS: Readonly<Record<string, Readonly<Record<string, Field
   'qpc.v1.Request': {
     body: { maxBytes: DEFAULT_MAX_FRAME_BYTES },
     auth_token: { maxBytes: MAX_AUTH_TOKEN_BYTES },
+    bearer_token: { maxBytes: MAX_BEARER_TOKEN_BYTES },
   },
   'qpc.v1.Response': { ok: { maxBytes: DEFAULT_MAX_FRAME_BYTES } },
   'qpc.v1.Error': { code: errorCode, message: errorMessage },
   'qpc.v1.MessagesPush': { messages: { maxItems: MAX_PUSH_MESSAGES } },
   'qpc.v1.SessionEnded': { code: errorCode, message: errorMessage },
-  'qpc.v1.PingResponse': { supported_versions: { maxItems: MAX_SUPPORTED_VERSIONS } },
+  'qpc.v1.PingResponse': {
+    supported_versions: { maxItems: MAX_SUPPORTED_VERSIONS },
+    signing_keys: { maxItems: MAX_SIGNING_KEYS },
+  },
+  'qpc.v1.SigningKey': { key_id: { exactBytes: SIGNING_KEY_ID_BYTES }, public_key: identityKey },
   'qpc.v1.RegisterStartRequest': { username, registration_request: opaqueMessage },
   'qpc.v1.RegisterStartResponse': { registration_response: opaqueMessage },
   'qpc.v1.RegisterFinishRequest': {

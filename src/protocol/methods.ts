@@ -78,6 +78,20 @@ export type MethodId = (typeof Method)[MethodName];
  */
 export type MethodAuth = 'none' | 'session';
 
+/** Request.auth_version of the shared bearer token; the only scheme so far. */
+export const BEARER_AUTH_VERSION = 1;
+
+/**
+ * The admission methods: the only ones that accept the shared bearer token (Request.bearer_token), and
+ * that require it when the server is private (QPC_AUTH_TOKEN set). A session, once opened, needs no more.
+ */
+export const BEARER_METHODS: ReadonlySet<MethodId> = new Set<MethodId>([
+  Method.RegisterStart,
+  Method.RegisterFinish,
+  Method.LoginStart,
+  Method.LoginFinish,
+]);
+
 export interface MethodSpec<Req extends DescMessage = DescMessage, Res extends DescMessage = DescMessage> {
   readonly name: MethodName;
   readonly request: Req;

@@ -8,6 +8,7 @@ import { SessionRegistry } from './app/sessionRegistry.js';
 import { createStreamHandler } from './app/streamHandler.js';
 import type { ServerConfig } from './config/serverConfig.js';
 import { startAdminServer, type AdminServer } from './metrics/adminServer.js';
+import { ServerOperations } from './ops/serverOperations.js';
 import { createServerFoundation, type ServerFoundation } from './serverFoundation.js';
 import type { RandomBytes, Sleep } from './serverDeps.js';
 import { startQuicListener } from './transport/quicListener.js';
@@ -29,7 +30,7 @@ export interface RunningQpcServer {
   /** Bound QUIC port (resolved when the config asked for 0). */
   port: number;
   host: string;
-  /** Bound admin HTTP port (/metrics, /healthz). */
+  /** Bound admin HTTP port (/metrics, /healthz, /readyz, /status). */
   adminPort: number;
   /** SHA-256 of the certificate DER, lower-case hex: what clients pin. */
   certSha256: string;
@@ -66,11 +67,19 @@ export async function startQpcServer(config: ServerConfig, deps: QpcServerDeps):
     };
     const router = new RequestRouter(services);
     const handler = createStreamHandler({ router, online, metrics: foundation.metrics, logger });
+    const operations = new ServerOperations({
+      foundation,
+      sessionsOnline: () => online.size,
+      clock: deps.clock,
+      logger,
+    });
     admin = await startAdminServer({
       listen: config.adminListen,
       metrics: foundation.metrics,
       logger,
-      healthy: () => foundation.db.open,
+      healthy: () => operations.healthy(),
+      ready: () => operations.isReady(),
+      status: () => operations.status(),
     });
     const quic = await startQuicListener({
       host: config.listen.host,
@@ -98,6 +107,7 @@ export async function startQpcServer(config: ServerConfig, deps: QpcServerDeps):
     const stop = (): Promise<void> => {
       stopping ??= (async () => {
         clearInterval(pruneTimer);
+        operations.stopping();
         router.stopAccepting();
         const drained = await Promise.race([
           handler.idle().then(() => true),
@@ -107,11 +117,13 @@ export async function startQpcServer(config: ServerConfig, deps: QpcServerDeps):
         await quic.stop({ force: true }).catch(() => undefined);
         await adminServer.close().catch(() => undefined);
         foundation.close();
+        operations.stopped();
         logger.info({ event: 'stopped', drained }, 'qpc-server stopped');
       })();
       return stopping;
     };
 
+    operations.listening(adminServer.address);
     logger.info(
       {
         event: 'listening',

@@ -2,6 +2,7 @@ import type { Clock } from '../lib/clock.js';
 import { wipe } from '../lib/bytes.js';
 import type { Logger } from '../lib/logger.js';
 import { BearerTokenVerifier } from './auth/bearerToken.js';
+import { publishedSigningKeys, type PublishedSigningKey } from './ops/signingKeys.js';
 import { createOpaqueServerSetup, OpaqueAuthService, opaqueReady } from './auth/opaqueAuthService.js';
 import { SessionStore } from './auth/sessionStore.js';
 import type { ServerConfig } from './config/serverConfig.js';
@@ -20,16 +21,24 @@ import {
 } from './storage/openServerDatabase.js';
 import { loadOrCreateServerState } from './storage/serverState.js';
 import { StorageHealth } from './storage/storageHealth.js';
-import { prepareServerCertificate, type ServerCertificate } from './tls/loadServerCertificate.js';
+import {
+  loadServerCertificate,
+  prepareServerCertificate,
+  type ServerCertificate,
+} from './tls/loadServerCertificate.js';
 import { join } from 'node:path';
 
 /** Everything the transport needs, built from a validated config. */
 export interface ServerFoundation {
   config: ServerConfig;
   certificate: ServerCertificate;
+  /** The server-to-server certificate, when one is configured (checked like the TLS one). */
+  federationCertificate: ServerCertificate | undefined;
   db: ServerDatabase;
   /** 32-byte seed of the server signing key (from server_state). */
   signingKeySeed: Uint8Array;
+  /** Published in Ping: the current signing key and every retired one. */
+  signingKeys: PublishedSigningKey[];
   directory: UserDirectory;
   sessions: SessionStore;
   auth: OpaqueAuthService;
@@ -72,6 +81,17 @@ export async function createServerFoundation(
     clock,
     logger,
   });
+  const federationCertificate =
+    config.federationCertPath !== undefined && config.federationKeyPath !== undefined
+      ? loadServerCertificate(
+          config.federationCertPath,
+          config.federationKeyPath,
+          clock,
+          logger,
+          'configured',
+          'federation',
+        )
+      : undefined;
   const dbKey = resolveDatabaseKey({ ...config, randomBytes });
   let db: ServerDatabase;
   try {
@@ -92,7 +112,7 @@ export async function createServerFoundation(
     onEnqueued: (count) => metrics.messagesEnqueued(count),
     onDelivered: (count) => metrics.messagesDelivered(count),
   });
-  const metrics = new ServerMetrics({ queueDepth: () => queues.totalDepth() });
+  const metrics = new ServerMetrics({ queueDepth: () => queues.totalDepth(), now: () => clock.now() });
   const storage = new StorageHealth({
     dataDir: config.dataDir,
     clock,
@@ -103,6 +123,10 @@ export async function createServerFoundation(
     },
   });
   storage.start();
+  metrics.operations.certificateExpires('tls', certificate.notAfter);
+  if (federationCertificate !== undefined) {
+    metrics.operations.certificateExpires('federation', federationCertificate.notAfter);
+  }
   const auth = new OpaqueAuthService({
     directory,
     sessions,
@@ -144,15 +168,24 @@ export async function createServerFoundation(
     if (pruneTimer !== undefined) clearInterval(pruneTimer);
     pruneTimer = undefined;
   };
+  const bearer = new BearerTokenVerifier(config.authToken, { dataDir: config.dataDir, clock });
+  if (bearer.configuredTokenRetired()) {
+    logger.warn(
+      { event: 'auth_token_retired' },
+      'QPC_AUTH_TOKEN holds a token that a rotation retired and whose grace period is over: it is refused; set it to the current token',
+    );
+  }
   return {
     config,
     certificate,
+    federationCertificate,
     db,
     signingKeySeed: state.signingKeySeed,
+    signingKeys: publishedSigningKeys(db, state.signingKeySeed),
     directory,
     sessions,
     auth,
-    bearer: new BearerTokenVerifier(config.authToken),
+    bearer,
     keyPackages,
     queues,
     commits,

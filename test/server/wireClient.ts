@@ -2,6 +2,7 @@ import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 import * as opaque from '@serenity-kit/opaque';
 import { connectQuic, type QuicTransport } from '../../src/engine/net/quicTransport.js';
 import {
+  BEARER_METHODS,
   decodeResponse,
   decodeResponseBody,
   encodeCall,
@@ -11,6 +12,7 @@ import {
   type MethodId,
   type RequestBodyInit,
   type ResponseBody,
+  type BearerCredentialsOnWire,
   type WireErrorInfo,
 } from '../../src/protocol/index.js';
 
@@ -21,6 +23,8 @@ export type CallResult<M extends MethodId> =
 export class WireClient {
   private nextRequestId = 1;
   token: Uint8Array | undefined;
+  /** Sent with the admission methods only, as the engine does. */
+  bearer: BearerCredentialsOnWire | undefined;
 
   private constructor(readonly transport: QuicTransport) {}
 
@@ -37,7 +41,9 @@ export class WireClient {
   async call<M extends MethodId>(method: M, body: RequestBodyInit<M>): Promise<CallResult<M>> {
     const requestId = this.nextRequestId++;
     const response = decodeResponse(
-      await this.transport.request(encodeCall(method, requestId, body, this.token)),
+      await this.transport.request(
+        encodeCall(method, requestId, body, this.token, BEARER_METHODS.has(method) ? this.bearer : undefined),
+      ),
     );
     // Request id 0 marks an answer given before the request was read (docs/protocol.md: RATE_LIMITED, ...).
     const unread = response.requestId === 0 && !response.ok;

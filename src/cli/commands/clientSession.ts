@@ -10,6 +10,7 @@ import { openProfile, resolveProfileDir } from '../../engine/client/profile.js';
 import { PinMismatchError } from '../../engine/net/quicTransport.js';
 import { parseServerAddress } from '../../engine/net/serverAddress.js';
 import { QpcEngine } from '../../engine/qpcEngine.js';
+import { bearerFromEnv } from './bearerFromEnv.js';
 import type { ClientProfileStore } from '../../engine/store/types.js';
 import { UsageError } from '../exitCodes.js';
 import { readStdin, type CliIo } from '../io.js';
@@ -79,6 +80,7 @@ export async function withEngine<T>(
       reconnect: options.reconnect === true,
       maxIdleTimeoutMs: 30_000,
       keepAliveIntervalMs: 5_000,
+      ...bearerFromEnv(),
     },
     // Background failures (task and code only) on stderr; stdout stays for results.
     logger: createLogger('qpc', process.env.QPC_LOG_LEVEL ?? 'warn', stderrDestination()),

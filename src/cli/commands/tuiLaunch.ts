@@ -13,6 +13,7 @@ import { SettingKey } from '../../engine/client/clientContext.js';
 import { PinMismatchError } from '../../engine/net/quicTransport.js';
 import { formatServerAddress, parseServerAddress } from '../../engine/net/serverAddress.js';
 import { QpcEngine, type EngineEvent } from '../../engine/qpcEngine.js';
+import { bearerFromEnv } from './bearerFromEnv.js';
 import { openProfileStore } from '../../engine/store/profileStore.js';
 import { SALT_FILE_NAME } from '../../engine/store/passphraseKey.js';
 import { resolveStoreKey } from '../../engine/store/storeKey.js';
@@ -195,7 +196,12 @@ export class TuiLaunch implements LaunchApi {
       this.options.env.QPC_LOG_LEVEL ?? 'warn',
       logFileDestination(join(this.options.profileDir, TUI_LOG_FILE_NAME)),
     );
-    this.engine = new QpcEngine({ store: this.requireStore(), server, logger });
+    this.engine = new QpcEngine({
+      store: this.requireStore(),
+      server,
+      logger,
+      connection: bearerFromEnv(),
+    });
     return this.engine;
   }
 

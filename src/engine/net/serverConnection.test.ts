@@ -158,3 +158,40 @@ describe('ServerConnection', () => {
     await connection.close();
   });
 });
+
+describe('ServerConnection bearer token', () => {
+  it('sends the bearer token with the admission methods only', async () => {
+    const seen: { method: number; bearer: string | undefined }[] = [];
+    const fake = fakeTransport('aa');
+    const request = fake.transport.request;
+    fake.transport.request = (payload) => {
+      const decoded = decodeRequest(payload);
+      seen.push({
+        method: decoded.method,
+        bearer:
+          decoded.bearer === undefined
+            ? undefined
+            : `${decoded.bearer.authVersion}:${new TextDecoder().decode(decoded.bearer.token)}`,
+      });
+      return request(payload);
+    };
+    const connection = new ServerConnection({
+      address: { host: '127.0.0.1', port: 9 },
+      pins: pinMap().store,
+      reconnect: false,
+      bearerToken: 'shared-token-0123456789',
+      transportFactory: () => Promise.resolve(fake.transport),
+    });
+    await connection.connect();
+    await connection.request(Method.Ping, {});
+    await connection
+      .request(Method.LoginStart, { username: 'alice', startLoginRequest: 'x' })
+      .catch(() => undefined);
+    await connection.request(Method.CountKeyPackages, {}).catch(() => undefined);
+    expect(seen.filter((call) => call.method !== Method.Ping || call.bearer !== undefined)).toEqual([
+      { method: Method.LoginStart, bearer: '1:shared-token-0123456789' },
+      { method: Method.CountKeyPackages, bearer: undefined },
+    ]);
+    await connection.close();
+  });
+});

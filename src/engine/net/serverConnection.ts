@@ -8,6 +8,8 @@ import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { NetworkError, QpcError, RateLimitError } from '../../lib/errors.js';
 import {
+  BEARER_AUTH_VERSION,
+  BEARER_METHODS,
   decodePush,
   decodeResponse,
   decodeResponseBody,
@@ -62,6 +64,8 @@ export interface ServerConnectionOptions {
   requestTimeoutMs?: number;
   maxIdleTimeoutMs?: number;
   keepAliveIntervalMs?: number;
+  /** The shared bearer token of a private server (QPC_AUTH_TOKEN), sent with the admission methods. */
+  bearerToken?: string;
 }
 
 export interface ServerConnectionEvents {
@@ -126,7 +130,12 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
       });
     }
     const requestId = this.takeRequestId();
-    const payload = encodeCall(method, requestId, body, this.sessionToken);
+    const bearerToken = this.options.bearerToken;
+    const bearer =
+      bearerToken === undefined || !BEARER_METHODS.has(method)
+        ? undefined
+        : { authVersion: BEARER_AUTH_VERSION, token: new TextEncoder().encode(bearerToken) };
+    const payload = encodeCall(method, requestId, body, this.sessionToken, bearer);
     const answer = await this.withTimeout(transport.request(payload), transport);
     const response = decodeResponse(answer);
     if (!response.ok) throw errorFromWire(response.error);

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { CodecError } from '../../lib/errors.js';
 import {
+  BEARER_METHODS,
   decodeRequest,
   decodeRequestBody,
   encodeErrorResponse,
@@ -103,6 +104,7 @@ export class RequestRouter {
       if (envelope.method === Method.SealedSend && (envelope.authToken?.length ?? 0) > 0) {
         throw new WireError(WireErrorCode.BadRequest, 'SealedSend must not carry a session token');
       }
+      this.checkBearer(envelope);
       if (spec.auth === 'session') {
         session = this.authenticate(envelope.authToken);
         const accountLimited = foundation.rateLimits.checkAccount(session.userId);
@@ -143,6 +145,29 @@ export class RequestRouter {
         ok: false,
         session: undefined,
       };
+    }
+  }
+
+  /**
+   * The shared bearer token: the admission methods need it on a private server (one with a token), and
+   * no other method accepts it, so a client never believes it authenticated with something ignored.
+   */
+  private checkBearer(envelope: RequestEnvelope): void {
+    const { bearer, metrics } = this.services.foundation;
+    if (!BEARER_METHODS.has(envelope.method)) {
+      if (envelope.bearer !== undefined) {
+        throw new WireError(
+          WireErrorCode.BadRequest,
+          'only RegisterStart, RegisterFinish, LoginStart and LoginFinish accept a bearer token',
+        );
+      }
+      return;
+    }
+    if (envelope.bearer === undefined && !bearer.enabled) return;
+    const refused = bearer.verify(envelope.bearer ?? { authVersion: 0, token: new Uint8Array(0) });
+    if (refused !== undefined) {
+      metrics.authFailure('bearer_invalid');
+      throw refused;
     }
   }
 

@@ -10,6 +10,8 @@ export const AuthErrorCode = {
   SessionInvalid: 'AUTH_SESSION_INVALID',
   /** The shared bearer token (auth version 1) is missing, wrong, or its version is unknown. */
   BearerInvalid: 'AUTH_BEARER_INVALID',
+  /** The bearer token file a rotation wrote (<data>/auth-tokens.json) is unreadable or malformed. */
+  TokenFileInvalid: 'AUTH_TOKEN_FILE_INVALID',
   UsernameTaken: 'AUTH_USERNAME_TAKEN',
   IdentityKeyTaken: 'AUTH_IDENTITY_KEY_TAKEN',
   BadUsername: 'AUTH_BAD_USERNAME',

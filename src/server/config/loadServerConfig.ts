@@ -64,6 +64,8 @@ export function loadServerConfig(input: LoadServerConfigInput): ServerConfig {
     configFile: tomlText === undefined ? undefined : configFile,
     certPath: undefined,
     keyPath: undefined,
+    federationCertPath: undefined,
+    federationKeyPath: undefined,
     dbKeyHex: undefined,
     authToken: undefined,
   };
@@ -162,6 +164,10 @@ function validateConfig(config: ServerConfig): void {
   if ((config.certPath === undefined) !== (config.keyPath === undefined)) {
     const missing = config.certPath === undefined ? 'QPC_CERT' : 'QPC_KEY';
     throw configError(missing, 'the certificate and the private key must be configured together');
+  }
+  if ((config.federationCertPath === undefined) !== (config.federationKeyPath === undefined)) {
+    const missing = config.federationCertPath === undefined ? 'QPC_FEDERATION_CERT' : 'QPC_FEDERATION_KEY';
+    throw configError(missing, 'the federation certificate and its private key must be configured together');
   }
   if (!config.production) return;
   const refuse = (key: string, why: string): never => {

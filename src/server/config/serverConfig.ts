@@ -22,6 +22,9 @@ export interface ServerConfig {
   /** Absolute paths of a PEM or DER certificate and private key; both or neither. */
   certPath: string | undefined;
   keyPath: string | undefined;
+  /** Server-to-server certificate and key (PEM or DER), both or neither; checked at startup for expiry. */
+  federationCertPath: string | undefined;
+  federationKeyPath: string | undefined;
   /** 64 lower-case hex digits, or undefined (development then generates one in the data dir). */
   dbKeyHex: string | undefined;
   /** Shared bearer token ("auth version 1"), or undefined when bearer auth is off. */
@@ -99,6 +102,24 @@ export const SETTINGS: readonly SettingSpec[] = [
     isPath: true,
     parse: parseNonEmptyText,
     description: 'TLS private key file',
+  },
+  {
+    key: 'federationCertPath',
+    toml: 'federation_cert',
+    env: 'QPC_FEDERATION_CERT',
+    flag: 'federation-cert',
+    isPath: true,
+    parse: parseNonEmptyText,
+    description: 'server-to-server certificate file',
+  },
+  {
+    key: 'federationKeyPath',
+    toml: 'federation_key',
+    env: 'QPC_FEDERATION_KEY',
+    flag: 'federation-key',
+    isPath: true,
+    parse: parseNonEmptyText,
+    description: 'server-to-server private key file',
   },
   {
     key: 'dbKeyHex',

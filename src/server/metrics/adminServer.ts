@@ -13,8 +13,10 @@ export interface AdminServer {
 }
 
 /**
- * Plain HTTP on loopback for operators: GET /metrics (Prometheus) and GET /healthz. No TLS and no
- * auth, so it warns when bound elsewhere; put a proxy in front if it must be reachable remotely.
+ * Plain HTTP on loopback for operators: GET /metrics (Prometheus), GET /healthz (the process and its
+ * database answer: restart it if not), GET /readyz (it accepts clients: send traffic only if so) and
+ * GET /status (JSON for `qpc-server status`: counts and dates, nothing secret). No TLS and no auth, so
+ * it warns when bound elsewhere; put a proxy in front if it must be reachable remotely.
  */
 export async function startAdminServer(options: {
   listen: HostPort;
@@ -22,6 +24,10 @@ export async function startAdminServer(options: {
   logger: Logger;
   /** Extra readiness check for /healthz (e.g. the database answers); false gives 503. */
   healthy?: () => boolean;
+  /** Readiness for /readyz: QUIC listens and no shutdown has begun; false gives 503. */
+  ready?: () => boolean;
+  /** The JSON body of /status; 404 when absent. */
+  status?: () => unknown;
 }): Promise<AdminServer> {
   const { metrics, logger } = options;
   if (!LOOPBACK.has(options.listen.host)) {
@@ -43,9 +49,23 @@ export async function startAdminServer(options: {
       );
       return;
     }
-    if (path === '/healthz') {
-      const ok = options.healthy?.() ?? true;
-      response.writeHead(ok ? 200 : 503, { 'content-type': 'text/plain' }).end(ok ? 'ok\n' : 'unhealthy\n');
+    if (path === '/healthz' || path === '/readyz') {
+      const healthy = options.healthy?.() ?? true;
+      const ok = path === '/healthz' ? healthy : healthy && (options.ready?.() ?? true);
+      const word = path === '/healthz' ? 'unhealthy' : 'not ready';
+      response.writeHead(ok ? 200 : 503, { 'content-type': 'text/plain' }).end(ok ? 'ok\n' : `${word}\n`);
+      return;
+    }
+    if (path === '/status' && options.status !== undefined) {
+      let body: string;
+      try {
+        body = JSON.stringify(options.status());
+      } catch (error) {
+        logger.error({ event: 'status_failed', err: error }, 'the status could not be collected');
+        response.writeHead(500).end();
+        return;
+      }
+      response.writeHead(200, { 'content-type': 'application/json' }).end(body);
       return;
     }
     response.writeHead(404).end();

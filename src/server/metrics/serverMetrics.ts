@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { OperationsMetrics } from './operationsMetrics.js';
 
 /** Label values must come from small fixed sets: never a username, key, address or message content. */
 const LABEL_VALUE = /^[A-Za-z0-9_]{1,48}$/;
@@ -28,10 +29,13 @@ export class ServerMetrics {
   private readonly storageErrors: Counter<'kind'>;
   private readonly transportRefusals: Counter<'kind'>;
   private readonly storageExhaustedGauge: Gauge;
+  /** Certificate expiry, last login, delivery failures, rotations: what the alert rules watch. */
+  readonly operations: OperationsMetrics;
 
   /** `queueDepth` is read at scrape time (e.g. DeliveryQueues.totalDepth). */
-  constructor(options: { queueDepth?: () => number } = {}) {
+  constructor(options: { queueDepth?: () => number; now?: () => number } = {}) {
     const registers = [this.registry];
+    this.operations = new OperationsMetrics(this.registry, options.now ?? Date.now);
     this.connectionsOpen = new Gauge({
       name: 'qpc_connections_open',
       help: 'Open QUIC connections',
@@ -131,6 +135,7 @@ export class ServerMetrics {
     const label = safeLabel(method);
     this.requests.inc({ method: label, result: safeLabel(result) });
     this.latency.observe({ method: label }, durationSeconds);
+    this.operations.requestFinished(label, safeLabel(result));
   }
 
   messagesEnqueued(count: number): void {

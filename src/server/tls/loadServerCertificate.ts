@@ -71,6 +71,8 @@ export function loadServerCertificate(
   clock: Clock,
   logger: Logger,
   source: ServerCertificate['source'] = 'configured',
+  /** Which certificate this is, for the log lines: the QUIC server's or the server-to-server one. */
+  role: 'tls' | 'federation' = 'tls',
 ): ServerCertificate {
   const certificate = parseCertificate(readFile(certPath), certPath);
   const keyBytes = readFile(keyPath);
@@ -94,8 +96,13 @@ export function loadServerCertificate(
   }
   if (remaining < EXPIRY_WARNING_MS) {
     logger.warn(
-      { event: 'tls_certificate_expiring', daysLeft: Math.floor(remaining / 86_400_000) },
-      'the TLS certificate expires within 30 days',
+      {
+        event: 'tls_certificate_expiring',
+        certificate: role,
+        daysLeft: Math.floor(remaining / 86_400_000),
+        notAfter: notAfter.toISOString(),
+      },
+      `the ${role === 'tls' ? 'TLS' : 'federation'} certificate expires within 30 days`,
     );
   }
   const certDer = new Uint8Array(certificate.raw);

@@ -5,4 +5,5 @@ import type { MethodHandler } from '../callContext.js';
 export const ping: MethodHandler<typeof Method.Ping> = (ctx) => ({
   serverTimeMs: BigInt(ctx.services.clock.now()),
   supportedVersions: [...SUPPORTED_PROTOCOL_VERSIONS],
+  signingKeys: ctx.services.foundation.signingKeys,
 });

@@ -17,7 +17,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file qpc/v1/envelope.proto.
  */
 export const file_qpc_v1_envelope: GenFile = /*@__PURE__*/
-  fileDesc("ChVxcGMvdjEvZW52ZWxvcGUucHJvdG8SBnFwYy52MSJ9CgdSZXF1ZXN0EhgKEHByb3RvY29sX3ZlcnNpb24YASABKA0SEgoKcmVxdWVzdF9pZBgCIAEoDRIOCgZtZXRob2QYAyABKA0SDAoEYm9keRgEIAEoDBIXCgphdXRoX3Rva2VuGAUgASgMSACIAQFCDQoLX2F1dGhfdG9rZW4iVgoIUmVzcG9uc2USEgoKcmVxdWVzdF9pZBgBIAEoDRIMCgJvaxgCIAEoDEgAEh4KBWVycm9yGAMgASgLMg0ucXBjLnYxLkVycm9ySABCCAoGcmVzdWx0Ij4KBUVycm9yEgwKBGNvZGUYASABKAkSDwoHbWVzc2FnZRgCIAEoCRIWCg5yZXRyeV9hZnRlcl9tcxgDIAEoDSJoCgRQdXNoEigKCG1lc3NhZ2VzGAEgASgLMhQucXBjLnYxLk1lc3NhZ2VzUHVzaEgAEi0KDXNlc3Npb25fZW5kZWQYAiABKAsyFC5xcGMudjEuU2Vzc2lvbkVuZGVkSABCBwoFZXZlbnQiNwoMTWVzc2FnZXNQdXNoEicKCG1lc3NhZ2VzGAEgAygLMhUucXBjLnYxLlF1ZXVlZE1lc3NhZ2UiLQoMU2Vzc2lvbkVuZGVkEgwKBGNvZGUYASABKAkSDwoHbWVzc2FnZRgCIAEoCWIGcHJvdG8z", [file_qpc_v1_delivery]);
+  fileDesc("ChVxcGMvdjEvZW52ZWxvcGUucHJvdG8SBnFwYy52MSLVAQoHUmVxdWVzdBIYChBwcm90b2NvbF92ZXJzaW9uGAEgASgNEhIKCnJlcXVlc3RfaWQYAiABKA0SDgoGbWV0aG9kGAMgASgNEgwKBGJvZHkYBCABKAwSFwoKYXV0aF90b2tlbhgFIAEoDEgAiAEBEhkKDGF1dGhfdmVyc2lvbhgGIAEoDUgBiAEBEhkKDGJlYXJlcl90b2tlbhgHIAEoDEgCiAEBQg0KC19hdXRoX3Rva2VuQg8KDV9hdXRoX3ZlcnNpb25CDwoNX2JlYXJlcl90b2tlbiJWCghSZXNwb25zZRISCgpyZXF1ZXN0X2lkGAEgASgNEgwKAm9rGAIgASgMSAASHgoFZXJyb3IYAyABKAsyDS5xcGMudjEuRXJyb3JIAEIICgZyZXN1bHQiPgoFRXJyb3ISDAoEY29kZRgBIAEoCRIPCgdtZXNzYWdlGAIgASgJEhYKDnJldHJ5X2FmdGVyX21zGAMgASgNImgKBFB1c2gSKAoIbWVzc2FnZXMYASABKAsyFC5xcGMudjEuTWVzc2FnZXNQdXNoSAASLQoNc2Vzc2lvbl9lbmRlZBgCIAEoCzIULnFwYy52MS5TZXNzaW9uRW5kZWRIAEIHCgVldmVudCI3CgxNZXNzYWdlc1B1c2gSJwoIbWVzc2FnZXMYASADKAsyFS5xcGMudjEuUXVldWVkTWVzc2FnZSItCgxTZXNzaW9uRW5kZWQSDAoEY29kZRgBIAEoCRIPCgdtZXNzYWdlGAIgASgJYgZwcm90bzM", [file_qpc_v1_delivery]);
 
 /**
  * A call from the client. `body` holds the method's own request message, encoded.
@@ -60,6 +60,22 @@ export type Request = Message<"qpc.v1.Request"> & {
    * @generated from field: optional bytes auth_token = 5;
    */
   authToken?: Uint8Array | undefined;
+
+  /**
+   * Shared bearer token scheme; 1 ("auth version 1") is the only one. Set together with bearer_token.
+   *
+   * @generated from field: optional uint32 auth_version = 6;
+   */
+  authVersion?: number | undefined;
+
+  /**
+   * The server's shared bearer token (QPC_AUTH_TOKEN), UTF-8. Accepted only by the admission methods
+   * (RegisterStart, RegisterFinish, LoginStart, LoginFinish), and required by them when the server
+   * has one configured; any other method refuses a request that carries it.
+   *
+   * @generated from field: optional bytes bearer_token = 7;
+   */
+  bearerToken?: Uint8Array | undefined;
 };
 
 /**

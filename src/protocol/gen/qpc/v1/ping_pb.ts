@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file qpc/v1/ping.proto.
  */
 export const file_qpc_v1_ping: GenFile = /*@__PURE__*/
-  fileDesc("ChFxcGMvdjEvcGluZy5wcm90bxIGcXBjLnYxIg0KC1BpbmdSZXF1ZXN0IkIKDFBpbmdSZXNwb25zZRIWCg5zZXJ2ZXJfdGltZV9tcxgBIAEoBBIaChJzdXBwb3J0ZWRfdmVyc2lvbnMYAiADKA1iBnByb3RvMw");
+  fileDesc("ChFxcGMvdjEvcGluZy5wcm90bxIGcXBjLnYxIg0KC1BpbmdSZXF1ZXN0ImwKDFBpbmdSZXNwb25zZRIWCg5zZXJ2ZXJfdGltZV9tcxgBIAEoBBIaChJzdXBwb3J0ZWRfdmVyc2lvbnMYAiADKA0SKAoMc2lnbmluZ19rZXlzGAMgAygLMhIucXBjLnYxLlNpZ25pbmdLZXkiRwoKU2lnbmluZ0tleRIOCgZrZXlfaWQYASABKAwSEgoKcHVibGljX2tleRgCIAEoDBIVCg1yZXRpcmVkX2F0X21zGAMgASgEYgZwcm90bzM");
 
 /**
  * @generated from message qpc.v1.PingRequest
@@ -44,6 +44,14 @@ export type PingResponse = Message<"qpc.v1.PingResponse"> & {
    * @generated from field: repeated uint32 supported_versions = 2;
    */
   supportedVersions: number[];
+
+  /**
+   * The server's Ed25519 signing keys: the current one (retired_at_ms = 0) and every retired one, so a
+   * signature made before a rotation stays verifiable. At most 64.
+   *
+   * @generated from field: repeated qpc.v1.SigningKey signing_keys = 3;
+   */
+  signingKeys: SigningKey[];
 };
 
 /**
@@ -52,4 +60,37 @@ export type PingResponse = Message<"qpc.v1.PingResponse"> & {
  */
 export const PingResponseSchema: GenMessage<PingResponse> = /*@__PURE__*/
   messageDesc(file_qpc_v1_ping, 1);
+
+/**
+ * @generated from message qpc.v1.SigningKey
+ */
+export type SigningKey = Message<"qpc.v1.SigningKey"> & {
+  /**
+   * First 8 bytes of SHA-256 of public_key.
+   *
+   * @generated from field: bytes key_id = 1;
+   */
+  keyId: Uint8Array;
+
+  /**
+   * Raw Ed25519 public key, 32 bytes.
+   *
+   * @generated from field: bytes public_key = 2;
+   */
+  publicKey: Uint8Array;
+
+  /**
+   * When `qpc-server rotate signing-key` retired it; 0 for the current key.
+   *
+   * @generated from field: uint64 retired_at_ms = 3;
+   */
+  retiredAtMs: bigint;
+};
+
+/**
+ * Describes the message qpc.v1.SigningKey.
+ * Use `create(SigningKeySchema)` to create a new message.
+ */
+export const SigningKeySchema: GenMessage<SigningKey> = /*@__PURE__*/
+  messageDesc(file_qpc_v1_ping, 2);
 
