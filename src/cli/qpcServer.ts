@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { packageVersion } from './version.js';
 import { AuthError, isQpcError, StorageError, ValidationError } from '../lib/errors.js';
 import { systemClock } from '../lib/clock.js';
 import { createLogger } from '../lib/logger.js';
@@ -38,10 +38,7 @@ Exit codes: 0 stopped cleanly, 1 unexpected failure, 2 bad configuration or cert
 }
 
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
-    version: string;
-  };
-  return pkg.version;
+  return packageVersion();
 }
 
 /** `--data DIR` and `--data=DIR` are the short spelling of the config's `--data-dir`. */

@@ -1,12 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { packageVersion as versionFrom } from '../lib/packageVersion.js';
 
-/**
- * The version in package.json. This file sits at src/cli/ and its bundle at dist/cli/: package.json is
- * two folders up from both.
- */
+/** The version in package.json (the same from the sources and from the bundle in dist/cli/). */
 export function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
-    version: string;
-  };
-  return pkg.version;
+  return versionFrom(import.meta.url);
 }

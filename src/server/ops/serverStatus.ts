@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { packageVersion } from '../../lib/packageVersion.js';
 import { ROTATION_MATERIALS, type CertificateRole } from '../metrics/operationsMetrics.js';
 import type { ServerDatabase } from '../storage/openServerDatabase.js';
 
@@ -18,10 +18,7 @@ export interface StatusReport {
 }
 
 export function serverVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
-    version: string;
-  };
-  return pkg.version;
+  return packageVersion(import.meta.url);
 }
 
 /** Unexpired sessions and queue figures; counts only, never a recipient. */
