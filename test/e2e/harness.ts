@@ -164,7 +164,9 @@ export async function openClient(
         };
         const timer = setTimeout(() => {
           waiters.delete(check);
-          reject(new Error(`no matching engine event within ${timeoutMs} ms`));
+          // The last events say where the client stopped (types and codes only).
+          const last = events.slice(-6).map((event) => JSON.stringify(event).slice(0, 160));
+          reject(new Error(`no matching engine event within ${timeoutMs} ms; last: ${last.join(' | ')}`));
         }, timeoutMs);
         waiters.add(check);
         check();
