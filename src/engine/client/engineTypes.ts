@@ -35,6 +35,15 @@ export interface ChatMessage {
   readonly state: DeliveryState;
   readonly decryptFailed: boolean;
   readonly outgoing: boolean;
+  /**
+   * Present for a membership entry (a join, add, removal, leave or key update): who did it and to whom,
+   * by username; `text` then holds the same as a sentence.
+   */
+  readonly membership?: {
+    readonly event: 'joined' | 'added' | 'removed' | 'left' | 'keyUpdated';
+    readonly actor: string;
+    readonly subjects: readonly string[];
+  };
 }
 
 export type VerificationState = 'unverified' | 'verified' | 'changed';

@@ -16,7 +16,9 @@ import { unpad } from '../privacy/padding.js';
 import { decodeWholeMlsMessage } from '../mls/wireMessages.js';
 import type { MessageRecord } from '../store/types.js';
 import { ClientErrorCode } from './clientErrors.js';
-import { chatMessageOf, type ClientContext } from './clientContext.js';
+import { chatMessageOf, ownIdentityHex, type ClientContext } from './clientContext.js';
+import { membershipChanges, noteLeaveProposal, recordMembership } from './membershipTimeline.js';
+import { announceMembership } from './views.js';
 import { usernameOf } from './directory.js';
 import {
   advanceCursor,
@@ -247,9 +249,14 @@ export class IncomingProcessor {
       name: bundle.groupName,
     });
     context.groups.adopt(session);
+    const own = ownIdentityHex(context);
+    const joined = recordMembership(context, session.groupId, session.info().epoch, [
+      { event: 'joined', actor: own, subjects: [own] },
+    ]);
     this.onKeyPackageUsed();
     this.onJoined(session.groupId);
     await context.announceGroup(session.groupId);
+    await announceMembership(context, joined);
     return session.groupId;
   }
 
@@ -266,7 +273,7 @@ export class IncomingProcessor {
     }
     const session = await context.groups.session(groupId);
     if (sealed) assertSealedFromMember(decoded.wireformat, session.info().members, payload);
-    const membersBefore = session.info().members.length;
+    const membersBefore = session.info().members;
     let stored: MessageRecord | undefined;
     const result = await session.receive(payload, {
       record: false,
@@ -286,18 +293,32 @@ export class IncomingProcessor {
       return undefined;
     }
     if (result.kind === 'removed') {
-      markGroupRemoved(context, groupId);
+      const own = ownIdentityHex(context);
+      const entries = recordMembership(context, groupId, result.epoch, [
+        { event: 'removed', actor: toHex(result.sender), subjects: [own] },
+      ]);
+      markGroupRemoved(context, groupId, session.info().name);
       context.groups.forget(groupId);
       context.emit({ type: 'groupRemoved', groupId, reason: 'removed' });
       await context.announceGroup(undefined);
+      await announceMembership(context, entries);
       return undefined;
     }
+    let entries: MessageRecord[] = [];
     if (result.kind === 'commit') {
       discardOutrunPendingCommit(context, groupId, session.info().epoch);
-      if (session.info().members.length > membersBefore) queueMicrotask(() => this.onMembersAdded(groupId));
+      const membersAfter = session.info().members;
+      const changes = membershipChanges(context, groupId, toHex(result.sender), membersBefore, membersAfter);
+      entries = recordMembership(context, groupId, session.info().epoch, changes);
+      if (membersAfter.length > membersBefore.length) queueMicrotask(() => this.onMembersAdded(groupId));
     }
-    if (result.kind === 'proposal') queueMicrotask(() => this.onProposal(groupId));
+    if (result.kind === 'proposal') {
+      // The engine's members propose only their own removal (a leave): the commit that applies it says 'left'.
+      noteLeaveProposal(context, groupId, result.sender);
+      queueMicrotask(() => this.onProposal(groupId));
+    }
     await context.announceGroup(groupId);
+    await announceMembership(context, entries);
     return result.kind === 'commit' ? groupId : undefined;
   }
 
