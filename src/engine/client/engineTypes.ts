@@ -4,6 +4,15 @@
  * engine as it is; they are declared here because the engine never imports the TUI.
  */
 
+/** An invite waiting for the person to accept or decline it (see client/pendingInvites.ts). */
+export interface PendingInvite {
+  readonly id: string;
+  readonly groupName: string;
+  /** The inviter's identity key, hex. */
+  readonly from: string;
+  readonly receivedAt: number;
+}
+
 export type ConnectionState =
   | { readonly status: 'connecting'; readonly server: string }
   | { readonly status: 'online'; readonly server: string }
@@ -79,6 +88,8 @@ export type EngineEvent =
     }
   | { readonly type: 'membersChanged'; readonly groupId: string; readonly members: readonly GroupMember[] }
   | { readonly type: 'groupRemoved'; readonly groupId: string; readonly reason: 'left' | 'removed' }
+  /** An invite arrived that waits for consent, or one was accepted or declined: all that now wait. */
+  | { readonly type: 'invitesChanged'; readonly invites: readonly PendingInvite[] }
   /**
    * An incoming message that can never be read (bad encoding, failed authentication, a removed sender)
    * was dropped and acknowledged; code says why. A timeline entry records it too (kind 'dropped').

@@ -30,6 +30,7 @@ import {
 } from './incomingRecords.js';
 import { verdictOf } from './incomingVerdict.js';
 import { discardOutrunPendingCommit } from './pendingCommits.js';
+import { joinsAtOnce, keepInvite, listInvites } from './pendingInvites.js';
 import { rememberPeerAccessKey, SEALED_ENVELOPE_AAD } from './sealedSender.js';
 import { assertSealedFromMember, SealedSenderRejectedError } from './sealedChecks.js';
 import { QpcError } from '../../lib/errors.js';
@@ -48,6 +49,8 @@ const RETRY_MAX_MS = 30_000;
 
 interface Opened {
   payload: Uint8Array;
+  /** The sender's identity key (empty for a sealed message). */
+  sender: Uint8Array;
   sealed: boolean;
   welcome: boolean;
 }
@@ -186,7 +189,12 @@ export class IncomingProcessor {
         groupId === undefined ? store.heldIncoming.list() : store.heldIncoming.listForGroup(groupId);
       for (const record of held) {
         try {
-          await this.apply({ payload: record.payload, sealed: record.sealed, welcome: false });
+          await this.apply({
+            payload: record.payload,
+            sender: new Uint8Array(0),
+            sealed: record.sealed,
+            welcome: false,
+          });
           store.heldIncoming.delete(record.seq);
           progress = true;
         } catch (error) {
@@ -230,13 +238,44 @@ export class IncomingProcessor {
     const payload = sealed
       ? unpad(openHybridEnvelope(this.context.identity().hybrid, message.payload, SEALED_ENVELOPE_AAD))
       : unpad(message.payload);
-    return { payload, sealed, welcome: !sealed && payload[0] === PAYLOAD_KIND_SEALED_WELCOME };
+    return {
+      payload,
+      sender: message.senderIdentityKey,
+      sealed,
+      welcome: !sealed && payload[0] === PAYLOAD_KIND_SEALED_WELCOME,
+    };
   }
 
   /** Processes one opened message; returns the group whose epoch or membership changed, if any. */
   private async apply(opened: Opened): Promise<string | undefined> {
-    if (opened.welcome) return this.joinFromWelcome(opened.payload);
+    if (opened.welcome) {
+      if (joinsAtOnce(this.context, opened.sender)) return this.joinFromWelcome(opened.payload);
+      this.keepForConsent(opened);
+      return undefined;
+    }
     return this.processGroupMessage(opened.payload, opened.sealed);
+  }
+
+  /** An invite the policy does not join at once waits for the person's decision (pendingInvites.ts). */
+  private keepForConsent(opened: Opened): void {
+    const plaintext = openHybridEnvelope(
+      this.context.identity().hybrid,
+      opened.payload,
+      WELCOME_ENVELOPE_AAD,
+    );
+    const { groupName } = decodeWelcomeBundle(plaintext);
+    wipe(plaintext);
+    keepInvite(this.context, { from: opened.sender, groupName, payload: opened.payload });
+    this.context.emit({ type: 'invitesChanged', invites: listInvites(this.context) });
+  }
+
+  /** Joins from a kept invite (the person accepted it), then reads what waited for the group. */
+  acceptInvite(payload: Uint8Array): Promise<string> {
+    return this.serial(async () => {
+      const groupId = await this.joinFromWelcome(payload);
+      await this.releaseHeld(groupId);
+      return groupId;
+    });
   }
 
   private async joinFromWelcome(payload: Uint8Array): Promise<string> {
