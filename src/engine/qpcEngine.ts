@@ -448,10 +448,12 @@ export class QpcEngine {
   }
 
   /** Deletes a waiting invite without joining (the inviter is not told; see pendingInvites.ts). */
-  declineInvite(reference: string): void {
+  async declineInvite(reference: string): Promise<void> {
     const invite = findInvite(this.context, reference);
     forgetInvite(this.context, invite.id);
     this.emit({ type: 'invitesChanged', invites: listInvites(this.context) });
+    // async so a missing invite is a rejection, as for every other call of the facade.
+    await Promise.resolve();
   }
 
   invitePolicy(): InvitePolicy {
