@@ -233,6 +233,32 @@ function addGroupCommands(program: Command, io: CliIo, finish: Finish): void {
     .action(async (name, options, command) => {
       finish(await (await load()).members(name, options, flagsOf(command), io));
     });
+  const loadInvites = () => import('./commands/groupInvites.js');
+  group
+    .command('invites')
+    .description('invites waiting for you to accept or decline: id, group, inviter')
+    .option('--json', 'one JSON object a line: {"id","group","inviter","time"}')
+    .option(
+      '--policy <policy>',
+      'which invites join at once: all (the default), verified (from verified contacts), none (ask for every one)',
+    )
+    .action(async (options, command) => {
+      finish(await (await loadInvites()).invites(options, flagsOf(command), io));
+    });
+  group
+    .command('accept')
+    .description('join the group of a waiting invite (ID from qpc group invites, or the group name)')
+    .argument('<invite>')
+    .action(async (reference, _options, command) => {
+      finish(await (await loadInvites()).accept(reference, flagsOf(command), io));
+    });
+  group
+    .command('decline')
+    .description('delete a waiting invite without joining (the inviter is not told)')
+    .argument('<invite>')
+    .action(async (reference, _options, command) => {
+      finish(await (await loadInvites()).decline(reference, flagsOf(command), io));
+    });
 }
 
 function addMessageCommands(program: Command, io: CliIo, finish: Finish): void {

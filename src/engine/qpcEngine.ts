@@ -4,7 +4,7 @@
  * the TUI both drive this class; nothing here knows about terminals.
  */
 import type { CryptoProvider } from 'ts-mls';
-import { toHex, wipe } from '../lib/bytes.js';
+import { fromHex, toHex, wipe } from '../lib/bytes.js';
 import { systemClock, type Clock } from '../lib/clock.js';
 import { AuthError, NetworkError, ValidationError } from '../lib/errors.js';
 import { silentLogger, type Logger } from '../lib/logger.js';
@@ -34,8 +34,10 @@ import type {
   GroupSummary,
   LoadMessagesOptions,
   MessagePage,
+  PendingInvite,
   SelfIdentity,
 } from './client/engineTypes.js';
+import { usernameOf } from './client/directory.js';
 import { commitToGroup, inviteToGroup, leaveGroup } from './client/groupCommits.js';
 import { resolveAllPendingCommits, type CommitHooks } from './client/pendingCommits.js';
 import type { CommitChange } from './mls/groupTypes.js';
@@ -50,6 +52,14 @@ import {
   wipeLoadedIdentity,
 } from './client/localIdentity.js';
 import { IncomingProcessor } from './client/incoming.js';
+import {
+  findInvite,
+  forgetInvite,
+  invitePolicy,
+  listInvites,
+  setInvitePolicy,
+  type InvitePolicy,
+} from './client/pendingInvites.js';
 import { OutboxSender, queueOutgoing, type FlushResult } from './client/outboxSender.js';
 import { inboxAfter, loadMessagePage, membersOf, type InboxItem } from './client/views.js';
 import { SelfUpdateScheduler } from './client/selfUpdateScheduler.js';
@@ -76,6 +86,7 @@ export type { InboxItem } from './client/views.js';
 export type { LogoutResult } from './client/logout.js';
 export type { SafetyNumberView } from './client/verification.js';
 export type { CommitHooks } from './client/pendingCommits.js';
+export type { InvitePolicy } from './client/pendingInvites.js';
 export { SendHeldError, SEND_HELD_KEY_CHANGED } from './client/contactTrust.js';
 
 export interface QpcEngineOptions {
@@ -414,6 +425,43 @@ export class QpcEngine {
     const groupId = this.groups.resolve(groupRef).groupId;
     await this.commitExclusive(groupId, { kind: 'selfUpdate' });
     this.healing.updated(groupId);
+  }
+
+  // ---- invites waiting for consent (client/pendingInvites.ts) ---------------------------------------
+
+  /** Invites waiting for a decision, oldest first, with the inviter's username. */
+  async listInvites(): Promise<(PendingInvite & { readonly inviter: string })[]> {
+    const out: (PendingInvite & { readonly inviter: string })[] = [];
+    for (const invite of listInvites(this.context)) {
+      out.push({ ...invite, inviter: await usernameOf(fromHex(invite.from), this.store, this.connection) });
+    }
+    return out;
+  }
+
+  /** Joins the group of a waiting invite (by id, or group name when one matches); returns the group id. */
+  async acceptInvite(reference: string): Promise<string> {
+    const invite = findInvite(this.context, reference);
+    const groupId = await this.incoming.acceptInvite(invite.bytes);
+    forgetInvite(this.context, invite.id);
+    this.emit({ type: 'invitesChanged', invites: listInvites(this.context) });
+    return groupId;
+  }
+
+  /** Deletes a waiting invite without joining (the inviter is not told; see pendingInvites.ts). */
+  async declineInvite(reference: string): Promise<void> {
+    const invite = findInvite(this.context, reference);
+    forgetInvite(this.context, invite.id);
+    this.emit({ type: 'invitesChanged', invites: listInvites(this.context) });
+    // async so a missing invite is a rejection, as for every other call of the facade.
+    await Promise.resolve();
+  }
+
+  invitePolicy(): InvitePolicy {
+    return invitePolicy(this.context);
+  }
+
+  setInvitePolicy(policy: InvitePolicy): void {
+    setInvitePolicy(this.context, policy);
   }
 
   /** Sends a Remove proposal for ourselves (another member commits it) and forgets the group. */

@@ -52,6 +52,10 @@ export interface EngineApi {
   send(groupId: string, text: string): Promise<ChatMessage>;
   /** An MLS self-update commit (/rotate): fresh leaf keys, a new epoch. */
   selfUpdate(groupId: string): Promise<void>;
+  /** Joins a waiting invite (by group name or invite id); resolves with the group id. */
+  acceptInvite(reference: string): Promise<string>;
+  /** Deletes a waiting invite without joining. */
+  declineInvite(reference: string): Promise<void>;
   /** Marks `username`'s current key as verified; `groupId` is the context it was shown in, if any. */
   markVerified(groupId: string | undefined, username: string): Promise<void>;
   /** The safety number with `username`: 12 groups of 5 digits, the QR code as text, and the trust state. */

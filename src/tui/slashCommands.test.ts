@@ -35,6 +35,18 @@ describe('parseComposerInput', () => {
     expect(parseComposerInput(`/${name}`)).toEqual({ kind: 'command', command: { kind: name } });
   });
 
+  it('parses /accept and /decline with a group name or invite id', () => {
+    expect(parseComposerInput('/accept team chat')).toEqual({
+      kind: 'command',
+      command: { kind: 'accept', invite: 'team chat' },
+    });
+    expect(parseComposerInput('/decline 0a1b2c3d')).toEqual({
+      kind: 'command',
+      command: { kind: 'decline', invite: '0a1b2c3d' },
+    });
+    expect(parseComposerInput('/accept').kind).toBe('error');
+  });
+
   it('accepts the command word in any case', () => {
     expect(parseComposerInput('/ROTATE')).toEqual({ kind: 'command', command: { kind: 'rotate' } });
   });
@@ -61,7 +73,9 @@ describe('parseComposerInput', () => {
     const names = slashCommandSpecs.map((spec) => spec.name);
     expect(new Set(names).size).toBe(names.length);
     expect(names.sort()).toEqual([
+      'accept',
       'create',
+      'decline',
       'help',
       'invite',
       'kick',

@@ -11,6 +11,8 @@ export type SlashCommand =
   | { readonly kind: 'verify'; readonly username: string }
   | { readonly kind: 'safety'; readonly username: string }
   | { readonly kind: 'rotate' }
+  | { readonly kind: 'accept'; readonly invite: string }
+  | { readonly kind: 'decline'; readonly invite: string }
   | { readonly kind: 'whoami' }
   | { readonly kind: 'help' }
   | { readonly kind: 'quit' };
@@ -24,7 +26,7 @@ export interface SlashCommandSpec {
   readonly name: string;
   readonly usage: string;
   readonly description: string;
-  readonly argument: 'none' | 'username' | 'groupName';
+  readonly argument: 'none' | 'username' | 'groupName' | 'invite';
 }
 
 export const slashCommandSpecs: readonly SlashCommandSpec[] = [
@@ -44,6 +46,18 @@ export const slashCommandSpecs: readonly SlashCommandSpec[] = [
     usage: '/rotate',
     description: 'fresh keys for you in this group (new epoch)',
     argument: 'none',
+  },
+  {
+    name: 'accept',
+    usage: '/accept GROUP',
+    description: 'join a waiting invite (by group name or invite id)',
+    argument: 'invite',
+  },
+  {
+    name: 'decline',
+    usage: '/decline GROUP',
+    description: 'delete a waiting invite without joining',
+    argument: 'invite',
   },
   { name: 'whoami', usage: '/whoami', description: 'show your username and fingerprint', argument: 'none' },
   { name: 'help', usage: '/help', description: 'list keys and commands', argument: 'none' },
@@ -107,6 +121,10 @@ export function parseComposerInput(input: string): ParsedInput {
       if (!checked.ok) return { kind: 'error', error: `${checked.error} (usage: ${spec.usage})` };
       return { kind: 'command', command: { kind: 'create', name: checked.name } };
     }
+    case 'invite':
+      if (rest === '')
+        return { kind: 'error', error: `a group name or invite id is needed (usage: ${spec.usage})` };
+      return { kind: 'command', command: { kind: spec.name as 'accept' | 'decline', invite: rest } };
     case 'username': {
       if (rest === '') return { kind: 'error', error: `a username is needed (usage: ${spec.usage})` };
       if (/\s/u.test(rest)) return { kind: 'error', error: `one username only (usage: ${spec.usage})` };

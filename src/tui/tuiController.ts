@@ -246,6 +246,11 @@ export function createTuiController(engine: EngineApi, options: TuiControllerOpt
           showInfo(`fresh keys for ${group.name} (commit)…`);
           fire(engine.selfUpdate(group.id).then(() => showInfo(`fresh keys in ${group.name}`)));
         });
+      case 'accept':
+        showInfo(`joining ${command.invite}…`);
+        return fire(engine.acceptInvite(command.invite).then(() => showInfo(`joined ${command.invite}`)));
+      case 'decline':
+        return fire(engine.declineInvite(command.invite).then(() => showInfo(`declined ${command.invite}`)));
       case 'whoami':
         return openIdentity();
       case 'help':

@@ -62,6 +62,7 @@ function follow(args: string[]) {
 }
 
 interface ReceivedLine {
+  kind?: string;
   group: string;
   sender: string;
   fingerprint: string;
@@ -178,11 +179,18 @@ describe('qpc commands end to end over QUIC', () => {
       qpc('carol', ['receive', '--json', '--wait', '20']),
     ]);
     expect(atAlice.code, atAlice.stderr).toBe(0);
-    expect(parseLines(atAlice.stdout).map((line) => [line.sender, line.text])).toEqual([
-      ['bob', 'hello from bob'],
+    const aliceSaw = parseLines(atAlice.stdout);
+    // The invites are in alice's timeline too (membership entries), before the message.
+    expect(aliceSaw.map((line) => [line.kind, line.text])).toEqual([
+      ['membership', 'alice added bob'],
+      ['membership', 'alice added carol'],
+      ['message', 'hello from bob'],
     ]);
+    expect(aliceSaw[2]?.sender).toBe('bob');
     expect(atCarol.code, atCarol.stderr).toBe(0);
-    const carolSaw = parseLines(atCarol.stdout);
+    const carolAll = parseLines(atCarol.stdout);
+    expect(carolAll[0]).toMatchObject({ kind: 'membership', group: 'team', text: 'carol joined the group' });
+    const carolSaw = carolAll.filter((line) => line.kind === 'message');
     expect(carolSaw.map((line) => [line.group, line.sender, line.text])).toEqual([
       ['team', 'alice', 'hello from alice'],
       ['team', 'bob', 'hello from bob'],
@@ -199,7 +207,7 @@ describe('qpc commands end to end over QUIC', () => {
     const all = await qpc('carol', ['history', 'team', '--json']);
     expect(all.code, all.stderr).toBe(0);
     const texts = parseLines(all.stdout).map((line) => line.text);
-    expect(texts).toEqual(['hello from alice', 'hello from bob']);
+    expect(texts).toEqual(['carol joined the group', 'hello from alice', 'hello from bob']);
     const newest = await qpc('carol', ['history', 'team', '--limit', '1']);
     expect(newest.code, newest.stderr).toBe(0);
     expect(newest.stdout.trim().split('\n')).toHaveLength(1);

@@ -22,8 +22,12 @@ const isOnline = (event: EngineEvent): event is Extract<EngineEvent, { type: 'co
 const isOffline = (event: EngineEvent): event is Extract<EngineEvent, { type: 'connectionChanged' }> =>
   event.type === 'connectionChanged' && event.connection.status === 'offline';
 
+/** The chat messages stored for a group (membership entries are checked in membershipTimeline.test.ts). */
 function textsOf(client: TestClient, groupId: string): string[] {
-  return client.store.messages.list(groupId).map((message) => message.text);
+  return client.store.messages
+    .list(groupId)
+    .filter((message) => message.kind !== 'membership')
+    .map((message) => message.text);
 }
 
 describe('engine over QUIC: offline catch-up, SIGKILL restart, outbox', () => {

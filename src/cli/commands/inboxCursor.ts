@@ -7,11 +7,25 @@ const PAGE = 500;
 
 /**
  * The JSON form of a received message (also a `"type":"message"` line of --follow): `kind` is "message",
- * or "dropped" for a message that could never be read (its `code` says why; it has no sender or text).
+ * "dropped" for a message that could never be read (its `code` says why; it has no sender or text), or
+ * "membership" for a join, add, removal, leave or key update (`event`, `actor`, `subjects` by username).
  */
 export function messageJson(item: InboxItem): object {
   const { groupName, message } = item;
   const time = new Date(message.sentAt).toISOString();
+  if (message.membership !== undefined) {
+    return {
+      kind: 'membership',
+      group: groupName,
+      groupId: message.groupId,
+      event: message.membership.event,
+      actor: message.membership.actor,
+      subjects: message.membership.subjects,
+      text: message.text,
+      time,
+      id: message.id,
+    };
+  }
   if (message.decryptFailed === true) {
     return {
       kind: 'dropped',

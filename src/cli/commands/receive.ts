@@ -45,7 +45,9 @@ export function receive(options: ReceiveOptions, flags: ClientFlags, io: CliIo):
         io.stdout,
         item.message.decryptFailed === true
           ? `${time} [${item.groupName}] a message could not be read and was dropped (${item.message.text})`
-          : `${time} [${item.groupName}] ${item.message.sender.username}: ${item.message.text}`,
+          : item.message.membership !== undefined
+            ? `${time} [${item.groupName}] * ${item.message.text}`
+            : `${time} [${item.groupName}] ${item.message.sender.username}: ${item.message.text}`,
       );
     }
   };

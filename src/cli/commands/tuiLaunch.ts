@@ -273,6 +273,8 @@ export function engineForTui(engine: QpcEngine, localEvents: Set<(event: EngineE
     leave: (groupId) => contract.leave(groupId),
     send: (groupId, text) => contract.send(groupId, text),
     selfUpdate: (groupId) => contract.selfUpdate(groupId),
+    acceptInvite: (reference) => contract.acceptInvite(reference),
+    declineInvite: (reference) => contract.declineInvite(reference),
     markVerified: (groupId, username) => contract.markVerified(groupId, username),
     outboxSize: () => contract.outboxSize(),
     loadMessages: (groupId, options) => contract.loadMessages(groupId, options),

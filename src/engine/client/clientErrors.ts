@@ -13,6 +13,10 @@ export const ClientErrorCode = {
   notGroupMessage: 'CLIENT_NOT_GROUP_MESSAGE',
   /** Too many incoming messages wait for an epoch or a group: the oldest was dropped. */
   heldOverflow: 'CLIENT_HELD_OVERFLOW',
+  /** No pending invite has that id or group name. */
+  inviteNotFound: 'INVITE_NOT_FOUND',
+  /** An invite policy other than all, verified or none. */
+  badInvitePolicy: 'BAD_INVITE_POLICY',
   /** Changing a group needs the server. */
   notConnected: 'NOT_CONNECTED',
 } as const;

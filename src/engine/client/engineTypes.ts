@@ -4,6 +4,15 @@
  * engine as it is; they are declared here because the engine never imports the TUI.
  */
 
+/** An invite waiting for the person to accept or decline it (see client/pendingInvites.ts). */
+export interface PendingInvite {
+  readonly id: string;
+  readonly groupName: string;
+  /** The inviter's identity key, hex. */
+  readonly from: string;
+  readonly receivedAt: number;
+}
+
 export type ConnectionState =
   | { readonly status: 'connecting'; readonly server: string }
   | { readonly status: 'online'; readonly server: string }
@@ -35,6 +44,15 @@ export interface ChatMessage {
   readonly state: DeliveryState;
   readonly decryptFailed: boolean;
   readonly outgoing: boolean;
+  /**
+   * Present for a membership entry (a join, add, removal, leave or key update): who did it and to whom,
+   * by username; `text` then holds the same as a sentence.
+   */
+  readonly membership?: {
+    readonly event: 'joined' | 'added' | 'removed' | 'left' | 'keyUpdated';
+    readonly actor: string;
+    readonly subjects: readonly string[];
+  };
 }
 
 export type VerificationState = 'unverified' | 'verified' | 'changed';
@@ -70,6 +88,8 @@ export type EngineEvent =
     }
   | { readonly type: 'membersChanged'; readonly groupId: string; readonly members: readonly GroupMember[] }
   | { readonly type: 'groupRemoved'; readonly groupId: string; readonly reason: 'left' | 'removed' }
+  /** An invite arrived that waits for consent, or one was accepted or declined: all that now wait. */
+  | { readonly type: 'invitesChanged'; readonly invites: readonly PendingInvite[] }
   /**
    * An incoming message that can never be read (bad encoding, failed authentication, a removed sender)
    * was dropped and acknowledged; code says why. A timeline entry records it too (kind 'dropped').

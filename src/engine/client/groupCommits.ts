@@ -117,9 +117,10 @@ export async function leaveGroup(
   const session = await context.groups.session(groupId);
   const own = ownIdentityHex(context);
   const others = session.info().members.filter((member) => toHex(member) !== own);
+  const name = session.info().name;
   const { proposal } = await session.leave();
   // Messages still on their way for the group are dropped (recorded), not held for a Welcome.
-  markGroupRemoved(context, groupId);
+  markGroupRemoved(context, groupId, name);
   context.groups.forget(groupId);
   if (others.length > 0) {
     await connection.request(Method.Enqueue, {

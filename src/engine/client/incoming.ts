@@ -16,7 +16,9 @@ import { unpad } from '../privacy/padding.js';
 import { decodeWholeMlsMessage } from '../mls/wireMessages.js';
 import type { MessageRecord } from '../store/types.js';
 import { ClientErrorCode } from './clientErrors.js';
-import { chatMessageOf, type ClientContext } from './clientContext.js';
+import { chatMessageOf, ownIdentityHex, type ClientContext } from './clientContext.js';
+import { membershipChanges, noteLeaveProposal, recordMembership } from './membershipTimeline.js';
+import { announceMembership } from './views.js';
 import { usernameOf } from './directory.js';
 import {
   advanceCursor,
@@ -28,6 +30,7 @@ import {
 } from './incomingRecords.js';
 import { verdictOf } from './incomingVerdict.js';
 import { discardOutrunPendingCommit } from './pendingCommits.js';
+import { joinsAtOnce, keepInvite, listInvites } from './pendingInvites.js';
 import { rememberPeerAccessKey, SEALED_ENVELOPE_AAD } from './sealedSender.js';
 import { assertSealedFromMember, SealedSenderRejectedError } from './sealedChecks.js';
 import { QpcError } from '../../lib/errors.js';
@@ -46,6 +49,8 @@ const RETRY_MAX_MS = 30_000;
 
 interface Opened {
   payload: Uint8Array;
+  /** The sender's identity key (empty for a sealed message). */
+  sender: Uint8Array;
   sealed: boolean;
   welcome: boolean;
 }
@@ -184,7 +189,12 @@ export class IncomingProcessor {
         groupId === undefined ? store.heldIncoming.list() : store.heldIncoming.listForGroup(groupId);
       for (const record of held) {
         try {
-          await this.apply({ payload: record.payload, sealed: record.sealed, welcome: false });
+          await this.apply({
+            payload: record.payload,
+            sender: new Uint8Array(0),
+            sealed: record.sealed,
+            welcome: false,
+          });
           store.heldIncoming.delete(record.seq);
           progress = true;
         } catch (error) {
@@ -228,13 +238,44 @@ export class IncomingProcessor {
     const payload = sealed
       ? unpad(openHybridEnvelope(this.context.identity().hybrid, message.payload, SEALED_ENVELOPE_AAD))
       : unpad(message.payload);
-    return { payload, sealed, welcome: !sealed && payload[0] === PAYLOAD_KIND_SEALED_WELCOME };
+    return {
+      payload,
+      sender: message.senderIdentityKey,
+      sealed,
+      welcome: !sealed && payload[0] === PAYLOAD_KIND_SEALED_WELCOME,
+    };
   }
 
   /** Processes one opened message; returns the group whose epoch or membership changed, if any. */
   private async apply(opened: Opened): Promise<string | undefined> {
-    if (opened.welcome) return this.joinFromWelcome(opened.payload);
+    if (opened.welcome) {
+      if (joinsAtOnce(this.context, opened.sender)) return this.joinFromWelcome(opened.payload);
+      this.keepForConsent(opened);
+      return undefined;
+    }
     return this.processGroupMessage(opened.payload, opened.sealed);
+  }
+
+  /** An invite the policy does not join at once waits for the person's decision (pendingInvites.ts). */
+  private keepForConsent(opened: Opened): void {
+    const plaintext = openHybridEnvelope(
+      this.context.identity().hybrid,
+      opened.payload,
+      WELCOME_ENVELOPE_AAD,
+    );
+    const { groupName } = decodeWelcomeBundle(plaintext);
+    wipe(plaintext);
+    keepInvite(this.context, { from: opened.sender, groupName, payload: opened.payload });
+    this.context.emit({ type: 'invitesChanged', invites: listInvites(this.context) });
+  }
+
+  /** Joins from a kept invite (the person accepted it), then reads what waited for the group. */
+  acceptInvite(payload: Uint8Array): Promise<string> {
+    return this.serial(async () => {
+      const groupId = await this.joinFromWelcome(payload);
+      await this.releaseHeld(groupId);
+      return groupId;
+    });
   }
 
   private async joinFromWelcome(payload: Uint8Array): Promise<string> {
@@ -247,9 +288,14 @@ export class IncomingProcessor {
       name: bundle.groupName,
     });
     context.groups.adopt(session);
+    const own = ownIdentityHex(context);
+    const joined = recordMembership(context, session.groupId, session.info().epoch, [
+      { event: 'joined', actor: own, subjects: [own] },
+    ]);
     this.onKeyPackageUsed();
     this.onJoined(session.groupId);
     await context.announceGroup(session.groupId);
+    await announceMembership(context, joined);
     return session.groupId;
   }
 
@@ -266,7 +312,7 @@ export class IncomingProcessor {
     }
     const session = await context.groups.session(groupId);
     if (sealed) assertSealedFromMember(decoded.wireformat, session.info().members, payload);
-    const membersBefore = session.info().members.length;
+    const membersBefore = session.info().members;
     let stored: MessageRecord | undefined;
     const result = await session.receive(payload, {
       record: false,
@@ -286,18 +332,32 @@ export class IncomingProcessor {
       return undefined;
     }
     if (result.kind === 'removed') {
-      markGroupRemoved(context, groupId);
+      const own = ownIdentityHex(context);
+      const entries = recordMembership(context, groupId, result.epoch, [
+        { event: 'removed', actor: toHex(result.sender), subjects: [own] },
+      ]);
+      markGroupRemoved(context, groupId, session.info().name);
       context.groups.forget(groupId);
       context.emit({ type: 'groupRemoved', groupId, reason: 'removed' });
       await context.announceGroup(undefined);
+      await announceMembership(context, entries);
       return undefined;
     }
+    let entries: MessageRecord[] = [];
     if (result.kind === 'commit') {
       discardOutrunPendingCommit(context, groupId, session.info().epoch);
-      if (session.info().members.length > membersBefore) queueMicrotask(() => this.onMembersAdded(groupId));
+      const membersAfter = session.info().members;
+      const changes = membershipChanges(context, groupId, toHex(result.sender), membersBefore, membersAfter);
+      entries = recordMembership(context, groupId, session.info().epoch, changes);
+      if (membersAfter.length > membersBefore.length) queueMicrotask(() => this.onMembersAdded(groupId));
     }
-    if (result.kind === 'proposal') queueMicrotask(() => this.onProposal(groupId));
+    if (result.kind === 'proposal') {
+      // The engine's members propose only their own removal (a leave): the commit that applies it says 'left'.
+      noteLeaveProposal(context, groupId, result.sender);
+      queueMicrotask(() => this.onProposal(groupId));
+    }
     await context.announceGroup(groupId);
+    await announceMembership(context, entries);
     return result.kind === 'commit' ? groupId : undefined;
   }
 

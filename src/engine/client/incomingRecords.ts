@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { toHex } from '../../lib/bytes.js';
 import { ClientErrorCode } from './clientErrors.js';
 import { SettingKey, type ClientContext } from './clientContext.js';
+import { rememberFormerName } from './membershipTimeline.js';
 
 /** At most this many messages wait on disk for an epoch or a group; beyond it the oldest is dropped. */
 export const MAX_HELD_INCOMING = 1_000;
@@ -76,7 +77,9 @@ export function holdMessage(
   });
 }
 
-export function markGroupRemoved(context: ClientContext, groupId: string): void {
+/** `name` is kept for timeline entries that arrive for the group afterwards. */
+export function markGroupRemoved(context: ClientContext, groupId: string, name: string): void {
+  rememberFormerName(context, groupId, name);
   context.store.settings.set(REMOVED_GROUP_PREFIX + groupId, String(context.mls.clock.now()));
 }
 

@@ -7,6 +7,8 @@
  * member's commit won the epoch): the record is discarded. No answer: the record stays and is resolved
  * at the next connection, however long that takes.
  */
+import { membershipChanges, recordMembership } from './membershipTimeline.js';
+import { announceMembership } from './views.js';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fromHex, toHex } from '../../lib/bytes.js';
@@ -161,6 +163,7 @@ async function sendAndMerge(
     }
   }
   const hasWelcome = record.welcomePayload !== undefined;
+  const membersBefore = session.info().members;
   await session.mergeStaged(record.stagedState, () => {
     if (!hasWelcome) {
       context.store.pendingCommits.delete(groupId);
@@ -169,7 +172,10 @@ async function sendAndMerge(
     const { commitMessage: _commit, stagedState: _state, ...rest } = record;
     context.store.pendingCommits.put({ ...rest, stage: 'welcome' });
   });
+  const changes = membershipChanges(context, groupId, own, membersBefore, session.info().members);
+  const entries = recordMembership(context, groupId, session.info().epoch, changes);
   await context.announceGroup(groupId);
+  await announceMembership(context, entries);
   return 'merged';
 }
 

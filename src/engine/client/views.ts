@@ -5,6 +5,7 @@ import type { MessageRecord } from '../store/types.js';
 import { chatMessageOf, ownIdentityHex, type ClientContext } from './clientContext.js';
 import { usernameOf } from './directory.js';
 import { verificationOfKey } from './contactTrust.js';
+import { formerGroupName, parseMembership, type MembershipEvent } from './membershipTimeline.js';
 import type { ChatMessage, GroupMember, LoadMessagesOptions, MessagePage } from './engineTypes.js';
 
 export async function membersOf(identityKeys: Uint8Array[], context: ClientContext): Promise<GroupMember[]> {
@@ -27,10 +28,55 @@ export async function membersOf(identityKeys: Uint8Array[], context: ClientConte
   return members;
 }
 
+/** Emits each new membership entry as a received timeline item (TUI pane, `qpc receive`). */
+export async function announceMembership(
+  context: ClientContext,
+  records: readonly MessageRecord[],
+): Promise<void> {
+  for (const record of records) {
+    context.emit({ type: 'messageReceived', message: await chatMessageFromRecord(record, context) });
+  }
+}
+
+async function nameOf(hex: string, context: ClientContext): Promise<string> {
+  if (hex === ownIdentityHex(context))
+    return context.identity().username ?? fingerprintOf(fromHex(hex)).short;
+  return usernameOf(fromHex(hex), context.store, context.connection());
+}
+
+const MEMBERSHIP_VERBS: Record<MembershipEvent, string> = {
+  joined: 'joined the group',
+  added: 'added',
+  removed: 'removed',
+  left: 'left the group',
+  keyUpdated: 'updated their keys',
+};
+
+async function membershipMessage(record: MessageRecord, context: ClientContext): Promise<ChatMessage> {
+  const change = parseMembership(record);
+  const actor = await nameOf(change.actor, context);
+  const subjects: string[] = [];
+  for (const subject of change.subjects) subjects.push(await nameOf(subject, context));
+  const named = change.event === 'added' || change.event === 'removed';
+  const text = `${actor} ${MEMBERSHIP_VERBS[change.event]}${named ? ` ${subjects.join(', ')}` : ''}`;
+  return {
+    id: record.id,
+    groupId: record.groupId,
+    sender: { username: actor, fingerprint: fingerprintOf(fromHex(change.actor)).hex },
+    text,
+    sentAt: record.sentAt,
+    state: 'delivered',
+    decryptFailed: false,
+    outgoing: false,
+    membership: { event: change.event, actor, subjects },
+  };
+}
+
 export async function chatMessageFromRecord(
   record: MessageRecord,
   context: ClientContext,
 ): Promise<ChatMessage> {
+  if (record.kind === 'membership') return membershipMessage(record, context);
   if (record.kind === 'dropped') {
     // A message that could never be read: no sender to name, the error code as its text.
     return {
@@ -89,7 +135,8 @@ export async function inboxAfter(context: ClientContext, seq: number, limit: num
     if (group !== undefined) wipe(group.state);
     items.push({
       seq: entry.seq,
-      groupName: group?.name ?? '',
+      // A group we were removed from or left is gone from the store; its name was kept.
+      groupName: group?.name ?? formerGroupName(context, entry.message.groupId) ?? '',
       message: await chatMessageFromRecord(entry.message, context),
     });
   }

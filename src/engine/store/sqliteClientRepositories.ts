@@ -14,6 +14,7 @@ import type {
   ServerPinRepository,
   SettingsRepository,
 } from './types.js';
+import { messageKindOf } from './types.js';
 import { asBlob, epochFromText, ownBlob } from './sqliteRepositories.js';
 import { withStorageErrors } from './storageErrors.js';
 
@@ -218,7 +219,7 @@ export class SqliteInboxRepository implements InboxRepository {
         epoch: epochFromText(row.epoch),
         sentAt: row.sent_at,
         receivedAt: row.received_at,
-        kind: row.kind === 'dropped' ? 'dropped' : 'text',
+        kind: messageKindOf(row.kind),
       },
     }));
   }

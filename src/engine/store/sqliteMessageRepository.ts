@@ -5,7 +5,7 @@
  */
 import type Sqlite from 'better-sqlite3-multiple-ciphers';
 import { CodecError } from '../../lib/errors.js';
-import type { MessageDirection, MessageRecord, MessageRepository } from './types.js';
+import { messageKindOf, type MessageDirection, type MessageRecord, type MessageRepository } from './types.js';
 import { epochFromText, epochToText } from './sqliteRepositories.js';
 import { withStorageErrors } from './storageErrors.js';
 
@@ -38,7 +38,7 @@ function messageFromRow(row: MessageRow): MessageRecord {
     epoch: epochFromText(row.epoch),
     sentAt: row.sent_at,
     receivedAt: row.received_at,
-    kind: row.kind === 'dropped' ? 'dropped' : 'text',
+    kind: messageKindOf(row.kind),
   };
 }
 

@@ -55,11 +55,18 @@ export interface MessageRecord {
   /**
    * 'text' (the default) for a chat message; 'dropped' for an incoming message that can never be read,
    * kept so the loss is visible: `text` then holds the error code and `sender` may be empty.
+   * 'membership' for a join, add, removal, leave or key update (`text` holds its JSON description,
+   * client/membershipTimeline.ts; `sender` is the member who made the change).
    */
   kind?: MessageKind;
 }
 
-export type MessageKind = 'text' | 'dropped';
+export type MessageKind = 'text' | 'dropped' | 'membership';
+
+/** How a stored `kind` column reads back: anything unknown is a chat message. */
+export function messageKindOf(value: string): MessageKind {
+  return value === 'dropped' || value === 'membership' ? value : 'text';
+}
 
 export interface IdentityRepository {
   load(): IdentityRecord | undefined;

@@ -12,6 +12,34 @@ const tenThousand = Array.from({ length: 10_000 }, (_, index) => makeMessage('bi
 const shownNumbers = (frame: string): number[] =>
   [...frame.matchAll(/message number (\d+)/gu)].map((match) => Number(match[1]));
 
+describe('MessageList membership entries', () => {
+  it('draws a join or kick as a marked line without a sender or fingerprint', () => {
+    const entry = makeMessage('g', 1, {
+      text: 'alice removed carol',
+      sender: { username: 'alice', fingerprint: 'ff'.repeat(32) },
+      membership: { event: 'removed', actor: 'alice', subjects: ['carol'] },
+    });
+    const chat = makeMessage('g', 2, { text: 'still here' });
+    const app = render(
+      <MessageList
+        group={makeGroup('g')}
+        messages={[entry, chat]}
+        loading={false}
+        offsetFromBottom={0}
+        rowsBelow={0}
+        unreadFrom={undefined}
+        focused={false}
+        rows={4}
+        width={58}
+      />,
+    );
+    const frame = app.lastFrame() ?? '';
+    expect(frame).toMatch(/\d\d:\d\d \* alice removed carol/u);
+    expect(frame).not.toContain('alice ffff');
+    expect(frame).toContain('still here');
+  });
+});
+
 describe('MessageList with 10,000 messages', () => {
   it('renders only the rows that fit in the viewport', () => {
     const app = render(

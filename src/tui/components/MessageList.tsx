@@ -6,6 +6,7 @@ import { memo } from 'react';
 import { Box, Text } from 'ink';
 import type { ChatMessage, GroupSummary } from '../engineApi.js';
 import {
+  membershipMarker,
   computeMessageWindow,
   continuationIndent,
   deliveryGlyph,
@@ -34,6 +35,9 @@ function MessageHeader({ message }: { readonly message: ChatMessage }) {
   const theme = useTheme();
   const glyph = deliveryGlyph(message);
   const failed = message.state === 'failed' && message.outgoing;
+  if (message.membership !== undefined) {
+    return <Text color={theme.muted}>{`${formatTime(message.sentAt)} ${membershipMarker} `}</Text>;
+  }
   return (
     <>
       <Text color={theme.muted}>{formatTime(message.sentAt)} </Text>
@@ -99,7 +103,11 @@ export const MessageList = memo(function MessageList(props: MessageListProps) {
           }
           const message = byId.get(row.messageId);
           if (message === undefined) return null;
-          const textColor = message.decryptFailed ? theme.danger : undefined;
+          const textColor = message.decryptFailed
+            ? theme.danger
+            : message.membership !== undefined
+              ? theme.muted
+              : undefined;
           return (
             <Text key={row.key} wrap="truncate-end">
               {row.isFirst ? <MessageHeader message={message} /> : continuationIndent}

@@ -3,6 +3,19 @@ import { applyEngineEvent } from './engineEvents.js';
 import { initialAppState } from './appState.js';
 
 describe('applyEngineEvent', () => {
+  it('says on the status line that an invite waits, with the commands that answer it', () => {
+    const next = applyEngineEvent(initialAppState({ columns: 100, rows: 30 }), {
+      type: 'invitesChanged',
+      invites: [{ id: '0a1b', groupName: 'team', from: 'ab', receivedAt: 0 }],
+    });
+    expect(next.status).toEqual({
+      tone: 'info',
+      text: 'invite to team waits: /accept team or /decline team',
+    });
+    const none = applyEngineEvent(next, { type: 'invitesChanged', invites: [] });
+    expect(none).toBe(next);
+  });
+
   it('says that an incoming message was dropped, with the code and no content', () => {
     const state = applyEngineEvent(initialAppState({ columns: 80, rows: 24 }), {
       type: 'incomingDropped',

@@ -123,6 +123,13 @@ export function applyEngineEvent(state: AppState, event: EngineEvent): AppState 
       const text = event.reason === 'left' ? `you left ${name}` : `you were removed from ${name}`;
       return { ...next, status: { tone: 'info', text } };
     }
+    case 'invitesChanged': {
+      // An invite waiting for consent is said on the status line with the commands that answer it.
+      const newest = event.invites.at(-1);
+      if (newest === undefined) return state;
+      const text = `invite to ${newest.groupName} waits: /accept ${newest.groupName} or /decline ${newest.groupName}`;
+      return { ...state, status: { tone: 'info', text } };
+    }
     case 'incomingDropped':
       // The engine acked and dropped a message it could not use; say so without showing any content.
       return { ...state, status: { tone: 'error', text: `an incoming message was dropped (${event.code})` } };

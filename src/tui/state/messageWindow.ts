@@ -66,12 +66,17 @@ const deliveryGlyphs: Record<DeliveryState, string> = {
 /** A marker made of text, so it survives NO_COLOR. */
 export const decryptFailedMarker = '⚠ could not decrypt';
 
+/** Leads a membership entry's row instead of a sender: text, so it survives NO_COLOR. */
+export const membershipMarker = '*';
+
 export function deliveryGlyph(message: ChatMessage): string {
   return message.outgoing ? deliveryGlyphs[message.state] : '';
 }
 
 /** The header of a message row, as plain text; its parts are styled separately by the component. */
 export function messageHeader(message: ChatMessage): string {
+  // A membership entry (join, add, removal, leave, key update) names its actor in its own text.
+  if (message.membership !== undefined) return `${formatTime(message.sentAt)} ${membershipMarker} `;
   const glyph = deliveryGlyph(message);
   return `${formatTime(message.sentAt)} ${message.sender.username} ${shortFingerprint(message.sender.fingerprint)}${
     glyph === '' ? '' : ` ${glyph}`

@@ -180,6 +180,14 @@ export class FakeEngine implements EngineApi {
     });
   }
 
+  acceptInvite(reference: string): Promise<string> {
+    return this.record('acceptInvite', [reference], () => reference);
+  }
+
+  declineInvite(reference: string): Promise<void> {
+    return this.record('declineInvite', [reference], () => undefined);
+  }
+
   selfUpdate(groupId: string): Promise<void> {
     return this.record('selfUpdate', [groupId], () => undefined);
   }

@@ -1,0 +1,90 @@
+/**
+ * Invites with consent: under the 'none' policy an arriving Welcome waits as a pending invite; accepting
+ * joins and reads what was sent meanwhile; declining leaves the invitee out (the inviter is not told:
+ * the invitee stays in the inviter's member list and never reads).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EngineEvent } from '../../src/engine/qpcEngine.js';
+import {
+  isJoined,
+  isMessage,
+  registeredClient,
+  removeDir,
+  startServer,
+  tempDir,
+  waitUntil,
+  type RunningServer,
+  type TestClient,
+} from './harness.js';
+
+const invitesChanged = (event: EngineEvent): event is Extract<EngineEvent, { type: 'invitesChanged' }> =>
+  event.type === 'invitesChanged' && event.invites.length > 0;
+
+describe('pending invites', () => {
+  const dirs: string[] = [];
+  let server: RunningServer;
+  const clients: Record<string, TestClient> = {};
+
+  beforeAll(async () => {
+    const data = tempDir('server');
+    dirs.push(data);
+    server = await startServer(data);
+    for (const name of ['alice', 'bob', 'carol']) {
+      const dir = tempDir(name);
+      dirs.push(dir);
+      clients[name] = await registeredClient(dir, server.address, name);
+    }
+  }, 180_000);
+
+  afterAll(async () => {
+    for (const client of Object.values(clients)) await client.close();
+    await server.kill('SIGTERM');
+    for (const dir of dirs) removeDir(dir);
+  });
+
+  it('keeps an invite pending until accepted, then joins and reads', { timeout: 180_000 }, async () => {
+    const { alice, bob } = clients;
+    if (!alice || !bob) throw new Error('clients missing');
+    expect(bob.engine.invitePolicy()).toBe('all');
+    bob.engine.setInvitePolicy('none');
+    const groupId = (await alice.engine.createGroup('consent')).id;
+    await alice.engine.invite(groupId, 'bob');
+    await bob.waitFor(invitesChanged);
+    const [invite] = await bob.engine.listInvites();
+    expect(invite?.groupName).toBe('consent');
+    expect(invite?.inviter).toBe('alice');
+    expect(bob.engine.listGroups().some((group) => group.id === groupId)).toBe(false);
+
+    // Sent while the invite waits: held at bob until he joins.
+    await alice.engine.send(groupId, 'before you said yes');
+    await waitUntil(async () => (await alice.engine.flushOutbox()).pending === 0);
+
+    expect(await bob.engine.acceptInvite('consent')).toBe(groupId);
+    await bob.waitFor(isJoined(groupId));
+    await bob.waitFor(isMessage('before you said yes'));
+    expect(await bob.engine.listInvites()).toEqual([]);
+    await bob.engine.send(groupId, 'joined');
+    await alice.waitFor(isMessage('joined'));
+  });
+
+  it('declines an invite: the invitee never joins', { timeout: 180_000 }, async () => {
+    const { alice, carol } = clients;
+    if (!alice || !carol) throw new Error('clients missing');
+    carol.engine.setInvitePolicy('none');
+    const groupId = alice.engine.listGroups().find((group) => group.name === 'consent')?.id ?? '';
+    await alice.engine.invite(groupId, 'carol');
+    await carol.waitFor(invitesChanged);
+    await carol.engine.declineInvite('consent');
+    expect(await carol.engine.listInvites()).toEqual([]);
+    await expect(carol.engine.declineInvite('consent')).rejects.toThrow(/no pending invite/u);
+    await alice.engine.send(groupId, 'not for carol');
+    await waitUntil(async () => (await alice.engine.flushOutbox()).pending === 0);
+    // The inviter still lists carol (nobody told it); carol holds no group and no message of it.
+    expect((await alice.engine.listMembers(groupId)).map((member) => member.username)).toContain('carol');
+    await carol.engine.connect();
+    expect(carol.engine.listGroups().some((group) => group.id === groupId)).toBe(false);
+    expect(
+      (await carol.engine.inboxAfter(0, 100)).some((item) => item.message.text === 'not for carol'),
+    ).toBe(false);
+  });
+});
