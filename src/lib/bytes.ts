@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import { ValidationError } from './errors.js';
+import { LibErrorCode, ValidationError } from './errors.js';
 
 const HEX = /^(?:[0-9a-fA-F]{2})*$/;
 
@@ -11,7 +11,7 @@ export function toHex(bytes: Uint8Array): string {
 export function fromHex(hex: string): Uint8Array {
   const clean = hex.trim();
   if (!HEX.test(clean)) {
-    throw new ValidationError('BAD_HEX', 'expected an even number of hexadecimal digits');
+    throw new ValidationError(LibErrorCode.badHex, 'expected an even number of hexadecimal digits');
   }
   return new Uint8Array(Buffer.from(clean, 'hex'));
 }

@@ -1,7 +1,14 @@
 /**
- * One error tree for the whole project (DESIGN.md, principle 5). Every error has a stable `code`
- * that tests, logs and the wire can rely on; `hint` tells a person what to do next.
+ * One error tree for the whole project. Every error has a stable `code` that tests, logs and the wire
+ * can rely on; `hint` tells a person what to do next. Each layer keeps its codes in const lists gathered
+ * by one registry (docs/architecture.md, "Errors"); no code is spelled as a bare string elsewhere.
  */
+/** Codes raised by src/lib itself. */
+export const LibErrorCode = {
+  /** A hex string with an odd length or a character that is not a hex digit. */
+  badHex: 'BAD_HEX',
+} as const;
+
 export class QpcError extends Error {
   readonly code: string;
   readonly hint: string | undefined;
