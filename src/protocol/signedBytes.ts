@@ -2,6 +2,14 @@ import { concatBytes, utf8 } from '../lib/bytes.js';
 import { ValidationError } from '../lib/errors.js';
 import { HYBRID_PUBLIC_KEY_BYTES, IDENTITY_PUBLIC_KEY_BYTES, USERNAME_PATTERN } from './limits.js';
 
+/** Codes of the signed-bytes builders: input a caller should have checked before signing. */
+export const ProtocolErrorCode = {
+  /** The username does not match USERNAME_PATTERN. */
+  badUsername: 'PROTOCOL_BAD_USERNAME',
+  /** An identity or hybrid public key of the wrong length. */
+  badKeyLength: 'PROTOCOL_BAD_KEY_LENGTH',
+} as const;
+
 /** Domain-separation label: a signature made for this purpose can never be replayed as another. */
 export const HYBRID_KEY_SIGNATURE_LABEL = 'qpc/v1 hybrid-key';
 
@@ -19,17 +27,20 @@ export function hybridKeySignedBytes(
   hybridPublicKey: Uint8Array,
 ): Uint8Array {
   if (!USERNAME_PATTERN.test(username)) {
-    throw new ValidationError('PROTOCOL_BAD_USERNAME', `username does not match ${String(USERNAME_PATTERN)}`);
+    throw new ValidationError(
+      ProtocolErrorCode.badUsername,
+      `username does not match ${String(USERNAME_PATTERN)}`,
+    );
   }
   if (identityPublicKey.length !== IDENTITY_PUBLIC_KEY_BYTES) {
     throw new ValidationError(
-      'PROTOCOL_BAD_KEY_LENGTH',
+      ProtocolErrorCode.badKeyLength,
       `identity key must be ${IDENTITY_PUBLIC_KEY_BYTES} bytes`,
     );
   }
   if (hybridPublicKey.length !== HYBRID_PUBLIC_KEY_BYTES) {
     throw new ValidationError(
-      'PROTOCOL_BAD_KEY_LENGTH',
+      ProtocolErrorCode.badKeyLength,
       `hybrid key must be ${HYBRID_PUBLIC_KEY_BYTES} bytes`,
     );
   }
