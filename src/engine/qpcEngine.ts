@@ -10,6 +10,7 @@ import { AuthError, NetworkError, ValidationError } from '../lib/errors.js';
 import { silentLogger, type Logger } from '../lib/logger.js';
 import { BackgroundTask, BackgroundWork } from './client/backgroundWork.js';
 import { ConnectionStatus } from './client/connectionStatus.js';
+import { WireErrorCode } from '../protocol/index.js';
 import { EngineErrorCode } from './engineErrors.js';
 import { replenishKeyPackages } from './account/keyPackageSupply.js';
 import {
@@ -79,6 +80,7 @@ import {
   verifyUser,
   type SafetyNumberView,
 } from './client/verification.js';
+import { ClientErrorCode } from './client/clientErrors.js';
 
 export type * from './client/engineTypes.js';
 export type { FlushResult } from './client/outboxSender.js';
@@ -258,7 +260,7 @@ export class QpcEngine {
     if (this.connection === undefined) {
       const text = this.serverText();
       if (text === undefined) {
-        throw new ValidationError('NO_SERVER', 'no server is set for this profile', {
+        throw new ValidationError(EngineErrorCode.noServer, 'no server is set for this profile', {
           hint: 'pass --server HOST:PORT',
         });
       }
@@ -268,7 +270,7 @@ export class QpcEngine {
           this.background.run(BackgroundTask.incomingPush, () => this.incoming.acceptPush(messages)),
         // No more pushes: say so. After UNAVAILABLE (a restart) the reconnect resumes the session.
         sessionEnded: (reason) => {
-          if (reason !== 'UNAVAILABLE') this.sessionOpen = false;
+          if (reason !== WireErrorCode.Unavailable) this.sessionOpen = false;
           this.status.sessionEnded(reason);
         },
         reconnected: () => {
@@ -319,13 +321,14 @@ export class QpcEngine {
     const identity = this.requireIdentity();
     if (identity.username !== null) {
       throw new ValidationError(
-        'ALREADY_REGISTERED',
+        EngineErrorCode.alreadyRegistered,
         `this profile is already registered as ${identity.username}`,
       );
     }
     await this.connect({ session: false });
     const record = this.store.identity.load();
-    if (record === undefined) throw new ValidationError('NO_IDENTITY', 'this profile has no identity yet');
+    if (record === undefined)
+      throw new ValidationError(EngineErrorCode.noIdentity, 'this profile has no identity yet');
     await registerAccount(this.requireConnection(), {
       username,
       password,
@@ -348,9 +351,13 @@ export class QpcEngine {
     }
     const identity = this.requireIdentity();
     if (identity.username !== null && identity.username !== username) {
-      throw new ValidationError('WRONG_PROFILE', `this profile belongs to ${identity.username}`, {
-        hint: 'use the --profile DIR of that account',
-      });
+      throw new ValidationError(
+        EngineErrorCode.wrongProfile,
+        `this profile belongs to ${identity.username}`,
+        {
+          hint: 'use the --profile DIR of that account',
+        },
+      );
     }
     await this.connect({ session: false });
     const grant = await loginAccount(this.requireConnection(), username, password);
@@ -375,9 +382,13 @@ export class QpcEngine {
       if (!(error instanceof AuthError)) throw error;
       forgetRestoredAccount(this.store);
       identity.username = null;
-      throw new AuthError('RECOVERY_WORDS_MISMATCH', `these recovery words are not those of ${username}`, {
-        hint: 'check the words, or the username',
-      });
+      throw new AuthError(
+        EngineErrorCode.recoveryWordsMismatch,
+        `these recovery words are not those of ${username}`,
+        {
+          hint: 'check the words, or the username',
+        },
+      );
     }
     await this.connect();
   }
@@ -385,12 +396,13 @@ export class QpcEngine {
   // ---- groups and messages ----------------------------------------------------------------------
 
   async createGroup(name: string): Promise<GroupSummary> {
-    if (name.trim() === '') throw new ValidationError('BAD_GROUP_NAME', 'a group needs a name');
+    if (name.trim() === '') throw new ValidationError(EngineErrorCode.badGroupName, 'a group needs a name');
     const session = await MlsGroupSession.create(this.mls, { identity: this.requireIdentity().mls, name });
     this.groups.adopt(session);
     await this.announceGroup(session.groupId);
     const summary = this.groups.summaries().find((group) => group.id === session.groupId);
-    if (summary === undefined) throw new ValidationError('GROUP_NOT_FOUND', 'the new group was not stored');
+    if (summary === undefined)
+      throw new ValidationError(ClientErrorCode.groupNotFound, 'the new group was not stored');
     return summary;
   }
 
@@ -414,10 +426,12 @@ export class QpcEngine {
     const members = await this.listMembers(groupId);
     const username = normalizeUsername(usernameInput);
     const target = members.find((member) => member.username === username && !member.self);
-    if (target === undefined) throw new ValidationError('NOT_A_MEMBER', `${username} is not in this group`);
+    if (target === undefined)
+      throw new ValidationError(EngineErrorCode.notAMember, `${username} is not in this group`);
     const session = await this.groups.session(groupId);
     const key = session.info().members.find((member) => fingerprintOf(member).hex === target.fingerprint);
-    if (key === undefined) throw new ValidationError('NOT_A_MEMBER', `${username} is not in this group`);
+    if (key === undefined)
+      throw new ValidationError(EngineErrorCode.notAMember, `${username} is not in this group`);
     await this.commitExclusive(groupId, { kind: 'remove', identityKeys: [key] });
   }
 
@@ -642,7 +656,7 @@ export class QpcEngine {
   private requireIdentity(): LoadedIdentity {
     if (this.identity === undefined) this.identity = loadIdentity(this.store);
     if (this.identity === undefined) {
-      throw new ValidationError('NO_IDENTITY', 'this profile has no identity yet', {
+      throw new ValidationError(EngineErrorCode.noIdentity, 'this profile has no identity yet', {
         hint: 'create one with `qpc account register USER --password-stdin`',
       });
     }

@@ -6,8 +6,9 @@ import { sign as edSign, createPrivateKey } from 'node:crypto';
 import * as opaque from '@serenity-kit/opaque';
 import { AuthError, ValidationError } from '../../lib/errors.js';
 import { concatBytes } from '../../lib/bytes.js';
-import { hybridKeySignedBytes, Method, USERNAME_PATTERN } from '../../protocol/index.js';
+import { hybridKeySignedBytes, Method, USERNAME_PATTERN, WireErrorCode } from '../../protocol/index.js';
 import type { ServerConnection } from '../net/serverConnection.js';
+import { EngineErrorCode } from '../engineErrors.js';
 
 export interface SessionGrant {
   sessionToken: Uint8Array;
@@ -26,7 +27,7 @@ export interface RegisterAccountOptions {
 export function normalizeUsername(input: string): string {
   const username = input.trim().toLowerCase();
   if (!USERNAME_PATTERN.test(username)) {
-    throw new ValidationError('BAD_USERNAME', `"${input}" is not a valid username`, {
+    throw new ValidationError(EngineErrorCode.badUsername, `"${input}" is not a valid username`, {
       hint: '3-32 characters: a-z, 0-9, then also _ . -',
     });
   }
@@ -92,7 +93,7 @@ export async function loginAccount(
     password,
   });
   if (finished === undefined) {
-    throw new AuthError('AUTH_FAILED', 'wrong username or password', {
+    throw new AuthError(WireErrorCode.AuthFailed, 'wrong username or password', {
       hint: 'check the username and password',
     });
   }

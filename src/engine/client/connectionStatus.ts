@@ -6,6 +6,7 @@
  * server error), so the screen never says "online" while nothing can arrive.
  */
 import { isQpcError } from '../../lib/errors.js';
+import { WireErrorCode } from '../../protocol/index.js';
 import { EngineErrorCode } from '../engineErrors.js';
 import type { ConnectionState } from './engineTypes.js';
 
@@ -76,7 +77,7 @@ export class ConnectionStatus {
     this.live = false;
     // After UNAVAILABLE (a server restart) the reconnect reopens the session; any other end is final
     // until a new login, and stays shown whatever the transport does.
-    if (reason !== 'UNAVAILABLE') this.problem = reason;
+    if (reason !== WireErrorCode.Unavailable) this.problem = reason;
     this.shownState = { status: 'offline', server: this.shownState.server, reason };
     this.changed(this.shownState);
   }

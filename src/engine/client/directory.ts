@@ -9,6 +9,7 @@ import { hybridKeySignedBytes, Method } from '../../protocol/index.js';
 import { fingerprintOf } from '../identity/index.js';
 import type { ServerConnection } from '../net/serverConnection.js';
 import type { ClientProfileStore } from '../store/types.js';
+import { ClientErrorCode } from './clientErrors.js';
 
 export interface DirectoryEntry {
   username: string;
@@ -41,7 +42,7 @@ async function lookup(
   const signed = hybridKeySignedBytes(answer.username, answer.identityPublicKey, answer.hybridPublicKey);
   if (!verifyIdentitySignature(answer.identityPublicKey, signed, answer.hybridKeySignature)) {
     throw new CryptoError(
-      'DIRECTORY_BAD_SIGNATURE',
+      ClientErrorCode.directoryBadSignature,
       'the directory entry is not signed by its identity key',
       {
         hint: 'the server may be misbehaving; do not invite this user until it is resolved',
@@ -62,7 +63,7 @@ export async function lookupUsername(
 ): Promise<DirectoryEntry> {
   const entry = await lookup(connection, { case: 'username', value: username });
   if (entry.username !== username) {
-    throw new CryptoError('DIRECTORY_WRONG_USER', 'the directory answered for another username');
+    throw new CryptoError(ClientErrorCode.directoryWrongUser, 'the directory answered for another username');
   }
   store.contacts.saveUsername(toHex(entry.identityPublicKey), entry.username);
   return entry;

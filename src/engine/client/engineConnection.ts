@@ -8,6 +8,7 @@ import { ServerConnection, type ServerConnectionOptions } from '../net/serverCon
 import type { ClientProfileStore } from '../store/types.js';
 import { SettingKey } from './clientContext.js';
 import type { ConnectionState } from './engineTypes.js';
+import { ClientErrorCode } from './clientErrors.js';
 
 export interface EngineConnectionHandlers {
   status(state: ConnectionState): void;
@@ -74,7 +75,7 @@ export function savedSessionToken(store: ClientProfileStore, clock: Clock): Uint
   const hex = store.settings.get(SettingKey.sessionToken);
   const expires = store.settings.get(SettingKey.sessionExpiresAt);
   if (hex === undefined || (expires !== undefined && BigInt(expires) <= BigInt(clock.now()))) {
-    throw new AuthError('NOT_LOGGED_IN', 'no valid session for this profile', {
+    throw new AuthError(ClientErrorCode.notLoggedIn, 'no valid session for this profile', {
       hint: 'log in: qpc account login USER --password-stdin',
     });
   }

@@ -13,6 +13,7 @@ import { normalizeUsername } from '../account/opaqueAccount.js';
 import { cipherSuiteId } from '../account/keyPackageSupply.js';
 import type { ServerConnection } from '../net/serverConnection.js';
 import { ClientErrorCode } from './clientErrors.js';
+import { EngineErrorCode } from '../engineErrors.js';
 import { ownIdentityHex, type ClientContext } from './clientContext.js';
 import { lookupUsername } from './directory.js';
 import { markGroupRemoved } from './incomingRecords.js';
@@ -24,7 +25,7 @@ const MAX_COMMIT_ATTEMPTS = 5;
 function requireOnline(context: ClientContext): ServerConnection {
   const connection = context.connection();
   if (connection === undefined || connection.state !== 'online') {
-    throw new NetworkError(ClientErrorCode.notConnected, 'changing a group needs the server', {
+    throw new NetworkError(EngineErrorCode.notConnected, 'changing a group needs the server', {
       hint: 'connect first (check --server and that qpc-server runs)',
     });
   }
@@ -50,7 +51,8 @@ export async function commitToGroup(
     if ((await resolvePendingCommit(context, connection, earlier)) === 'conflict') await catchUp();
   }
   for (let attempt = 1; ; attempt += 1) {
-    if (!context.groups.has(groupId)) throw new ValidationError('GROUP_NOT_FOUND', 'the group is gone');
+    if (!context.groups.has(groupId))
+      throw new ValidationError(ClientErrorCode.groupNotFound, 'the group is gone');
     const wanted = typeof change === 'function' ? await change() : change;
     const record = await stagePendingCommit(context, groupId, wanted, invitee);
     if ((await resolvePendingCommit(context, connection, record)) === 'merged') return;
@@ -75,10 +77,10 @@ export async function inviteToGroup(
   const user = await lookupUsername(connection, context.store, username);
   const session = await context.groups.session(groupId);
   if (session.info().members.some((member) => constantTimeEqual(member, user.identityPublicKey))) {
-    throw new ValidationError('ALREADY_MEMBER', `${username} is already in this group`);
+    throw new ValidationError(ClientErrorCode.alreadyMember, `${username} is already in this group`);
   }
   const record = context.store.groups.get(groupId);
-  if (record === undefined) throw new ValidationError('GROUP_NOT_FOUND', 'the group is gone');
+  if (record === undefined) throw new ValidationError(ClientErrorCode.groupNotFound, 'the group is gone');
   wipe(record.state);
   const fetched = await connection.request(Method.FetchKeyPackage, {
     username,
@@ -101,7 +103,10 @@ function assertKeyPackageOf(keyPackage: Uint8Array, identityPublicKey: Uint8Arra
     message.keyPackage.leafNode.credential.credentialType === 'basic' &&
     constantTimeEqual(message.keyPackage.leafNode.credential.identity, identityPublicKey);
   if (!ok) {
-    throw new CryptoError('KEY_PACKAGE_WRONG_USER', 'the server handed out a KeyPackage of someone else');
+    throw new CryptoError(
+      ClientErrorCode.keyPackageWrongUser,
+      'the server handed out a KeyPackage of someone else',
+    );
   }
 }
 

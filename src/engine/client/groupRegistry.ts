@@ -3,6 +3,7 @@ import { ValidationError } from '../../lib/errors.js';
 import { MlsGroupSession, type MlsEnv } from '../mls/groupSession.js';
 import type { GroupRecord, ReadMarkerRepository } from '../store/types.js';
 import type { GroupSummary } from './engineTypes.js';
+import { ClientErrorCode } from './clientErrors.js';
 
 export class GroupRegistry {
   private readonly sessions = new Map<string, Promise<MlsGroupSession>>();
@@ -49,16 +50,20 @@ export class GroupRegistry {
     const byName = groups.filter((group) => group.name === reference);
     if (byName.length === 1 && byName[0] !== undefined) return byName[0];
     if (byName.length > 1) {
-      throw new ValidationError('GROUP_AMBIGUOUS', `more than one group is called "${reference}"`, {
-        hint: 'use the group id from `qpc group list`',
-      });
+      throw new ValidationError(
+        ClientErrorCode.groupAmbiguous,
+        `more than one group is called "${reference}"`,
+        {
+          hint: 'use the group id from `qpc group list`',
+        },
+      );
     }
     const lower = reference.toLowerCase();
     const byId = groups.filter(
       (group) => group.groupId === lower || (lower.length >= 8 && group.groupId.startsWith(lower)),
     );
     if (byId.length === 1 && byId[0] !== undefined) return byId[0];
-    throw new ValidationError('GROUP_NOT_FOUND', `no group "${reference}" in this profile`, {
+    throw new ValidationError(ClientErrorCode.groupNotFound, `no group "${reference}" in this profile`, {
       hint: 'see `qpc group list`',
     });
   }

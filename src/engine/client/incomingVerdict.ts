@@ -18,7 +18,7 @@ export type IncomingVerdict =
   | { kind: 'retry'; code: string };
 
 export function verdictOf(error: unknown): IncomingVerdict {
-  if (!(error instanceof QpcError)) return { kind: 'retry', code: 'CLIENT_UNEXPECTED' };
+  if (!(error instanceof QpcError)) return { kind: 'retry', code: ClientErrorCode.unexpected };
   const { code } = error;
   if (error instanceof StorageError || error instanceof NetworkError || error instanceof InternalError) {
     return { kind: 'retry', code };

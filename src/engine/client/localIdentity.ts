@@ -19,6 +19,7 @@ import type { ServerConnection } from '../net/serverConnection.js';
 import type { ClientProfileStore } from '../store/types.js';
 import { hybridKeySignedBytes, Method } from '../../protocol/index.js';
 import { SettingKey, type LoadedIdentity } from './clientContext.js';
+import { ClientErrorCode } from './clientErrors.js';
 
 /**
  * A fresh 24-word identity (Ed25519 by SLIP-0010) and a hybrid key pair, saved in the store. Returns the
@@ -111,7 +112,7 @@ function saveIdentityFromMnemonic(
   const existing = store.identity.load();
   if (existing !== undefined) wipe(existing.signingPrivateKey, existing.hybridPrivateKey);
   if (existing !== undefined && !(replaceUnregistered && existing.username === null)) {
-    throw new ValidationError('PROFILE_HAS_IDENTITY', 'this profile already has an identity', {
+    throw new ValidationError(ClientErrorCode.profileHasIdentity, 'this profile already has an identity', {
       hint: 'use another --profile DIR for another account',
     });
   }

@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import { concatBytes, fromHex, fromUtf8, toHex, utf8 } from '../../lib/bytes.js';
 import { CodecError } from '../../lib/errors.js';
+import { ClientErrorCode } from './clientErrors.js';
 
 export const PAYLOAD_KIND_MLS = 0x00;
 export const PAYLOAD_KIND_SEALED_WELCOME = 0x01;
@@ -33,7 +34,7 @@ export function decodeApplicationContent(bytes: Uint8Array): ApplicationContent 
   try {
     parsed = JSON.parse(fromUtf8(bytes));
   } catch (error) {
-    throw new CodecError('CLIENT_BAD_CONTENT', 'application message is not JSON', { cause: error });
+    throw new CodecError(ClientErrorCode.badContent, 'application message is not JSON', { cause: error });
   }
   const value = parsed as { v?: unknown; id?: unknown; t?: unknown; text?: unknown };
   if (
@@ -43,7 +44,7 @@ export function decodeApplicationContent(bytes: Uint8Array): ApplicationContent 
     typeof value.t !== 'number' ||
     typeof value.text !== 'string'
   ) {
-    throw new CodecError('CLIENT_BAD_CONTENT', 'application message has an unknown shape');
+    throw new CodecError(ClientErrorCode.badContent, 'application message has an unknown shape');
   }
   return { id: value.id, sentAt: value.t, text: value.text };
 }
@@ -62,7 +63,7 @@ export function encodeWelcomeBundle(groupName: string, welcome: Uint8Array): Uin
   const name = utf8(groupName);
   if (name.length > MAX_GROUP_NAME_BYTES) {
     throw new CodecError(
-      'CLIENT_GROUP_NAME_TOO_LONG',
+      ClientErrorCode.groupNameTooLong,
       `a group name has at most ${MAX_GROUP_NAME_BYTES} bytes`,
     );
   }
@@ -72,7 +73,7 @@ export function encodeWelcomeBundle(groupName: string, welcome: Uint8Array): Uin
 export function decodeWelcomeBundle(bytes: Uint8Array): { groupName: string; welcome: Uint8Array } {
   const length = bytes[0];
   if (length === undefined || bytes.length < 1 + length + 1) {
-    throw new CodecError('CLIENT_BAD_WELCOME', 'sealed Welcome is truncated');
+    throw new CodecError(ClientErrorCode.badWelcome, 'sealed Welcome is truncated');
   }
   return { groupName: fromUtf8(bytes.subarray(1, 1 + length)), welcome: bytes.slice(1 + length) };
 }
@@ -106,7 +107,7 @@ export function decodeControl(bytes: Uint8Array): AccessKeyControl | undefined {
     typeof value.key !== 'string' ||
     !/^[0-9a-f]{64}$/u.test(value.key)
   ) {
-    throw new CodecError('CLIENT_BAD_CONTROL', 'control payload has an unknown shape');
+    throw new CodecError(ClientErrorCode.badControl, 'control payload has an unknown shape');
   }
   return { kind: 'access', key: fromHex(value.key) };
 }

@@ -214,7 +214,7 @@ export async function resolveAllPendingCommits(
       // A record that cannot be settled (it does not decode, the server refuses it for good) must not
       // stop every later connection: it is dropped and the loss reported.
       context.store.pendingCommits.delete(record.groupId);
-      code = error instanceof QpcError ? error.code : 'CLIENT_UNEXPECTED';
+      code = error instanceof QpcError ? error.code : ClientErrorCode.unexpected;
     }
     context.emit({ type: 'commitDiscarded', groupId: record.groupId, code });
   }

@@ -12,6 +12,7 @@ import { StorageError, ValidationError } from '../../lib/errors.js';
 import { openProfileStore } from '../store/profileStore.js';
 import { resolveStoreKey, type KeychainLike, type PassphrasePurpose } from '../store/storeKey.js';
 import type { ClientProfileStore, StoreKeySource } from '../store/types.js';
+import { ClientErrorCode } from './clientErrors.js';
 
 export const PROFILE_DB_FILE_NAME = 'profile.db';
 
@@ -54,9 +55,13 @@ function rawKeyFromEnv(env: ProfileEnv): Uint8Array | undefined {
   const text = env.QPC_STORE_KEY;
   if (text === undefined || text === '') return undefined;
   if (!/^[0-9a-fA-F]{64}$/u.test(text)) {
-    throw new ValidationError('BAD_STORE_KEY', 'QPC_STORE_KEY must be 64 hex digits (a raw 32-byte key)', {
-      hint: 'Fix QPC_STORE_KEY, or unset it to use the OS keychain or a passphrase (asked in a terminal, or QPC_PASSPHRASE).',
-    });
+    throw new ValidationError(
+      ClientErrorCode.badStoreKey,
+      'QPC_STORE_KEY must be 64 hex digits (a raw 32-byte key)',
+      {
+        hint: 'Fix QPC_STORE_KEY, or unset it to use the OS keychain or a passphrase (asked in a terminal, or QPC_PASSPHRASE).',
+      },
+    );
   }
   return fromHex(text.toLowerCase());
 }
@@ -65,7 +70,7 @@ export async function openProfile(options: OpenProfileOptions): Promise<ClientPr
   const env = options.env ?? process.env;
   const file = join(options.dir, PROFILE_DB_FILE_NAME);
   if (!options.create && !existsSync(file)) {
-    throw new StorageError('PROFILE_MISSING', `no profile in ${options.dir}`, {
+    throw new StorageError(ClientErrorCode.profileMissing, `no profile in ${options.dir}`, {
       hint: 'create one with `qpc account register USER --password-stdin`, or pass --profile DIR / QPC_HOME',
     });
   }

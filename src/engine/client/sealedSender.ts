@@ -22,6 +22,7 @@ import { padToBucket } from '../privacy/padding.js';
 import type { ClientContext } from './clientContext.js';
 import { lookupUsername, usernameOf } from './directory.js';
 import { encodeAccessKeyControl } from './payloads.js';
+import { ClientErrorCode } from './clientErrors.js';
 
 /** Authenticated with every sealed envelope, so no other kind of envelope opens as one. */
 export const SEALED_ENVELOPE_AAD = utf8('qpc/v1 sealed');
@@ -121,7 +122,10 @@ export class SealedSendChannel {
     const username = await usernameOf(identityKey, this.context.store, main);
     const entry = await lookupUsername(main, this.context.store, username);
     if (!constantTimeEqual(entry.identityPublicKey, identityKey)) {
-      throw new CryptoError('SEALED_WRONG_HYBRID_KEY', 'the directory entry is for another identity');
+      throw new CryptoError(
+        ClientErrorCode.sealedWrongHybridKey,
+        'the directory entry is for another identity',
+      );
     }
     const key = decodeHybridPublicKey(entry.hybridPublicKey);
     this.hybridKeys.set(hex, key);

@@ -14,6 +14,7 @@ import type { ClientContext } from './clientContext.js';
 import { acknowledgeContact, observeContactKey, verifyContact } from './contactTrust.js';
 import { lookupUsername } from './directory.js';
 import { savedSessionToken } from './engineConnection.js';
+import { ClientErrorCode } from './clientErrors.js';
 
 export interface SafetyNumberView {
   username: string;
@@ -43,7 +44,7 @@ async function contactKey(context: ClientContext, usernameInput: string) {
   const username = normalizeUsername(usernameInput);
   const own = context.identity();
   if (username === own.username) {
-    throw new ValidationError('VERIFY_SELF', 'a safety number is computed with another user');
+    throw new ValidationError(ClientErrorCode.verifySelf, 'a safety number is computed with another user');
   }
   const entry = await lookupUsername(requireOnline(context), context.store, username);
   return { username, key: entry.identityPublicKey };

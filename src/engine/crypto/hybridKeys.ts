@@ -2,6 +2,7 @@ import { createPrivateKey, createPublicKey, randomBytes, type KeyObject } from '
 import { ml_kem768 } from '@noble/post-quantum/ml-kem.js';
 import { CodecError, ValidationError } from '../../lib/errors.js';
 import { concatBytes, wipe } from '../../lib/bytes.js';
+import { EngineErrorCode } from '../engineErrors.js';
 
 export const X25519_KEY_LENGTH = 32;
 export const MLKEM768_PUBLIC_KEY_LENGTH = 1184;
@@ -36,7 +37,10 @@ export interface HybridPrivateKey {
 
 export function importX25519PublicKey(raw: Uint8Array): KeyObject {
   if (raw.length !== X25519_KEY_LENGTH) {
-    throw new CodecError('HYBRID_KEY_BAD_LENGTH', `an X25519 public key has 32 bytes, got ${raw.length}`);
+    throw new CodecError(
+      EngineErrorCode.hybridKeyBadLength,
+      `an X25519 public key has 32 bytes, got ${raw.length}`,
+    );
   }
   return createPublicKey({ key: Buffer.concat([X25519_SPKI_PREFIX, raw]), format: 'der', type: 'spki' });
 }
@@ -80,7 +84,7 @@ function buildPrivateKey(
 export function hybridKeyPairFromSeed(seed: Uint8Array): HybridPrivateKey {
   if (seed.length !== HYBRID_SEED_LENGTH) {
     throw new ValidationError(
-      'HYBRID_SEED_BAD_LENGTH',
+      EngineErrorCode.hybridSeedBadLength,
       `a hybrid key seed has ${HYBRID_SEED_LENGTH} bytes, got ${seed.length}`,
     );
   }
@@ -106,7 +110,7 @@ export function encodeHybridPublicKey(publicKey: HybridPublicKey): Uint8Array {
 export function decodeHybridPublicKey(bytes: Uint8Array): HybridPublicKey {
   if (bytes.length !== HYBRID_PUBLIC_KEY_LENGTH) {
     throw new CodecError(
-      'HYBRID_KEY_BAD_LENGTH',
+      EngineErrorCode.hybridKeyBadLength,
       `a hybrid public key has ${HYBRID_PUBLIC_KEY_LENGTH} bytes, got ${bytes.length}`,
     );
   }
@@ -124,7 +128,7 @@ export function decodeHybridPrivateKey(bytes: Uint8Array): HybridPrivateKey {
   if (bytes.length === HYBRID_SEED_LENGTH) return hybridKeyPairFromSeed(bytes);
   if (bytes.length !== HYBRID_PRIVATE_KEY_LENGTH) {
     throw new CodecError(
-      'HYBRID_KEY_BAD_LENGTH',
+      EngineErrorCode.hybridKeyBadLength,
       `a hybrid private key has ${HYBRID_PRIVATE_KEY_LENGTH} (or ${HYBRID_SEED_LENGTH}) bytes, got ${bytes.length}`,
     );
   }

@@ -8,6 +8,10 @@ export const IdentityErrorCode = {
   malformedPath: 'DERIVATION_PATH_MALFORMED',
   notHardened: 'DERIVATION_PATH_NOT_HARDENED',
   badSeed: 'SEED_BAD_LENGTH',
+  /** A phrase of a word count BIP39 does not allow (the CLI asks for 12 or 24 words). */
+  badWordCount: 'MNEMONIC_BAD_WORD_COUNT',
+  badPublicKey: 'ED25519_BAD_PUBLIC_KEY',
+  badPrivateKey: 'ED25519_BAD_PRIVATE_KEY',
 } as const;
 
 /**

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ValidationError } from '../../lib/errors.js';
+import { IdentityErrorCode } from './errors.js';
 
 /** Fingerprint of an identity key, SHA-256 of the 32-byte Ed25519 public key (DESIGN.md). */
 export interface IdentityFingerprint {
@@ -13,7 +14,7 @@ export interface IdentityFingerprint {
 
 export function fingerprintOf(publicKey: Uint8Array): IdentityFingerprint {
   if (publicKey.length !== 32) {
-    throw new ValidationError('ED25519_BAD_PUBLIC_KEY', 'an Ed25519 public key has 32 bytes');
+    throw new ValidationError(IdentityErrorCode.badPublicKey, 'an Ed25519 public key has 32 bytes');
   }
   const hex = createHash('sha256').update(publicKey).digest('hex');
   const groups = hex.match(/.{4}/gu) ?? [];

@@ -16,7 +16,7 @@ const englishWords = new Set(englishWordlist);
 export function generateIdentityMnemonic(words: MnemonicWordCount = 24): string {
   if (words !== 12 && words !== 24) {
     throw new ValidationError(
-      'MNEMONIC_BAD_WORD_COUNT',
+      IdentityErrorCode.badWordCount,
       `a new mnemonic has 12 or 24 words, not ${String(words)}`,
     );
   }

@@ -61,7 +61,7 @@ const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'he
 /** Ed25519 public key (32 bytes) from the 32-byte private key, through node:crypto. */
 export function ed25519PublicKeyFromPrivate(privateKey: Uint8Array): Uint8Array {
   if (privateKey.length !== 32) {
-    throw new ValidationError('ED25519_BAD_PRIVATE_KEY', 'an Ed25519 private key has 32 bytes');
+    throw new ValidationError(IdentityErrorCode.badPrivateKey, 'an Ed25519 private key has 32 bytes');
   }
   const der = Buffer.concat([ED25519_PKCS8_PREFIX, privateKey]);
   try {

@@ -4,6 +4,7 @@ import Logger, { LogLevel } from '@matrixai/logger';
 import { CryptoError, NetworkError, QpcError } from '../../lib/errors.js';
 import { toHex } from '../../lib/bytes.js';
 import { readOneFrame, writeFrame } from '../../protocol/frameStream.js';
+import { EngineErrorCode } from '../engineErrors.js';
 
 export const QPC_ALPN = 'qpc/1';
 
@@ -91,17 +92,21 @@ export async function connectQuic(options: QuicTransportOptions): Promise<QuicTr
   } catch (error) {
     if (pinRejected) {
       throw new PinMismatchError(
-        'SERVER_CERT_CHANGED',
+        EngineErrorCode.serverCertChanged,
         `the certificate of ${options.host}:${options.port} does not match the pinned one (now ${presentedSha256.slice(0, 16)}…)`,
         {
           hint: 'if the server operator rotated the certificate on purpose, run `qpc server repin` and connect again',
         },
       );
     }
-    throw new NetworkError('SERVER_UNREACHABLE', `cannot reach ${options.host}:${options.port}`, {
-      hint: 'check that qpc-server is running and the address is right',
-      cause: error,
-    });
+    throw new NetworkError(
+      EngineErrorCode.serverUnreachable,
+      `cannot reach ${options.host}:${options.port}`,
+      {
+        hint: 'check that qpc-server is running and the address is right',
+        cause: error,
+      },
+    );
   }
 
   const closed = new Promise<void>((resolve) => {
@@ -137,10 +142,14 @@ export async function connectQuic(options: QuicTransportOptions): Promise<QuicTr
         return await readOneFrame(stream.readable);
       } catch (error) {
         if (error instanceof QpcError) throw error;
-        throw new NetworkError('CONNECTION_LOST', 'the connection to the server broke during a request', {
-          hint: 'the client reconnects by itself; try again',
-          cause: error,
-        });
+        throw new NetworkError(
+          EngineErrorCode.connectionLost,
+          'the connection to the server broke during a request',
+          {
+            hint: 'the client reconnects by itself; try again',
+            cause: error,
+          },
+        );
       }
     },
     close: async () => {

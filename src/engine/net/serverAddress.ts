@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { ValidationError } from '../../lib/errors.js';
+import { EngineErrorCode } from '../engineErrors.js';
 
 /** Where a qpc-server listens; the text form "host:port" (or "[v6]:port") is also the pin key. */
 export interface ServerAddress {
@@ -12,7 +13,7 @@ export function parseServerAddress(text: string): ServerAddress {
   const match = /^\[([^\]]+)\]:(\d{1,5})$/u.exec(trimmed) ?? /^([^:[\]]+):(\d{1,5})$/u.exec(trimmed);
   const port = match === null ? NaN : Number(match[2]);
   if (match === null || !Number.isInteger(port) || port < 1 || port > 65_535) {
-    throw new ValidationError('BAD_SERVER_ADDRESS', `"${text}" is not HOST:PORT`, {
+    throw new ValidationError(EngineErrorCode.badServerAddress, `"${text}" is not HOST:PORT`, {
       hint: 'for example --server 127.0.0.1:7443',
     });
   }

@@ -160,7 +160,8 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
     writer.releaseLock();
     const frames = readFrames(stream.readable);
     const first = await this.withTimeout(frames.next(), transport);
-    if (first.done === true) throw new NetworkError('SESSION_CLOSED', 'the server closed the session stream');
+    if (first.done === true)
+      throw new NetworkError(EngineErrorCode.sessionClosed, 'the server closed the session stream');
     const response = decodeResponse(first.value);
     if (!response.ok) throw errorFromWire(response.error);
     void this.readPushes(frames, stream);
@@ -173,7 +174,7 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
     this.sessionStream?.close();
     const transport = this.transport;
     this.transport = undefined;
-    this.setStatus({ status: 'offline', reason: 'CLOSED' });
+    this.setStatus({ status: 'offline', reason: EngineErrorCode.closed });
     // Closing a connection that already broke can reject; we are dropping it either way.
     await transport?.close().catch(() => undefined);
   }
@@ -217,14 +218,14 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
     } catch (error) {
       this.setStatus({
         status: 'offline',
-        reason: error instanceof QpcError ? error.code : 'CONNECT_FAILED',
+        reason: error instanceof QpcError ? error.code : EngineErrorCode.connectFailed,
       });
       throw error;
     }
     if (this.stopped) {
       // close() ran while we connected: drop the new transport; a failure to close it changes nothing.
       await transport.close().catch(() => undefined);
-      throw new NetworkError('CLOSED', 'the connection was closed while connecting');
+      throw new NetworkError(EngineErrorCode.closed, 'the connection was closed while connecting');
     }
     // Trust on first use: the first certificate seen for this server becomes its pin.
     if (options.pins.get(this.server) === undefined)
@@ -240,7 +241,7 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
     if (this.transport !== transport) return;
     this.transport = undefined;
     this.sessionStream = undefined;
-    this.setStatus({ status: 'offline', reason: 'CONNECTION_LOST' });
+    this.setStatus({ status: 'offline', reason: EngineErrorCode.connectionLost });
     this.scheduleReconnect();
   }
 
@@ -265,7 +266,12 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
-        reject(new NetworkError('REQUEST_TIMEOUT', `${this.server} did not answer in ${timeoutMs} ms`));
+        reject(
+          new NetworkError(
+            EngineErrorCode.requestTimeout,
+            `${this.server} did not answer in ${timeoutMs} ms`,
+          ),
+        );
         // Treat the connection as dead: drop it and reconnect.
         if (this.transport === transport) {
           // Already judged dead and replaced below; a failing close of it changes nothing.

@@ -8,7 +8,7 @@ import { dirname } from 'node:path';
 import Sqlite from 'better-sqlite3-multiple-ciphers';
 import { StorageError, ValidationError } from '../../lib/errors.js';
 import { toHex } from '../../lib/bytes.js';
-import { toStorageError } from './storageErrors.js';
+import { toStorageError, StoreErrorCode } from './storageErrors.js';
 
 export type Database = Sqlite.Database;
 
@@ -20,7 +20,7 @@ const COMPANIONS = ['-wal', '-shm', '-journal'] as const;
 function checkKey(key: Uint8Array, what: string): void {
   if (key.length !== STORE_KEY_BYTES) {
     throw new ValidationError(
-      'STORE_BAD_KEY_LENGTH',
+      StoreErrorCode.badKeyLength,
       `${what} must be ${STORE_KEY_BYTES} bytes, got ${key.length}`,
     );
   }
@@ -93,7 +93,7 @@ export function rekeyDatabase(db: Database, newKey: Uint8Array): void {
     const mode = db.pragma('journal_mode = DELETE', { simple: true });
     if (mode !== 'delete') {
       throw new StorageError(
-        'STORE_REKEY_BUSY',
+        StoreErrorCode.rekeyBusy,
         'the profile database could not leave WAL mode for rekeying',
         {
           hint: 'Close other programs using this profile, then retry.',

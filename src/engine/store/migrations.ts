@@ -7,6 +7,7 @@ import type Sqlite from 'better-sqlite3-multiple-ciphers';
 
 type Database = Sqlite.Database;
 import { StorageError } from '../../lib/errors.js';
+import { StoreErrorCode } from './storageErrors.js';
 
 export interface Migration {
   /** 1, 2, 3... in order, with no gaps. */
@@ -152,7 +153,7 @@ export function applyMigrations(db: Database, migrations: readonly Migration[] =
   const current = schemaVersion(db);
   if (current > latest) {
     throw new StorageError(
-      'STORE_SCHEMA_TOO_NEW',
+      StoreErrorCode.schemaTooNew,
       `the profile database has schema version ${current}; this qpc knows up to ${latest}`,
       { hint: 'Upgrade qpc to open this profile.' },
     );
@@ -161,7 +162,7 @@ export function applyMigrations(db: Database, migrations: readonly Migration[] =
   for (const [index, migration] of migrations.entries()) {
     if (migration.version !== index + 1) {
       throw new StorageError(
-        'STORE_MIGRATION_ORDER',
+        StoreErrorCode.migrationOrder,
         `migration ${index + 1} is numbered ${migration.version}`,
       );
     }

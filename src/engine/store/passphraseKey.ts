@@ -9,6 +9,7 @@ import { createHmac, randomBytes, scrypt as scryptCallback } from 'node:crypto';
 import { closeSync, fchmodSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { AuthError, StorageError, ValidationError } from '../../lib/errors.js';
 import { constantTimeEqual, fromHex, toHex, wipe } from '../../lib/bytes.js';
+import { StoreErrorCode } from './storageErrors.js';
 
 export const SALT_FILE_NAME = 'store.salt';
 export const DEFAULT_SCRYPT = { N: 2 ** 17, r: 8, p: 1 } as const;
@@ -35,7 +36,7 @@ export interface SaltFile extends ScryptParams {
 
 export class StoreWrongPassphraseError extends AuthError {
   constructor() {
-    super('STORE_WRONG_PASSPHRASE', 'the passphrase does not match this profile', {
+    super(StoreErrorCode.wrongPassphrase, 'the passphrase does not match this profile', {
       hint: 'Type the passphrase you chose when this profile was created (or set it in QPC_PASSPHRASE; a profile keyed by QPC_STORE_KEY needs that key instead).',
     });
   }
@@ -62,12 +63,13 @@ function verifierOf(key: Uint8Array): Uint8Array {
 }
 
 function checkPassphrase(passphrase: string): void {
-  if (passphrase.length === 0) throw new ValidationError('STORE_EMPTY_PASSPHRASE', 'the passphrase is empty');
+  if (passphrase.length === 0)
+    throw new ValidationError(StoreErrorCode.emptyPassphrase, 'the passphrase is empty');
 }
 
 function parseSaltFile(path: string): SaltFile {
   const bad = (why: string): StorageError =>
-    new StorageError('STORE_BAD_SALT_FILE', `${path} is not a valid quicprochat salt file (${why})`, {
+    new StorageError(StoreErrorCode.badSaltFile, `${path} is not a valid quicprochat salt file (${why})`, {
       hint: 'Restore this file from a backup; without it the passphrase cannot open the profile.',
     });
   let parsed: unknown;

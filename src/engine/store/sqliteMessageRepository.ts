@@ -7,7 +7,7 @@ import type Sqlite from 'better-sqlite3-multiple-ciphers';
 import { CodecError } from '../../lib/errors.js';
 import { messageKindOf, type MessageDirection, type MessageRecord, type MessageRepository } from './types.js';
 import { epochFromText, epochToText } from './sqliteRepositories.js';
-import { withStorageErrors } from './storageErrors.js';
+import { withStorageErrors, StoreErrorCode } from './storageErrors.js';
 
 type Database = Sqlite.Database;
 
@@ -25,7 +25,7 @@ interface MessageRow {
 
 function directionFromRow(value: string): MessageDirection {
   if (value === 'in' || value === 'out') return value;
-  throw new CodecError('STORE_BAD_ROW', 'stored message direction is neither in nor out');
+  throw new CodecError(StoreErrorCode.badRow, 'stored message direction is neither in nor out');
 }
 
 function messageFromRow(row: MessageRow): MessageRecord {

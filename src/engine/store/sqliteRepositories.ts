@@ -13,13 +13,13 @@ import type {
   KeyPackageRecord,
   KeyPackageRepository,
 } from './types.js';
-import { withStorageErrors } from './storageErrors.js';
+import { withStorageErrors, StoreErrorCode } from './storageErrors.js';
 
 type Database = Sqlite.Database;
 
 /** A Buffer from SQLite turned into a Uint8Array with its own memory (not a view into a pool). */
 export function ownBlob(value: unknown): Uint8Array {
-  if (!(value instanceof Uint8Array)) throw new CodecError('STORE_BAD_ROW', 'expected a blob column');
+  if (!(value instanceof Uint8Array)) throw new CodecError(StoreErrorCode.badRow, 'expected a blob column');
   return new Uint8Array(value);
 }
 
@@ -30,14 +30,14 @@ export function asBlob(bytes: Uint8Array): Buffer {
 
 export function epochToText(epoch: bigint): string {
   if (epoch < 0n || epoch > 0xffff_ffff_ffff_ffffn) {
-    throw new CodecError('STORE_BAD_EPOCH', 'an MLS epoch is an unsigned 64-bit integer');
+    throw new CodecError(StoreErrorCode.badEpoch, 'an MLS epoch is an unsigned 64-bit integer');
   }
   return epoch.toString(10);
 }
 
 export function epochFromText(text: string): bigint {
   if (!/^\d{1,20}$/.test(text))
-    throw new CodecError('STORE_BAD_ROW', 'stored epoch is not a decimal integer');
+    throw new CodecError(StoreErrorCode.badRow, 'stored epoch is not a decimal integer');
   return BigInt(text);
 }
 

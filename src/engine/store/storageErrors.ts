@@ -15,6 +15,38 @@ export const STORE_FAILED = 'STORE_FAILED';
 /** Another live process has this profile open (profileLock.ts). */
 export const STORE_PROFILE_LOCKED = 'STORE_PROFILE_LOCKED';
 
+/** Every code of the local store, those above and those of the store's key, schema and rows. */
+export const StoreErrorCode = {
+  wrongKey: STORE_WRONG_KEY,
+  diskFull: STORE_DISK_FULL,
+  io: STORE_IO,
+  corrupt: STORE_CORRUPT,
+  busy: STORE_BUSY,
+  failed: STORE_FAILED,
+  profileLocked: STORE_PROFILE_LOCKED,
+  /** A raw store key that is not 32 bytes. */
+  badKeyLength: 'STORE_BAD_KEY_LENGTH',
+  /** A rekey asked for while the database is in use. */
+  rekeyBusy: 'STORE_REKEY_BUSY',
+  /** The profile was written by a newer qpc. */
+  schemaTooNew: 'STORE_SCHEMA_TOO_NEW',
+  /** Migrations out of order: a bug. */
+  migrationOrder: 'STORE_MIGRATION_ORDER',
+  wrongPassphrase: 'STORE_WRONG_PASSPHRASE',
+  emptyPassphrase: 'STORE_EMPTY_PASSPHRASE',
+  badSaltFile: 'STORE_BAD_SALT_FILE',
+  /** A stored row that does not decode (a column of the wrong type or value). */
+  badRow: 'STORE_BAD_ROW',
+  /** An epoch that is not an unsigned 64-bit integer. */
+  badEpoch: 'STORE_BAD_EPOCH',
+  badKeychainMarker: 'STORE_BAD_KEYCHAIN_MARKER',
+  keychainUnavailable: 'STORE_KEYCHAIN_UNAVAILABLE',
+  keychainKeyMissing: 'STORE_KEYCHAIN_KEY_MISSING',
+  keychainKeyInvalid: 'STORE_KEYCHAIN_KEY_INVALID',
+  passphraseRequired: 'STORE_PASSPHRASE_REQUIRED',
+  noKeySource: 'STORE_NO_KEY_SOURCE',
+} as const;
+
 /** The key does not open the file (or the file is not a database at all: SQLCipher cannot tell them apart). */
 export class StoreWrongKeyError extends StorageError {
   constructor(file: string, cause?: unknown) {

@@ -23,6 +23,7 @@ import type { StoreKeySource } from './types.js';
 import { STORE_KEY_BYTES } from './encryptedDatabase.js';
 import { createOsKeychain, type KeychainLike } from './osKeychain.js';
 import { SALT_FILE_NAME, createPassphraseKey, unlockPassphraseKey } from './passphraseKey.js';
+import { StoreErrorCode } from './storageErrors.js';
 
 export type { KeychainLike } from './osKeychain.js';
 
@@ -74,14 +75,14 @@ function readMarker(path: string): KeychainMarker {
   } catch {
     // Fall through to the error below.
   }
-  throw new StorageError('STORE_BAD_KEYCHAIN_MARKER', `${path} does not name a keychain entry`, {
+  throw new StorageError(StoreErrorCode.badKeychainMarker, `${path} does not name a keychain entry`, {
     hint: 'Restore this file from a backup, or restore the identity from its recovery words into a new profile.',
   });
 }
 
 function keychainUnavailable(cause: unknown): StorageError {
   return new StorageError(
-    'STORE_KEYCHAIN_UNAVAILABLE',
+    StoreErrorCode.keychainUnavailable,
     'this profile keeps its key in the OS keychain, which does not answer',
     {
       hint: 'Unlock the keychain (on Linux: a D-Bus session with a running Secret Service such as gnome-keyring), then retry. A profile created with the keychain cannot be opened by QPC_PASSPHRASE or QPC_STORE_KEY.',
@@ -93,7 +94,7 @@ function keychainUnavailable(cause: unknown): StorageError {
 function checkedKey(secret: Uint8Array | null, marker: KeychainMarker): Uint8Array {
   if (secret === null) {
     throw new StorageError(
-      'STORE_KEYCHAIN_KEY_MISSING',
+      StoreErrorCode.keychainKeyMissing,
       `the keychain has no entry ${marker.service}/${marker.account}`,
       {
         hint: 'The profile cannot be opened without it (QPC_PASSPHRASE and QPC_STORE_KEY do not replace it). Restore the identity from its recovery words into a new profile.',
@@ -103,7 +104,7 @@ function checkedKey(secret: Uint8Array | null, marker: KeychainMarker): Uint8Arr
   if (secret.length !== STORE_KEY_BYTES) {
     wipe(secret);
     throw new StorageError(
-      'STORE_KEYCHAIN_KEY_INVALID',
+      StoreErrorCode.keychainKeyInvalid,
       `the keychain entry ${marker.service}/${marker.account} is not a store key`,
     );
   }
@@ -158,7 +159,7 @@ async function createInKeychain(
 async function askPassphrase(options: ResolveStoreKeyOptions): Promise<string> {
   if (options.passphrase === undefined) {
     throw new StorageError(
-      'STORE_PASSPHRASE_REQUIRED',
+      StoreErrorCode.passphraseRequired,
       'this profile is protected by a passphrase and none was given',
       {
         hint: `Run qpc in a terminal so it can ask for the passphrase. ${STORE_KEY_ENV_HINT}`,
@@ -188,7 +189,7 @@ export async function resolveStoreKey(options: ResolveStoreKeyOptions): Promise<
     if (created !== undefined) return created;
   }
   if (options.passphrase === undefined) {
-    throw new StorageError('STORE_NO_KEY_SOURCE', 'no OS keychain answers and no passphrase was given', {
+    throw new StorageError(StoreErrorCode.noKeySource, 'no OS keychain answers and no passphrase was given', {
       hint: `Run qpc in a terminal to choose a passphrase, or start a keychain (on Linux: gnome-keyring in a D-Bus session). ${STORE_KEY_ENV_HINT}`,
     });
   }

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { findCodeLiterals, findSharedValues } from './errorCodeScan.js';
+import { findCodeLiterals, findMessageMatching, findSharedValues } from './errorCodeScan.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -58,6 +58,19 @@ describe('findCodeLiterals', () => {
       'testing/c.ts': "throw new ValidationError('BAD_THING', 'x');",
     });
     expect(findCodeLiterals(dir, dir)).toEqual([]);
+  });
+});
+
+describe('findMessageMatching', () => {
+  it('finds an error classified by its message text', () => {
+    const dir = layerWith({
+      'a.ts': [
+        "if (error.message.includes('gen in the past')) return 'replay';",
+        'if (/epoch too old/.test(error.message)) return "stale";',
+        'if (error instanceof ValidationError) return "invalid";',
+      ].join('\n'),
+    });
+    expect(findMessageMatching(dir, dir)).toEqual(['a.ts:1', 'a.ts:2']);
   });
 });
 

@@ -18,7 +18,7 @@ const CODE = String.raw`['"\`]([A-Za-z][A-Za-z0-9_.]*)['"\`]`;
 
 /**
  * The places where a code is written: the first argument of an error constructor (or of `super` in an
- * error class), a `code:` or `reason:` property, and a comparison with something's `code`.
+ * error class), a `code:` property or an upper-case `reason:`, and a comparison with something's `code` (or an upper-case `reason`).
  */
 const PATTERNS: readonly RegExp[] = [
   new RegExp(
@@ -26,8 +26,11 @@ const PATTERNS: readonly RegExp[] = [
     'g',
   ),
   new RegExp(String.raw`\bsuper\s*\(\s*${CODE}\s*,`, 'g'),
-  new RegExp(String.raw`\b(?:code|reason)\s*:\s*${CODE}`, 'g'),
-  new RegExp(String.raw`\b[cC]ode\)?\s*[!=]==?\s*${CODE}`, 'g'),
+  new RegExp(String.raw`\bcode\s*:\s*${CODE}`, 'g'),
+  // A `reason` is a code when it is spelled like one; lowercase reasons ('quit', 'duplicate') are not.
+  new RegExp(String.raw`\breason\s*:\s*['"\`]([A-Z][A-Z0-9_]*)['"\`]`, 'g'),
+  new RegExp(String.raw`(?<!typeof\s+)\b[cC]ode\)?\s*[!=]==?\s*${CODE}`, 'g'),
+  new RegExp(String.raw`\breason\)?\s*[!=]==?\s*['"\`]([A-Z][A-Z0-9_]*)['"\`]`, 'g'),
   new RegExp(String.raw`${CODE}\s*[!=]==?\s*[\w.]*[cC]ode\b`, 'g'),
 ];
 
@@ -71,6 +74,28 @@ export function findCodeLiterals(dir: string, root = process.cwd()): CodeLiteral
     }
   }
   return found.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
+}
+
+const MESSAGE_MATCHING: readonly RegExp[] = [
+  /\.message\s*\.\s*(?:includes|match|matchAll|startsWith|endsWith|indexOf|search)\s*\(/g,
+  /\.test\(\s*[\w.]*\.message\s*\)/g,
+];
+
+/**
+ * Places that classify an error by the text of its message (`error.message.includes(...)`,
+ * `/.../.test(error.message)`): errors are told apart by class and code, never by text.
+ */
+export function findMessageMatching(dir: string, root = process.cwd()): string[] {
+  const found: string[] = [];
+  for (const path of sourceFiles(dir)) {
+    const source = readFileSync(path, 'utf8');
+    for (const pattern of MESSAGE_MATCHING) {
+      for (const match of source.matchAll(pattern)) {
+        found.push(`${relative(root, path)}:${source.slice(0, match.index).split('\n').length}`);
+      }
+    }
+  }
+  return found.sort();
 }
 
 export type CodeLists = Readonly<Record<string, Readonly<Record<string, string>>>>;

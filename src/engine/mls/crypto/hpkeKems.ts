@@ -17,6 +17,7 @@ import {
   importRawPublicKey,
 } from './keyObjectCache.js';
 import { labeledExpand, labeledExtract } from './hpkeLabels.js';
+import { cryptoProviderErrorCodes } from './nodePrimitives.js';
 
 export interface HpkeKem {
   readonly id: number;
@@ -33,7 +34,7 @@ const X25519_BYTES = 32;
 /** X25519(sk, pk) through OpenSSL, which refuses an all-zero result (a low-order point). */
 function x25519(privateKey: Uint8Array, publicKey: Uint8Array): Uint8Array {
   if (publicKey.length !== X25519_BYTES)
-    throw new CryptoError('crypto.kem_public_key', 'X25519 key must be 32 bytes');
+    throw new CryptoError(cryptoProviderErrorCodes.kemPublicKey, 'X25519 key must be 32 bytes');
   try {
     const shared = diffieHellman({
       privateKey: importRawPrivateKey('x25519', privateKey),
@@ -43,7 +44,7 @@ function x25519(privateKey: Uint8Array, publicKey: Uint8Array): Uint8Array {
     shared.fill(0);
     return out;
   } catch (cause) {
-    throw new CryptoError('crypto.kem_dh', 'X25519 key agreement failed', { cause });
+    throw new CryptoError(cryptoProviderErrorCodes.kemDh, 'X25519 key agreement failed', { cause });
   }
 }
 
@@ -116,7 +117,7 @@ interface XWingExpanded {
 
 function xwingExpand(seed: Uint8Array): XWingExpanded {
   if (seed.length !== 32)
-    throw new CryptoError('crypto.kem_private_key', 'X-Wing private key must be 32 bytes');
+    throw new CryptoError(cryptoProviderErrorCodes.kemPrivateKey, 'X-Wing private key must be 32 bytes');
   const expanded = shake256(seed, 96);
   const mlkem = ml_kem768.keygen(expanded.slice(0, 64));
   const skX = expanded.slice(64, 96);
@@ -139,7 +140,7 @@ export const xwing: HpkeKem = {
   deriveKeyPair: (ikm) => xwingKeyPairFromSeed(shake256(ikm, 32)),
   encap(publicKey) {
     if (publicKey.length !== MLKEM768_PUBLIC_BYTES + X25519_BYTES) {
-      throw new CryptoError('crypto.kem_public_key', 'X-Wing public key must be 1216 bytes');
+      throw new CryptoError(cryptoProviderErrorCodes.kemPublicKey, 'X-Wing public key must be 1216 bytes');
     }
     const pkM = publicKey.slice(0, MLKEM768_PUBLIC_BYTES);
     const pkX = publicKey.slice(MLKEM768_PUBLIC_BYTES);
@@ -153,7 +154,7 @@ export const xwing: HpkeKem = {
   },
   decap(enc, privateKey) {
     if (enc.length !== MLKEM768_CIPHERTEXT_BYTES + X25519_BYTES) {
-      throw new CryptoError('crypto.kem_ciphertext', 'X-Wing ciphertext must be 1120 bytes');
+      throw new CryptoError(cryptoProviderErrorCodes.kemCiphertext, 'X-Wing ciphertext must be 1120 bytes');
     }
     const { skM, skX, pkX } = xwingExpand(privateKey);
     const ctX = enc.slice(MLKEM768_CIPHERTEXT_BYTES);

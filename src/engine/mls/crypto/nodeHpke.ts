@@ -18,6 +18,7 @@ import {
   hashOutputBytes,
   type NodeAeadName,
   type NodeHashName,
+  cryptoProviderErrorCodes,
 } from './nodePrimitives.js';
 
 const MODE_BASE = 0x00;
@@ -52,7 +53,7 @@ function unwrapKey(key: RawHpkeKey, type: 'public' | 'private', kemId: number): 
     !(candidate.raw instanceof Uint8Array) ||
     candidate.algorithm?.name !== `hpke-kem-${kemId}`
   ) {
-    throw new CryptoError('crypto.hpke_key', `not an HPKE ${type} key of this provider`);
+    throw new CryptoError(cryptoProviderErrorCodes.hpkeKey, `not an HPKE ${type} key of this provider`);
   }
   return candidate.raw;
 }
@@ -91,7 +92,7 @@ export function makeNodeHpke(kem: HpkeKem, hash: NodeHashName, aead: NodeAeadNam
     } catch (cause) {
       throw cause instanceof CryptoError
         ? cause
-        : new CryptoError('crypto.hpke_decap', 'HPKE decapsulation failed', { cause });
+        : new CryptoError(cryptoProviderErrorCodes.hpkeDecap, 'HPKE decapsulation failed', { cause });
     }
   }
 
@@ -144,14 +145,14 @@ export function makeNodeHpke(kem: HpkeKem, hash: NodeHashName, aead: NodeAeadNam
     importPrivateKey: (k: Uint8Array) =>
       settle(() => {
         if (k.length !== kem.privateKeyBytes) {
-          throw new CryptoError('crypto.hpke_key', 'HPKE private key has the wrong length');
+          throw new CryptoError(cryptoProviderErrorCodes.hpkeKey, 'HPKE private key has the wrong length');
         }
         return wrapKey('private', new Uint8Array(k), kem.id);
       }),
     importPublicKey: (k: Uint8Array) =>
       settle(() => {
         if (k.length !== kem.publicKeyBytes) {
-          throw new CryptoError('crypto.hpke_key', 'HPKE public key has the wrong length');
+          throw new CryptoError(cryptoProviderErrorCodes.hpkeKey, 'HPKE public key has the wrong length');
         }
         return wrapKey('public', new Uint8Array(k), kem.id);
       }),

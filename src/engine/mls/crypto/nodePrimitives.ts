@@ -14,6 +14,20 @@ import type { Hash, Kdf } from 'ts-mls';
 import { CryptoError } from '../../../lib/errors.js';
 import { settle } from './settle.js';
 
+/** Codes of the node:crypto provider for ts-mls (values kept from its first release). */
+export const cryptoProviderErrorCodes = {
+  kemPublicKey: 'crypto.kem_public_key',
+  kemPrivateKey: 'crypto.kem_private_key',
+  kemCiphertext: 'crypto.kem_ciphertext',
+  kemDh: 'crypto.kem_dh',
+  hpkeKey: 'crypto.hpke_key',
+  hpkeDecap: 'crypto.hpke_decap',
+  hkdfLength: 'crypto.hkdf_length',
+  aeadParams: 'crypto.aead_params',
+  /** A ciphertext that does not authenticate: the message cannot be opened. */
+  aeadOpen: 'crypto.aead_open',
+} as const;
+
 export type NodeHashName = 'sha256' | 'sha384' | 'sha512';
 export type NodeAeadName = 'aes-128-gcm' | 'aes-256-gcm';
 
@@ -52,7 +66,7 @@ export function hkdfExpand(
 ): Uint8Array {
   const hashLen = hashOutputBytes(hash);
   if (!Number.isInteger(length) || length < 0 || length > 255 * hashLen) {
-    throw new CryptoError('crypto.hkdf_length', `HKDF-Expand length ${length} out of range`);
+    throw new CryptoError(cryptoProviderErrorCodes.hkdfLength, `HKDF-Expand length ${length} out of range`);
   }
   const blocks = Math.ceil(length / hashLen);
   const out = new Uint8Array(blocks * hashLen);
@@ -87,7 +101,7 @@ export function aeadSeal(
   plaintext: Uint8Array,
 ): Uint8Array {
   if (key.length !== aeadKeyBytes(aead) || nonce.length !== GCM_NONCE_BYTES) {
-    throw new CryptoError('crypto.aead_params', 'AEAD key or nonce has the wrong length');
+    throw new CryptoError(cryptoProviderErrorCodes.aeadParams, 'AEAD key or nonce has the wrong length');
   }
   const cipher = createCipheriv(aead, key, nonce, { authTagLength: GCM_TAG_BYTES });
   if (aad.length > 0) cipher.setAAD(aad);
@@ -113,7 +127,10 @@ export function aeadOpen(
     nonce.length !== GCM_NONCE_BYTES ||
     ciphertext.length < GCM_TAG_BYTES
   ) {
-    throw new CryptoError('crypto.aead_params', 'AEAD key, nonce or ciphertext has the wrong length');
+    throw new CryptoError(
+      cryptoProviderErrorCodes.aeadParams,
+      'AEAD key, nonce or ciphertext has the wrong length',
+    );
   }
   const split = ciphertext.length - GCM_TAG_BYTES;
   try {
@@ -128,7 +145,7 @@ export function aeadOpen(
     body.fill(0);
     return out;
   } catch (cause) {
-    throw new CryptoError('crypto.aead_open', 'AEAD authentication failed', { cause });
+    throw new CryptoError(cryptoProviderErrorCodes.aeadOpen, 'AEAD authentication failed', { cause });
   }
 }
 

@@ -25,6 +25,14 @@ import {
 import { InternalError } from '../../../lib/errors.js';
 import { utf8, wipe } from '../../../lib/bytes.js';
 
+/** Codes of this fixture for tests and benchmarks: an MLS step that did not give what it should. */
+export const twoMemberGroupErrorCodes = {
+  decode: 'test.decode',
+  wireformat: 'test.wireformat',
+  welcome: 'test.welcome',
+  kind: 'test.kind',
+} as const;
+
 export interface GroupMember {
   state: ClientState;
   readonly impl: CiphersuiteImpl;
@@ -32,7 +40,8 @@ export interface GroupMember {
 
 function overTheWire(message: MLSMessage): MLSMessage {
   const decoded = decodeMlsMessage(encodeMlsMessage(message), 0);
-  if (decoded === undefined) throw new InternalError('test.decode', 'MLS message did not decode');
+  if (decoded === undefined)
+    throw new InternalError(twoMemberGroupErrorCodes.decode, 'MLS message did not decode');
   return decoded[0];
 }
 
@@ -72,15 +81,17 @@ export async function createTwoMemberGroup(
     keyPackage: bobPackage.publicPackage,
   });
   if (keyPackage.wireformat !== 'mls_key_package')
-    throw new InternalError('test.wireformat', 'expected a key package');
+    throw new InternalError(twoMemberGroupErrorCodes.wireformat, 'expected a key package');
   const added = await createCommit(
     { state: aliceState, cipherSuite: aliceImpl },
     { extraProposals: [{ proposalType: 'add', add: { keyPackage: keyPackage.keyPackage } }] },
   );
   added.consumed.forEach((secret) => wipe(secret));
-  if (added.welcome === undefined) throw new InternalError('test.welcome', 'adding a member gave no Welcome');
+  if (added.welcome === undefined)
+    throw new InternalError(twoMemberGroupErrorCodes.welcome, 'adding a member gave no Welcome');
   const welcome = overTheWire({ wireformat: 'mls_welcome', version: 'mls10', welcome: added.welcome });
-  if (welcome.wireformat !== 'mls_welcome') throw new InternalError('test.wireformat', 'expected a Welcome');
+  if (welcome.wireformat !== 'mls_welcome')
+    throw new InternalError(twoMemberGroupErrorCodes.wireformat, 'expected a Welcome');
   const bobState = await joinGroup(
     welcome.welcome,
     bobPackage.publicPackage,
@@ -106,14 +117,14 @@ export async function sendApplicationMessage(
   if (wire) {
     const received = overTheWire({ wireformat: 'mls_private_message', version: 'mls10', privateMessage });
     if (received.wireformat !== 'mls_private_message')
-      throw new InternalError('test.wireformat', 'expected a PrivateMessage');
+      throw new InternalError(twoMemberGroupErrorCodes.wireformat, 'expected a PrivateMessage');
     privateMessage = received.privateMessage;
   }
   const result = await processPrivateMessage(to.state, privateMessage, emptyPskIndex, to.impl);
   to.state = result.newState;
   result.consumed.forEach((secret) => wipe(secret));
   if (result.kind !== 'applicationMessage')
-    throw new InternalError('test.kind', 'expected an application message');
+    throw new InternalError(twoMemberGroupErrorCodes.kind, 'expected an application message');
   return result.message;
 }
 
@@ -124,9 +135,10 @@ export async function commitAndProcess(from: GroupMember, to: GroupMember): Prom
   committed.consumed.forEach((secret) => wipe(secret));
   const received = overTheWire(committed.commit);
   if (received.wireformat !== 'mls_private_message')
-    throw new InternalError('test.wireformat', 'expected a private commit');
+    throw new InternalError(twoMemberGroupErrorCodes.wireformat, 'expected a private commit');
   const result = await processPrivateMessage(to.state, received.privateMessage, emptyPskIndex, to.impl);
   to.state = result.newState;
   result.consumed.forEach((secret) => wipe(secret));
-  if (result.kind !== 'newState') throw new InternalError('test.kind', 'expected a new state from a commit');
+  if (result.kind !== 'newState')
+    throw new InternalError(twoMemberGroupErrorCodes.kind, 'expected a new state from a commit');
 }
