@@ -15,10 +15,24 @@ export const ExitCode = {
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
+/** Error codes the CLI raises itself (docs/architecture.md, "Errors"). */
+export const CliErrorCode = {
+  /** A mistake on the command line: unknown command or option, a missing or malformed value. */
+  usage: 'CLI_USAGE',
+  /** More on stdin than a password or a words file can hold. */
+  stdinTooLarge: 'STDIN_TOO_LARGE',
+  /** `--local-server`: the server process did not start. */
+  localServerFailed: 'LOCAL_SERVER_FAILED',
+  /** A new account came back without its recovery words: a bug. */
+  recoveryWordsMissing: 'RECOVERY_WORDS_MISSING',
+  /** The first-run screen asked for the profile before it was opened: a bug. */
+  profileNotOpen: 'PROFILE_NOT_OPEN',
+} as const;
+
 /** Raised by command parsing for a person's mistake on the command line. */
 export class UsageError extends ValidationError {
   constructor(message: string, hint?: string) {
-    super('CLI_USAGE', message, hint === undefined ? undefined : { hint });
+    super(CliErrorCode.usage, message, hint === undefined ? undefined : { hint });
   }
 }
 

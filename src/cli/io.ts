@@ -1,6 +1,6 @@
 import type { Readable, Writable } from 'node:stream';
 import { ValidationError, isQpcError } from '../lib/errors.js';
-import { ExitCode, exitCodeFor, type ExitCodeValue } from './exitCodes.js';
+import { ExitCode, exitCodeFor, type ExitCodeValue, CliErrorCode } from './exitCodes.js';
 
 /** The streams a command talks to; the entry point passes the process's, tests may pass others. */
 export interface CliIo {
@@ -27,7 +27,10 @@ export async function readStdin(io: CliIo, prompt: string): Promise<string> {
     total += buffer.length;
     if (total > MAX_STDIN_BYTES) {
       for (const held of chunks) held.fill(0);
-      throw new ValidationError('STDIN_TOO_LARGE', `input on stdin is larger than ${MAX_STDIN_BYTES} bytes`);
+      throw new ValidationError(
+        CliErrorCode.stdinTooLarge,
+        `input on stdin is larger than ${MAX_STDIN_BYTES} bytes`,
+      );
     }
     chunks.push(buffer);
   }

@@ -9,6 +9,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:f
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { NetworkError } from '../lib/errors.js';
+import { CliErrorCode } from './exitCodes.js';
 
 export const LOCAL_SERVER_HOST = '127.0.0.1';
 export const LOCAL_SERVER_PORT = 7443;
@@ -109,7 +110,7 @@ export async function ensureLocalServer(options: LocalServerOptions = {}): Promi
       // Another qpc may have won the race for the port: then that server is the one to use.
       if (await udpPortInUse(LOCAL_SERVER_HOST, port)) return { address, started: false, logFile };
       throw new NetworkError(
-        'LOCAL_SERVER_FAILED',
+        CliErrorCode.localServerFailed,
         exited === undefined
           ? `the local server did not start within ${START_TIMEOUT_MS / 1000} s`
           : `the local server stopped (${exited}) before listening`,

@@ -12,6 +12,7 @@ import type { LaunchApi } from './launch/launchApi.js';
 import { LaunchRoot } from './launch/LaunchRoot.js';
 import type { NotifyMode } from './notify.js';
 import { applyColorDecision } from './terminalColor.js';
+import { TuiErrorCode } from './tuiErrors.js';
 
 /** The alternate screen, then bracketed paste: a paste arrives between markers, as one text. */
 export const enterAlternateScreen = '\x1b[?1049h\x1b[?2004h';
@@ -56,7 +57,7 @@ export async function runTui(options: RunTuiOptions): Promise<TuiExit> {
   const stdout = options.stdout ?? process.stdout;
   const stdin = options.stdin ?? process.stdin;
   if (stdin.isTTY !== true || stdout.isTTY !== true) {
-    throw new ValidationError('TUI_NEEDS_TERMINAL', 'qpc needs an interactive terminal', {
+    throw new ValidationError(TuiErrorCode.needsTerminal, 'qpc needs an interactive terminal', {
       hint: 'run it in a terminal, not through a pipe; scripts can use the qpc subcommands instead',
     });
   }

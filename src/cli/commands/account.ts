@@ -6,6 +6,7 @@ import { writeLine, type CliIo } from '../io.js';
 import { QpcEngine } from '../../engine/qpcEngine.js';
 import { isQpcError, NetworkError } from '../../lib/errors.js';
 import { readPassword, withEngine, type ClientFlags } from './clientSession.js';
+import { EngineErrorCode } from '../../engine/engineErrors.js';
 
 export interface RegisterOptions {
   passwordStdin?: boolean | undefined;
@@ -89,7 +90,8 @@ export function logout(flags: ClientFlags, io: CliIo): Promise<ExitCodeValue> {
     let reached = true;
     await engine.connect({ session: false }).catch((error: unknown) => {
       // No server saved, or none answers: the token is still forgotten here (said below).
-      if (!(error instanceof NetworkError) && !(isQpcError(error) && error.code === 'NO_SERVER')) throw error;
+      if (!(error instanceof NetworkError) && !(isQpcError(error) && error.code === EngineErrorCode.noServer))
+        throw error;
       reached = false;
     });
     const result = await engine.logout();

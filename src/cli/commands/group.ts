@@ -3,6 +3,7 @@ import { AuthError, isQpcError, NetworkError } from '../../lib/errors.js';
 import { ExitCode, type ExitCodeValue } from '../exitCodes.js';
 import { writeLine, type CliIo } from '../io.js';
 import { withEngine, type ClientFlags } from './clientSession.js';
+import { EngineErrorCode } from '../../engine/engineErrors.js';
 
 interface JsonOption {
   json?: boolean | undefined;
@@ -92,7 +93,7 @@ export function members(
     // Usernames of new members come from the directory: connect if we can, else show what is cached.
     await engine.connect().catch((error: unknown) => {
       const offline = error instanceof NetworkError || error instanceof AuthError;
-      if (!offline && !(isQpcError(error) && error.code === 'NO_SERVER')) throw error;
+      if (!offline && !(isQpcError(error) && error.code === EngineErrorCode.noServer)) throw error;
     });
     for (const member of await engine.listMembers(name)) {
       if (options.json === true) writeLine(io.stdout, JSON.stringify(member));

@@ -21,6 +21,8 @@ import type { ClientProfileStore } from '../../engine/store/types.js';
 import type { EngineApi } from '../../tui/engineApi.js';
 import type { LaunchApi, LaunchNeed, ProgressReporter } from '../../tui/launch/launchApi.js';
 import { ensureLocalServer, localServerAddress } from '../localServer.js';
+import { StoreErrorCode } from '../../engine/store/storageErrors.js';
+import { CliErrorCode } from '../exitCodes.js';
 
 export interface TuiLaunchOptions {
   readonly profileDir: string;
@@ -68,7 +70,7 @@ export class TuiLaunch implements LaunchApi {
       return this.opened(this.openStore(resolved.key, resolved.source));
     } catch (error) {
       // A new profile on a machine with no keychain: the user chooses a passphrase.
-      if (isQpcError(error) && error.code === 'STORE_NO_KEY_SOURCE')
+      if (isQpcError(error) && error.code === StoreErrorCode.noKeySource)
         return { kind: 'passphrase', creating: true };
       throw error;
     }
@@ -97,7 +99,7 @@ export class TuiLaunch implements LaunchApi {
     progress(`Registering ${username}: OPAQUE, stretching the password (argon2id), publishing keys`);
     await engine.register(username, password);
     if (words === undefined)
-      throw new InternalError('RECOVERY_WORDS_MISSING', 'a new account has no recovery words');
+      throw new InternalError(CliErrorCode.recoveryWordsMissing, 'a new account has no recovery words');
     return words.split(' ');
   }
 
@@ -183,7 +185,8 @@ export class TuiLaunch implements LaunchApi {
   }
 
   private requireStore(): ClientProfileStore {
-    if (this.store === undefined) throw new StorageError('PROFILE_NOT_OPEN', 'the profile is not open yet');
+    if (this.store === undefined)
+      throw new StorageError(CliErrorCode.profileNotOpen, 'the profile is not open yet');
     return this.store;
   }
 

@@ -1,6 +1,7 @@
 import { ValidationError } from '../../lib/errors.js';
 import { loadServerConfig } from '../../server/config/loadServerConfig.js';
 import type { ServerConfig } from '../../server/config/serverConfig.js';
+import { ServerErrorCode } from '../../server/serverErrors.js';
 
 /**
  * Split a subcommand's own options (`--to FILE`, `--json`) from the server options it shares with
@@ -28,7 +29,7 @@ export function splitCommandArgs(
     }
     const value = match[2] ?? argv[(index += 1)];
     if (value === undefined || value === '') {
-      throw new ValidationError('CONFIG_INVALID', `--${name}: expected a value`);
+      throw new ValidationError(ServerErrorCode.configInvalid, `--${name}: expected a value`);
     }
     values.set(name, value);
   }
@@ -38,7 +39,9 @@ export function splitCommandArgs(
 export function requiredOption(own: Map<string, string | boolean>, name: string, usage: string): string {
   const value = own.get(name);
   if (typeof value !== 'string') {
-    throw new ValidationError('CONFIG_INVALID', `--${name}: required`, { hint: `Usage: ${usage}` });
+    throw new ValidationError(ServerErrorCode.configInvalid, `--${name}: required`, {
+      hint: `Usage: ${usage}`,
+    });
   }
   return value;
 }

@@ -8,6 +8,7 @@ import { runSigningKeyRotation } from './rotateSigningKeyCommand.js';
 import { OpsError, OpsErrorCode } from '../../server/ops/opsErrors.js';
 import { processIo, readStdin } from '../io.js';
 import { commandConfig, splitCommandArgs } from './commandArgs.js';
+import { ServerErrorCode } from '../../server/serverErrors.js';
 
 export const ROTATE_USAGE =
   'qpc-server rotate auth-token|db-key|signing-key [--grace 24h] [--token-stdin] [--dry-run] [--data DIR] [--config FILE]';
@@ -16,7 +17,7 @@ export const ROTATE_USAGE =
 export function parseDuration(text: string): number {
   const match = /^(\d+)(s|m|h|d)$/.exec(text);
   if (match === null) {
-    throw new ValidationError('CONFIG_INVALID', `--grace: "${text}" is not a duration`, {
+    throw new ValidationError(ServerErrorCode.configInvalid, `--grace: "${text}" is not a duration`, {
       hint: 'Use a whole number with s, m, h or d, e.g. 24h or 0s.',
     });
   }
@@ -44,7 +45,7 @@ export async function runRotateCommand(
   });
   const material = rest[0];
   if (material === undefined || material.startsWith('-')) {
-    throw new ValidationError('CONFIG_INVALID', 'rotate: name the material to rotate', {
+    throw new ValidationError(ServerErrorCode.configInvalid, 'rotate: name the material to rotate', {
       hint: `Usage: ${ROTATE_USAGE}`,
     });
   }

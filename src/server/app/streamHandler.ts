@@ -12,6 +12,7 @@ import type { ServerMetrics } from '../metrics/serverMetrics.js';
 import type { PeerInfo, QuicStreamLike, StreamHandler } from '../transport/quicListener.js';
 import type { RequestRouter } from './requestRouter.js';
 import type { SessionRegistry } from './sessionRegistry.js';
+import { ServerErrorCode } from '../serverErrors.js';
 
 /** A stream that sends no whole request in this time is reset, so idle streams cannot pile up. */
 export const REQUEST_READ_TIMEOUT_MS = 30_000;
@@ -118,7 +119,7 @@ export function createStreamHandler(deps: {
 
   /** Too large, truncated or a broken stream: answer BAD_REQUEST if the stream still takes it, then close. */
   const refuseUnreadable = async (stream: QuicStreamLike, error: unknown): Promise<void> => {
-    const reason = error instanceof CodecError ? error.code : 'STREAM_ERROR';
+    const reason = error instanceof CodecError ? error.code : ServerErrorCode.streamError;
     deps.metrics.requestFinished('unknown', WireErrorCode.BadRequest, 0);
     deps.logger.debug({ event: 'unreadable_request', reason }, 'a request frame could not be read');
     const writer = stream.writable.getWriter();

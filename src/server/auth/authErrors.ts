@@ -19,6 +19,8 @@ export const AuthErrorCode = {
   TooManyPendingLogins: 'AUTH_TOO_MANY_PENDING_LOGINS',
   /** One source IP holds its whole share of pending logins (answered RATE_LIMITED with a retry time). */
   TooManyPendingLoginsFromSource: 'AUTH_TOO_MANY_PENDING_LOGINS_FROM_SOURCE',
+  /** An OPAQUE message that does not decode or is longer than any OPAQUE message. */
+  BadOpaqueMessage: 'AUTH_BAD_OPAQUE_MESSAGE',
 } as const;
 
 export type AuthErrorCode = (typeof AuthErrorCode)[keyof typeof AuthErrorCode];

@@ -181,7 +181,7 @@ export class OpaqueAuthService {
       return call();
     } catch (error) {
       this.deps.onAuthFailure?.('bad_request');
-      throw new ValidationError('AUTH_BAD_OPAQUE_MESSAGE', 'the OPAQUE message is malformed', {
+      throw new ValidationError(AuthErrorCode.BadOpaqueMessage, 'the OPAQUE message is malformed', {
         cause: error,
       });
     }
@@ -209,7 +209,7 @@ export function createOpaqueServerSetup(): string {
 
 function bounded(message: string): string {
   if (message.length > MAX_OPAQUE_MESSAGE_CHARS) {
-    throw new ValidationError('AUTH_BAD_OPAQUE_MESSAGE', 'the OPAQUE message is too long');
+    throw new ValidationError(AuthErrorCode.BadOpaqueMessage, 'the OPAQUE message is too long');
   }
   return message;
 }

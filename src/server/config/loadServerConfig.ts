@@ -13,6 +13,7 @@ import {
   type ServerConfig,
   type SettingSpec,
 } from './serverConfig.js';
+import { ServerErrorCode } from '../serverErrors.js';
 
 export interface LoadServerConfigInput {
   /** Command-line arguments after the program name (process.argv.slice(2)). */
@@ -110,7 +111,7 @@ function parseFlags(argv: readonly string[]): Map<string, string | boolean> {
       Object.entries(values).filter((entry): entry is [string, string | boolean] => entry[1] !== undefined),
     );
   } catch (error) {
-    throw new ValidationError('CONFIG_INVALID', `command line: ${(error as Error).message}`, {
+    throw new ValidationError(ServerErrorCode.configInvalid, `command line: ${(error as Error).message}`, {
       hint: 'Run qpc-server --help for the list of flags.',
       cause: error,
     });
@@ -145,9 +146,13 @@ function readTomlInto(
   try {
     table = parseToml(text);
   } catch (error) {
-    throw new ValidationError('CONFIG_INVALID', `${file}: not valid TOML (${(error as Error).message})`, {
-      cause: error,
-    });
+    throw new ValidationError(
+      ServerErrorCode.configInvalid,
+      `${file}: not valid TOML (${(error as Error).message})`,
+      {
+        cause: error,
+      },
+    );
   }
   for (const [tomlKey, raw] of Object.entries(table)) {
     const spec = SETTINGS.find((candidate) => candidate.toml === tomlKey);
@@ -171,7 +176,7 @@ function validateConfig(config: ServerConfig): void {
   }
   if (!config.production) return;
   const refuse = (key: string, why: string): never => {
-    throw new ValidationError('CONFIG_PRODUCTION', `${key}: ${why}`, {
+    throw new ValidationError(ServerErrorCode.configProduction, `${key}: ${why}`, {
       hint: 'Production mode refuses development defaults. See docs/server.md, "Production".',
     });
   };

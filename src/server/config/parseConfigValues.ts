@@ -1,4 +1,5 @@
 import { ValidationError } from '../../lib/errors.js';
+import { ServerErrorCode } from '../serverErrors.js';
 
 /**
  * Parsers for configuration values. Each takes the raw value (a string from the environment or a flag,
@@ -15,7 +16,7 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export function configError(label: string, expectation: string): ValidationError {
-  return new ValidationError('CONFIG_INVALID', `${label}: ${expectation}`, {
+  return new ValidationError(ServerErrorCode.configInvalid, `${label}: ${expectation}`, {
     hint: 'See docs/server.md, "Configuration reference".',
   });
 }

@@ -1,7 +1,7 @@
 import type { Clock } from '../../lib/clock.js';
 import { ValidationError } from '../../lib/errors.js';
 import type { ServerDatabase } from '../storage/openServerDatabase.js';
-import { CommitConflictError } from './deliveryErrors.js';
+import { CommitConflictError, DeliveryErrorCode } from './deliveryErrors.js';
 import type { Delivery, DeliveryQueues } from './deliveryQueues.js';
 
 export const GROUP_ID_HASH_BYTES = 32;
@@ -42,7 +42,7 @@ export class CommitOrdering {
   acceptCommit(groupIdHash: Uint8Array, epoch: bigint): { accepted: true } | CommitConflictError {
     if (groupIdHash.length !== GROUP_ID_HASH_BYTES || epoch < 0n || epoch >= 2n ** 63n) {
       throw new ValidationError(
-        'COMMIT_BAD_INPUT',
+        DeliveryErrorCode.CommitBadInput,
         'a group id hash is 32 bytes and an epoch a 63-bit integer',
       );
     }

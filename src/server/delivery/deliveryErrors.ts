@@ -1,10 +1,14 @@
 import { ConflictError, QpcError, ValidationError } from '../../lib/errors.js';
+import { WireErrorCode } from '../../protocol/errorCodes.js';
 
 export const DeliveryErrorCode = {
   MessageTooLarge: 'DELIVERY_MESSAGE_TOO_LARGE',
   QueueFull: 'DELIVERY_QUEUE_FULL',
   BadRecipient: 'DELIVERY_BAD_RECIPIENT',
-  CommitConflict: 'COMMIT_CONFLICT',
+  /** The wire's code, carried unchanged: the client matches on it. */
+  CommitConflict: WireErrorCode.CommitConflict,
+  /** A group id hash that is not 32 bytes, or an epoch out of range: a bug in the caller. */
+  CommitBadInput: 'COMMIT_BAD_INPUT',
 } as const;
 
 export type DeliveryErrorCode = (typeof DeliveryErrorCode)[keyof typeof DeliveryErrorCode];

@@ -7,6 +7,7 @@ import {
   type KeyPackageRejectReason,
   type ValidKeyPackage,
 } from './validateKeyPackage.js';
+import { ServerErrorCode } from '../serverErrors.js';
 
 /** Most KeyPackages in one upload. */
 export const KEY_PACKAGE_UPLOAD_MAX = 100;
@@ -89,7 +90,7 @@ export class KeyPackageDirectory {
   ): Promise<KeyPackageUploadResult> {
     if (uploads.length === 0 || uploads.length > KEY_PACKAGE_UPLOAD_MAX) {
       throw new ValidationError(
-        'KEY_PACKAGE_BATCH_SIZE',
+        ServerErrorCode.keyPackageBatchSize,
         `upload 1 to ${KEY_PACKAGE_UPLOAD_MAX} KeyPackages at a time`,
       );
     }
