@@ -174,6 +174,7 @@ export class QpcEngine {
       (error) => this.background.report(BackgroundTask.selfUpdates, error),
     );
     this.outbox.onSent = (groupId) => this.healing.messageSent(groupId);
+    this.outbox.onRetryFailed = (error) => this.background.report(BackgroundTask.flushOutbox, error);
     this.sealedChannel = new SealedSendChannel(this.context, options.connection);
     if (options.sealedSender !== undefined) setSealedSenderEnabled(this.context, options.sealedSender);
     this.outbox.sealed = {
@@ -496,7 +497,7 @@ export class QpcEngine {
     });
     await this.announceGroup(groupId);
     // Messages held back while the commit was pending go out in the new epoch.
-    void this.outbox.flush().catch(() => undefined);
+    this.background.run(BackgroundTask.flushOutbox, () => this.outbox.flush());
   }
 
   /** Resolves once the message is in the outbox (and shown as 'pending'); delivery follows. */

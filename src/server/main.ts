@@ -114,6 +114,8 @@ export async function startQpcServer(config: ServerConfig, deps: QpcServerDeps):
           deps.sleep(DRAIN_TIMEOUT_MS).then(() => false),
         ]);
         await online.endAll();
+        // Stopping for good: a listener that fails to close goes with the process, and the next step
+        // (closing the database) must run whatever happened here.
         await quic.stop({ force: true }).catch(() => undefined);
         await adminServer.close().catch(() => undefined);
         foundation.close();
@@ -143,6 +145,7 @@ export async function startQpcServer(config: ServerConfig, deps: QpcServerDeps):
       stop,
     };
   } catch (error) {
+    // The start failed: `error` is what the operator needs; a failing close of the admin port adds nothing.
     await admin?.close().catch(() => undefined);
     foundation.close();
     throw error;

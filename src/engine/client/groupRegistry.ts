@@ -25,6 +25,7 @@ export class GroupRegistry {
     let session = this.sessions.get(groupId);
     if (session === undefined) {
       session = MlsGroupSession.open(this.env, groupId);
+      // The caller sees a failed open through the returned promise; forgetting it lets the next call retry.
       session.catch(() => this.sessions.delete(groupId));
       this.sessions.set(groupId, session);
     }

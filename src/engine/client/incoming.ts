@@ -409,6 +409,7 @@ export class IncomingProcessor {
 
   private serial<T>(work: () => Promise<T>): Promise<T> {
     const run = this.lane.then(work, work);
+    // The caller gets the failure through `run`; the lane only has to move on to the next piece of work.
     this.lane = run.catch(() => undefined);
     return run;
   }

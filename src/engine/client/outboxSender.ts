@@ -33,6 +33,8 @@ export class OutboxSender {
   private retryTimer: NodeJS.Timeout | undefined;
   /** Called for each application message that went out to at least one member (healing counts them). */
   onSent: (groupId: string) => void = () => undefined;
+  /** Called when a flush started by the retry timer fails (it has no caller): the engine reports it. */
+  onRetryFailed: (error: unknown) => void = () => undefined;
   /** Sealed sending (sealedSender.ts), set by the engine; undefined: every message goes by Enqueue. */
   sealed: SealedSending | undefined;
 
@@ -50,7 +52,7 @@ export class OutboxSender {
     this.retryTimer = setTimeout(
       () => {
         this.retryTimer = undefined;
-        void this.flush().catch(() => undefined);
+        void this.flush().catch((error: unknown) => this.onRetryFailed(error));
       },
       Math.max(50, Math.min(afterMs || 1_000, 60_000)),
     );

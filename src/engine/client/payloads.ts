@@ -97,6 +97,7 @@ export function decodeControl(bytes: Uint8Array): AccessKeyControl | undefined {
   try {
     parsed = JSON.parse(fromUtf8(bytes));
   } catch {
+    // Not JSON: chat text or another client's format, which is not a control payload.
     return undefined;
   }
   const value = parsed as { v?: unknown; ctl?: unknown; key?: unknown } | null;

@@ -407,6 +407,7 @@ export class MlsGroupSession {
 
   private serialized<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.queue.then(fn, fn);
+    // The caller gets the failure through `run`; the queue only has to move on to the next call.
     this.queue = run.catch(() => undefined);
     return run;
   }
@@ -416,6 +417,7 @@ function textOf(plaintext: Uint8Array): string | undefined {
   try {
     return fromUtf8(plaintext);
   } catch {
+    // Not UTF-8: not chat text (a control payload); there is no text to record.
     return undefined;
   }
 }

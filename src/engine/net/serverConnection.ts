@@ -254,6 +254,7 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
       this.establish().catch((error: unknown) => {
         // A changed certificate will not fix itself: stop and let the user re-pin.
         if (error instanceof PinMismatchError) return;
+        // Anything else: the status already says offline with its reason; try again after the back-off.
         this.scheduleReconnect();
       });
     }, delay);

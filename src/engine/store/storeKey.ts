@@ -149,6 +149,8 @@ async function createInKeychain(
       return undefined;
     }
   } catch {
+    // No keychain answers (none installed, no D-Bus session, locked): the caller falls back to a
+    // passphrase key, as documented for undefined.
     wipe(key);
     return undefined;
   }

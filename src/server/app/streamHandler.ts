@@ -82,6 +82,7 @@ export function createStreamHandler(deps: {
           sink: {
             write: (frame) => writer.write(frame),
             close: () => {
+              // A close that fails means the client is gone: nothing is left to tell it.
               writer.close().catch(() => stream.abort());
             },
           },
@@ -97,6 +98,7 @@ export function createStreamHandler(deps: {
       responseWritten();
     }
     if (boundSession && call.ok && call.method === Method.OpenSession) return; // stays open for pushes
+    // The answer is written; a close that fails means the client left before reading it.
     await writer.close().catch(() => stream.abort());
   };
 
@@ -164,6 +166,7 @@ function drainUnread(stream: QuicStreamLike): void {
   try {
     reader = stream.readable.getReader();
   } catch {
+    // The stream is already gone (reset by the client): there is nothing left to read.
     return;
   }
   let seen = 0;
@@ -172,6 +175,7 @@ function drainUnread(stream: QuicStreamLike): void {
       ({ done, value }) => {
         if (done) return;
         seen += value.byteLength;
+        // Enough dropped: cancel; if even that fails the stream is broken, so reset it.
         if (seen > UNREAD_DRAIN_BYTES) reader.cancel().catch(() => stream.abort());
         else pump();
       },
@@ -190,10 +194,12 @@ function discardRest(stream: QuicStreamLike): void {
   try {
     reader = stream.readable.getReader();
   } catch {
+    // The stream is already gone (reset by the client): there is nothing left to read.
     return;
   }
   reader.read().then(
     ({ done }) => {
+      // More than one frame breaks the rule: cancel; a cancel that fails finds the stream gone already.
       if (!done) reader.cancel().catch(() => undefined);
       reader.releaseLock();
     },

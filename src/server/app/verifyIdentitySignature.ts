@@ -14,6 +14,7 @@ export function verifyEd25519(publicKey: Uint8Array, message: Uint8Array, signat
     });
     return verify(null, message, key, signature);
   } catch {
+    // node:crypto throws for bytes that are not a point on the curve: such a signature cannot verify.
     return false;
   }
 }

@@ -159,6 +159,8 @@ export class OpaqueAuthService {
         });
         verified = true;
       } catch {
+        // finishLogin throws on a wrong password and on a forged message alike: both are a failed
+        // login, answered and counted below like an unknown user.
         verified = false;
       }
       const user = login.userId === undefined ? undefined : this.deps.directory.findById(login.userId);

@@ -77,6 +77,7 @@ export class UserDirectory {
     try {
       normalized = normalizeUsername(username);
     } catch {
+      // A name that breaks the username rules cannot belong to anyone.
       return undefined;
     }
     const row = this.byName.get(normalized);
