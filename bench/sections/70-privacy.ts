@@ -1,5 +1,5 @@
 /**
- * Privacy costs (issue 5): how much padding to size buckets adds to real MLS ciphertexts, and what an
+ * Privacy costs: how much padding to size buckets adds to real MLS ciphertexts, and what an
  * automatic self-update (healing) costs the member who commits it and a member who processes it.
  *
  * Padding: MLS application messages as the engine sends them (the JSON content of

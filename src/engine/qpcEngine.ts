@@ -1,5 +1,5 @@
 /**
- * The headless client (DESIGN.md principle 1): methods for everything a person or a bot does, and typed
+ * The headless client (docs/architecture.md, layers): methods for everything a person or a bot does, and typed
  * events for everything that happens by itself (connection state, group changes, messages). The CLI and
  * the TUI both drive this class; nothing here knows about terminals.
  */
@@ -167,7 +167,7 @@ export class QpcEngine {
         this.commitExclusive(groupId, { kind: 'pendingProposals' }),
       );
     this.outbox = new OutboxSender(this.context);
-    // Issue 5: automatic self-updates, sealed sender and the access keys shared inside MLS.
+    // Privacy: automatic self-updates, sealed sender and the access keys shared inside MLS.
     this.healing = new SelfUpdateScheduler(
       this.context,
       (groupId) => this.selfUpdate(groupId),

@@ -4,7 +4,7 @@ export type { Logger };
 
 /**
  * Structured JSON logs. Callers log event names, codes and counts only: never a username, message text,
- * key, token or password (DESIGN.md, principle 8). The redact list is a second line of defence.
+ * key, token or password (docs/threat-model.md). The redact list is a second line of defence.
  */
 export function createLogger(
   name: string,

@@ -13,7 +13,7 @@ import { createServerFoundation, type ServerFoundation } from './serverFoundatio
 import type { RandomBytes, Sleep } from './serverDeps.js';
 import { startQuicListener } from './transport/quicListener.js';
 
-/** QUIC idle timeout: a client that vanished is noticed after this (STACK.md pitfall 5). */
+/** QUIC idle timeout: a client that vanished is noticed after this (QUIC's default, 0, never gives up on a peer). */
 export const SERVER_IDLE_TIMEOUT_MS = 30_000;
 /** How long a shutdown waits for requests in flight before closing anyway. */
 export const DRAIN_TIMEOUT_MS = 10_000;

@@ -1,5 +1,5 @@
 /**
- * The contract between the headless engine and the TUI (DESIGN.md, principle 1). The data types are the
+ * The contract between the headless engine and the TUI (docs/architecture.md, layers). The data types are the
  * engine's own (src/engine/client/engineTypes.ts is their source; the arrow runs tui -> engine), and
  * `EngineApi` is the subset of QpcEngine the TUI calls, so QpcEngine satisfies it directly and a bot or
  * a test fake can stand in for it.

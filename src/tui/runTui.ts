@@ -1,6 +1,6 @@
 /**
- * Runs the TUI full screen until the user quits. Ink 6 has no alternate-screen option (STACK.md,
- * pitfall 10), so this enters it by hand and restores the terminal on every way out: quit, Ctrl-C,
+ * Runs the TUI full screen until the user quits. Ink 6 has no alternate-screen option (Ink 7
+ * has one but needs Node 22), so this enters it by hand and restores the terminal on every way out: quit, Ctrl-C,
  * SIGTERM/SIGINT/SIGHUP, an error thrown while rendering, an uncaught exception, and process exit.
  */
 import { createElement } from 'react';

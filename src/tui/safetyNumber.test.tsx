@@ -1,4 +1,4 @@
-/** The safety-number overlay and held sends (issue 5, item 6), against the fake engine. */
+/** The safety-number overlay and held sends, against the fake engine. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup } from 'ink-testing-library';
 import { ConflictError } from '../lib/errors.js';

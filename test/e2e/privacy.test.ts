@@ -1,5 +1,5 @@
 /**
- * Issue 5 end to end over loopback QUIC with a real qpc-server process: sealed sender between three
+ * Privacy end to end over loopback QUIC with a real qpc-server process: sealed sender between three
  * members, a non-member's sealed message dropped, padding on everything sent, a changed key holding
  * sends until acknowledged, the same safety number on both sides through the CLI, and an automatic
  * self-update after N messages.
@@ -61,7 +61,7 @@ const hasPeerKey = (client: TestClient, peer: TestClient) => (): boolean => {
   return client.store.settings.get(SealedSettingKey.peerPrefix + toHex(key)) !== undefined;
 };
 
-describe('privacy (issue 5) over QUIC', () => {
+describe('privacy over QUIC', () => {
   const dirs: string[] = [];
   let server: RunningServer;
   let alice: TestClient;

@@ -1,5 +1,5 @@
 /**
- * Issue 5, item 3 (healing) and item 8: what a stolen copy of a member's state can and cannot read.
+ * Healing (automatic self-updates): what a stolen copy of a member's state can and cannot read.
  * A "copy" is the member's whole profile store duplicated at one moment (memory store snapshot), then
  * opened as a separate session: what an attacker who copied the disk and its key would hold.
  */

@@ -1,4 +1,4 @@
-/** Issue 3, server items 1 and 4 over real QUIC: OPAQUE registration and login through the codec. */
+/** Accounts over real QUIC: OPAQUE registration and login through the codec. */
 import * as opaque from '@serenity-kit/opaque';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HYBRID_PUBLIC_KEY_BYTES, Method, WireErrorCode } from '../../src/protocol/index.js';

@@ -1,5 +1,5 @@
 /**
- * Issue 3, server item 6 over real QUIC, with qpc-server started in process through startQpcServer:
+ * KeyPackages over real QUIC, with qpc-server started in process through startQpcServer:
  * KeyPackages made by the engine are uploaded, counted, handed out once, then the last-resort one.
  */
 import { ed25519 } from '@noble/curves/ed25519.js';

@@ -1,4 +1,4 @@
-/** Issue 3, server item 8 over real QUIC: the per-IP limit answers RATE_LIMITED and is counted. */
+/** Rate limits over real QUIC: the per-IP limit answers RATE_LIMITED and is counted. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Method, WireErrorCode } from '../../src/protocol/index.js';
 import { makeDataDir, removeDataDir, startServerProcess, type ServerProcess } from './serverProcess.js';

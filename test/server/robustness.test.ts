@@ -1,5 +1,5 @@
 /**
- * Issue 3, test 13: garbage, an oversized frame header and replayed frames get a typed error or a closed
+ * Hostile bytes: garbage, an oversized frame header and replayed frames get a typed error or a closed
  * stream, while another connected client keeps working and the server stays up.
  */
 import { randomBytes } from 'node:crypto';

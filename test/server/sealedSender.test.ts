@@ -1,5 +1,5 @@
 /**
- * Issue 5, item 1 (server side) and item 8's privacy proof over real QUIC: SetSealedAccess, SealedSend
+ * Sealed sender (server side) and its privacy proof over real QUIC: SetSealedAccess, SealedSend
  * delivered by fetch and by push with no sender, one refusal code for every denial, the per-IP limit, and
  * a dump of the server database and logs taken around sealed traffic that holds no sender identity.
  */

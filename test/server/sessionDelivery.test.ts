@@ -1,5 +1,5 @@
 /**
- * Issue 3, server item 7 over real QUIC: pushes on the session stream, SESSION_REPLACED, catch-up with
+ * Session delivery over real QUIC: pushes on the session stream, SESSION_REPLACED, catch-up with
  * FetchQueue and Ack, commit ordering, and an acknowledged Enqueue surviving SIGKILL of the server.
  */
 import { afterAll, describe, expect, it } from 'vitest';

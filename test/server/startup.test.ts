@@ -1,4 +1,4 @@
-/** Issue 3, server items 1, 2 and 10: the qpc-server command, its files, exit codes and signals. */
+/** The qpc-server command, its files, exit codes and signals. */
 import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';

@@ -1,8 +1,8 @@
 /**
  * Work the engine starts by itself (after a push, a reconnect, a used KeyPackage, a timer) has no caller
  * to throw to. Every such piece runs through this one helper, so no failure is silent: it reaches the
- * injected logger (the task name and the error code only: nothing secret or personal, DESIGN.md
- * principle 8) and a typed `backgroundFailed` event that the TUI shows and a bot can act on.
+ * injected logger (the task name and the error code only: nothing secret or personal may reach
+ * a log) and a typed `backgroundFailed` event that the TUI shows and a bot can act on.
  */
 import { isQpcError } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';

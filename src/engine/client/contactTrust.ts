@@ -1,5 +1,5 @@
 /**
- * Contact trust, persisted (issue 5, item 6): privacy/trust.ts holds the rules (signal-cli's model),
+ * Contact trust, persisted (docs/client.md): privacy/trust.ts holds the rules (signal-cli's model),
  * this file keeps one ContactTrustRecord per username in the profile and applies the rules where the
  * client sees keys: a group's members before a send, the directory at `qpc verify`.
  *

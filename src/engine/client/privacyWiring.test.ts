@@ -1,4 +1,4 @@
-/** Unit tests of the issue 5 client wiring on a real SQLCipher profile: trust holds, healing counts, controls. */
+/** Unit tests of the privacy wiring of the client on a real SQLCipher profile: trust holds, healing counts, controls. */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,5 +1,5 @@
 /**
- * Sealed sender, client side (issue 5, item 1; docs/protocol.md SealedSend 500, SetSealedAccess 501).
+ * Sealed sender, client side (docs/threat-model.md; docs/protocol.md SealedSend 500, SetSealedAccess 501).
  *
  * - Our access key: 32 random bytes, made once per profile; the server gets only SHA-256 of it.
  * - Members learn each other's access keys inside MLS (a control payload, payloads.ts), so only group

@@ -1,5 +1,5 @@
 /**
- * Automatic healing (issue 5, item 3): each group's own leaf is refreshed by a self-update commit once
+ * Automatic healing (docs/post-compromise-security.md): each group's own leaf is refreshed by a self-update commit once
  * we sent `maxMessages` application messages in it, or once it is older than `maxAgeMs`, whichever comes
  * first (privacy/selfUpdatePolicy.ts decides; this file keeps the per-group state in the profile's
  * settings and runs the update). Checked after each flush of the outbox and on a timer while connected.

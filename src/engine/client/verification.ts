@@ -1,5 +1,5 @@
 /**
- * Verification flows behind `qpc safety-number USER` and `qpc verify USER` (issue 5, item 6): the
+ * Verification flows behind `qpc safety-number USER` and `qpc verify USER` (docs/client.md): the
  * contact's key comes from the directory (signed, checked in directory.ts), the safety number from
  * identity/safetyNumber.ts, the trust record from contactTrust.ts.
  */

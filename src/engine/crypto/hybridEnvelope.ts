@@ -19,7 +19,7 @@ import {
   type HybridPublicKey,
 } from './hybridKeys.js';
 
-/** Format: ver(1) | eph_pk(32) | mlkem_ct(1088) | nonce(12) | ct (plaintext + 16-byte tag). DESIGN.md. */
+/** Format: ver(1) | eph_pk(32) | mlkem_ct(1088) | nonce(12) | ct (plaintext + 16-byte tag); docs/protocol.md. */
 export const HYBRID_ENVELOPE_VERSION = 1;
 export const NONCE_LENGTH = 12;
 export const TAG_LENGTH = 16;

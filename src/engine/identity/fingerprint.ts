@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { ValidationError } from '../../lib/errors.js';
 import { IdentityErrorCode } from './errors.js';
 
-/** Fingerprint of an identity key, SHA-256 of the 32-byte Ed25519 public key (DESIGN.md). */
+/** Fingerprint of an identity key, SHA-256 of the 32-byte Ed25519 public key (docs/identity.md). */
 export interface IdentityFingerprint {
   /** 64 lower-case hex digits. */
   hex: string;

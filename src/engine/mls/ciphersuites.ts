@@ -8,7 +8,7 @@ import {
 } from 'ts-mls';
 import { mlsErrorCodes, MlsInputError } from './mlsErrors.js';
 
-/** Post-quantum hybrid (X25519 + ML-KEM-768): the default for every new group (DESIGN.md). */
+/** Post-quantum hybrid (X25519 + ML-KEM-768): the default for every new group (docs/mls.md). */
 export const DEFAULT_CIPHERSUITE = 'MLS_256_XWING_AES256GCM_SHA512_Ed25519';
 /** Classical suite 1: about 8x smaller Welcomes and faster commits, for very large groups. */
 export const CLASSICAL_CIPHERSUITE = 'MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519';
@@ -31,7 +31,7 @@ export function assertSupportedCiphersuite(name: string): MlsCiphersuiteName {
 
 /**
  * The provider is a parameter everywhere; the engine uses the node:crypto one (several times faster than
- * ts-mls's WebCrypto default, STACK.md pitfall 13), which interoperates with it byte for byte.
+ * ts-mls's WebCrypto default, which re-imports the signing key at every signature), which interoperates with it byte for byte.
  */
 export const defaultMlsCryptoProvider: CryptoProvider = nodeCryptoProvider;
 

@@ -43,7 +43,7 @@ export const identityKeyAuthService: AuthenticationService = {
 
 /**
  * ts-mls keeps configuration beside the state but does not encode it: build it in one place and
- * re-attach it after every decodeGroupState (STACK.md pitfall 14).
+ * re-attach it after every decodeGroupState (a decoded state has none).
  */
 export function makeClientConfig(): ClientConfig {
   return { ...defaultClientConfig, keyRetentionConfig: KEY_RETENTION, authService: identityKeyAuthService };

@@ -14,12 +14,12 @@ export type PinDecision = 'accept' | 'reject';
 export interface QuicTransportOptions {
   host: string;
   port: number;
-  /** A DNS name in the server's certificate (STACK.md pitfall 3); "localhost" for development servers. */
+  /** A DNS name in the server's certificate (the TLS name check needs one); "localhost" for development servers. */
   serverName: string;
   /** Given the SHA-256 (hex) of the server's leaf certificate; decides whether to go on. */
   checkPin: (certSha256Hex: string) => PinDecision;
   connectTimeoutMs?: number;
-  /** Without an idle timeout a client retries a dead server forever (STACK.md pitfall 5). */
+  /** Without an idle timeout (QUIC's default is 0) a client retries a dead server forever. */
   maxIdleTimeoutMs?: number;
   /** Keep-alive PINGs keep an idle session alive; must be well under maxIdleTimeoutMs. */
   keepAliveIntervalMs?: number;

@@ -25,7 +25,7 @@ export function formatServerAddress(address: ServerAddress): string {
 }
 
 /**
- * TLS needs a DNS name that the certificate lists (STACK.md pitfall 3). Development certificates name
+ * TLS needs a DNS name that the certificate lists (QUIC verifies the name, never an IP). Development certificates name
  * "localhost", so an IP literal is checked against that; a DNS host is used as it is.
  */
 export function defaultServerName(address: ServerAddress): string {

@@ -1,5 +1,5 @@
 /**
- * Length padding for everything this client hands to the server (issue 5, item 5). A ciphertext is
+ * Length padding for everything this client hands to the server (docs/threat-model.md). A ciphertext is
  * padded to the next size bucket, a power of two from 256 bytes up to the 1 MiB message cap, so the
  * server (and anyone watching the wire) learns only which bucket a message fell in, not its length.
  *

@@ -1,5 +1,5 @@
 /**
- * When a member heals by itself (issue 5, item 3). Post-compromise security in MLS comes only from the
+ * When a member heals by itself (docs/post-compromise-security.md). Post-compromise security in MLS comes only from the
  * compromised member's own update path, so each member self-updates in each of its groups on a
  * schedule: by default every 24 hours or every 100 messages it sent in that group, whichever comes
  * first. And when to top up our KeyPackages on the server and rotate the last-resort one.

@@ -1,5 +1,5 @@
 /**
- * Who we trust, and when sending must wait (issue 5, item 6): the trust model of signal-cli. A contact
+ * Who we trust, and when sending must wait (docs/client.md): the trust model of signal-cli. A contact
  * the user has verified (compared safety numbers with) whose identity key then changes is "changed";
  * sending to any group that contains them is held until the user acknowledges the change. The
  * acknowledgement accepts the new key as unverified; verifying again is a separate, deliberate step.

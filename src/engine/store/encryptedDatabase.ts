@@ -1,5 +1,5 @@
 /**
- * Opening, keying and rekeying one SQLCipher file (STACK.md pitfall 8). The key is a raw 32-byte key,
+ * Opening, keying and rekeying one SQLCipher file (docs/storage.md). The key is a raw 32-byte key,
  * handed to SQLCipher as `x'<hex>'` so no KDF runs at open (a passphrase key costs ~330 ms per open;
  * ours is stretched once, in storeKey.ts). The file and its -wal/-shm companions are 0600.
  */

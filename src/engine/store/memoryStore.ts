@@ -8,7 +8,7 @@ import type {
 } from './types.js';
 
 /**
- * An in-memory ProfileStore for unit tests only (DESIGN.md principle 4): same contract as the
+ * An in-memory ProfileStore for unit tests only (integration tests use the SQLCipher file): same contract as the
  * SQLCipher store, including copy-in/copy-out of byte arrays and all-or-nothing transactions.
  * `snapshot()` / `restore()` let a test hand the same "disk" to a fresh store, like reopening a file.
  */

@@ -1,5 +1,5 @@
 /**
- * The client's encrypted local store: one SQLCipher file per profile (DESIGN.md, data at rest), opened
+ * The client's encrypted local store: one SQLCipher file per profile (docs/storage.md), opened
  * with a raw 32-byte key from storeKey.ts, migrated to the current schema, exposed as the repositories of
  * types.ts. One process at a time holds a profile (profileLock.ts). Every SQLite failure surfaces as a typed StorageError (storageErrors.ts).
  */

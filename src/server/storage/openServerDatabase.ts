@@ -33,7 +33,7 @@ export function openServerDatabase(path: string, key: Uint8Array): ServerDatabas
     // SQLCipher refuses a key on an in-memory database, which unit tests use; a file always gets one.
     if (path !== ':memory:') {
       db.pragma(`cipher='sqlcipher'`);
-      // A raw key skips the passphrase KDF (under 1 ms instead of about 330 ms, STACK.md pitfall 8).
+      // A raw key skips the passphrase KDF (under 1 ms instead of about 330 ms per open).
       db.pragma(`key="x'${toHex(key)}'"`);
     }
     // A wrong key only shows at the first read (SQLITE_NOTADB), so read now.

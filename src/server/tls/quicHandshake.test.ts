@@ -10,7 +10,7 @@ import { silentLogger } from '../../lib/logger.js';
 import { prepareServerCertificate } from './loadServerCertificate.js';
 
 // Checks the generated certificate against the real QUIC stack (BoringSSL): the client validates the
-// chain with the certificate itself as CA, which needs CA:TRUE and keyCertSign (STACK.md pitfall 3).
+// chain with the certificate itself as CA, which needs CA:TRUE and keyCertSign, or the handshake fails.
 let dir: string;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'qpc-quic-'));

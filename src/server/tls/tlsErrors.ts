@@ -16,7 +16,7 @@ export const TLS_ERROR_EXIT_CODE = 2;
 
 /**
  * A certificate or key that QUIC would only reject at the first connection, by crashing the process
- * (STACK.md pitfall 4). Found at startup instead, with the path in the message.
+ * (docs/server.md). Found at startup instead, with the path in the message.
  */
 export class TlsConfigError extends ValidationError {
   readonly exitCode = TLS_ERROR_EXIT_CODE;

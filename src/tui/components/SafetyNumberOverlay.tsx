@@ -1,5 +1,5 @@
 /**
- * The safety number with one member (issue 5, item 6): 12 groups of 5 digits to read aloud and the
+ * The safety number with one member (docs/tui.md): 12 groups of 5 digits to read aloud and the
  * engine's QR code as text to scan. A changed key is said loudly, with the key that accepts it.
  */
 import { Box, Text } from 'ink';

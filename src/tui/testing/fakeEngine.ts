@@ -1,5 +1,5 @@
 /**
- * An in-memory EngineApi for the TUI tests only (DESIGN.md, principle 4): it records calls, answers
+ * An in-memory EngineApi for the TUI tests only (integration tests use the real engine): it records calls, answers
  * from plain arrays, and lets a test push events as the real engine would.
  */
 import {

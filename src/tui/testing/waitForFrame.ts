@@ -1,6 +1,6 @@
 /**
  * Waits until an ink-testing-library frame satisfies a predicate, polling on a short timer. Tests
- * wait for the state they expect instead of sleeping a fixed time (DESIGN.md, principle 9).
+ * wait for the state they expect instead of sleeping a fixed time, which is slow and still flaky on a loaded machine.
  */
 export interface FrameSource {
   lastFrame: () => string | undefined;
