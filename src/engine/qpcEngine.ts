@@ -1,29 +1,21 @@
 /**
- * The headless client (docs/architecture.md, layers): methods for everything a person or a bot does, and typed
+ * The headless client (DESIGN.md principle 1): methods for everything a person or a bot does, and typed
  * events for everything that happens by itself (connection state, group changes, messages). The CLI and
  * the TUI both drive this class; nothing here knows about terminals.
  */
-import type { CryptoProvider } from 'ts-mls';
-import { fromHex, toHex, wipe } from '../lib/bytes.js';
 import { systemClock, type Clock } from '../lib/clock.js';
-import { AuthError, NetworkError, ValidationError } from '../lib/errors.js';
-import { silentLogger, type Logger } from '../lib/logger.js';
+import { ValidationError } from '../lib/errors.js';
+import { silentLogger } from '../lib/logger.js';
 import { BackgroundTask, BackgroundWork } from './client/backgroundWork.js';
-import { ConnectionStatus } from './client/connectionStatus.js';
-import { WireErrorCode } from '../protocol/index.js';
 import { EngineErrorCode } from './engineErrors.js';
-import { replenishKeyPackages } from './account/keyPackageSupply.js';
+import { ConnectionStatus } from './client/connectionStatus.js';
 import {
   confirmRecoveryWords,
   pendingRecoveryWords,
   prepareRegistrationIdentity,
 } from './account/recoveryWords.js';
-import { loginAccount, normalizeUsername, registerAccount } from './account/opaqueAccount.js';
-import { fingerprintOf } from './identity/index.js';
 import { defaultMlsCryptoProvider } from './mls/ciphersuites.js';
-import { MlsGroupSession, type MlsEnv } from './mls/groupSession.js';
-import type { ServerConnection, ServerConnectionOptions } from './net/serverConnection.js';
-import type { ServerAddress } from './net/serverAddress.js';
+import type { MlsEnv } from './mls/groupSession.js';
 import { formatServerAddress } from './net/serverAddress.js';
 import type { ClientProfileStore } from './store/types.js';
 import { SettingKey, type ClientContext, type LoadedIdentity } from './client/clientContext.js';
@@ -38,38 +30,32 @@ import type {
   PendingInvite,
   SelfIdentity,
 } from './client/engineTypes.js';
-import { usernameOf } from './client/directory.js';
-import { commitToGroup, inviteToGroup, leaveGroup } from './client/groupCommits.js';
-import { resolveAllPendingCommits, type CommitHooks } from './client/pendingCommits.js';
-import type { CommitChange } from './mls/groupTypes.js';
+import type { ConnectOptions, QpcEngineOptions } from './client/engineOptions.js';
+import { loginProfile, registerProfile, type AccountHost } from './client/accountFlow.js';
+import { EngineSession } from './client/engineSession.js';
+import { GroupActions } from './client/groupActions.js';
 import { GroupRegistry } from './client/groupRegistry.js';
-import { createEngineConnection, savedSessionToken } from './client/engineConnection.js';
 import {
   createProfileIdentity,
-  forgetRestoredAccount,
   loadIdentity,
-  publishPendingHybridKey,
   restoreProfileIdentity,
   wipeLoadedIdentity,
 } from './client/localIdentity.js';
 import { IncomingProcessor } from './client/incoming.js';
+import { invitePolicy, setInvitePolicy, type InvitePolicy } from './client/pendingInvites.js';
+import { OutboxSender, type FlushResult } from './client/outboxSender.js';
 import {
-  findInvite,
-  forgetInvite,
-  invitePolicy,
-  listInvites,
-  setInvitePolicy,
-  type InvitePolicy,
-} from './client/pendingInvites.js';
-import { OutboxSender, queueOutgoing, type FlushResult } from './client/outboxSender.js';
-import { inboxAfter, loadMessagePage, membersOf, type InboxItem } from './client/views.js';
+  announceGroup,
+  inboxAfter,
+  loadMessagePage,
+  membersOf,
+  selfIdentityOf,
+  type InboxItem,
+} from './client/views.js';
 import { SelfUpdateScheduler } from './client/selfUpdateScheduler.js';
 import { logoutSession, type LogoutResult } from './client/logout.js';
-import { assertSendAllowed } from './client/contactTrust.js';
 import {
-  peerAccessKey,
   queueAccessKeyShare,
-  registerSealedAccess,
   SealedSendChannel,
   sealedSenderEnabled,
   setSealedSenderEnabled,
@@ -80,9 +66,9 @@ import {
   verifyUser,
   type SafetyNumberView,
 } from './client/verification.js';
-import { ClientErrorCode } from './client/clientErrors.js';
 
 export type * from './client/engineTypes.js';
+export type { QpcEngineOptions, ConnectOptions } from './client/engineOptions.js';
 export type { FlushResult } from './client/outboxSender.js';
 export type { InboxItem } from './client/views.js';
 export type { LogoutResult } from './client/logout.js';
@@ -90,31 +76,6 @@ export type { SafetyNumberView } from './client/verification.js';
 export type { CommitHooks } from './client/pendingCommits.js';
 export type { InvitePolicy } from './client/pendingInvites.js';
 export { SendHeldError, SEND_HELD_KEY_CHANGED } from './client/contactTrust.js';
-
-export interface QpcEngineOptions {
-  store: ClientProfileStore;
-  /** Overrides (and, after a successful connection, replaces) the server saved in the profile. */
-  server?: ServerAddress;
-  clock?: Clock;
-  provider?: CryptoProvider;
-  /** Transport tuning: timeouts, backoff, reconnect on or off. */
-  connection?: Partial<Omit<ServerConnectionOptions, 'address' | 'pins'>>;
-  keyPackages?: { threshold?: number; batchSize?: number };
-  /** Sealed sender on or off; saved in the profile (default: the profile's setting, else on). */
-  sealedSender?: boolean;
-  /**
-   * Where background failures are logged (task and error code only; default: nowhere). The CLI passes
-   * one on stderr, the TUI one writing to a file in the profile.
-   */
-  logger?: Logger;
-  /** Test seams of the commit flow (crash simulation); never set in normal use. */
-  commitHooks?: CommitHooks;
-}
-
-export interface ConnectOptions {
-  /** Open the session stream, catch up, flush the outbox and top up KeyPackages (default true). */
-  session?: boolean;
-}
 
 export class QpcEngine {
   private readonly listeners = new Set<(event: EngineEvent) => void>();
@@ -124,13 +85,13 @@ export class QpcEngine {
   private readonly context: ClientContext;
   private readonly incoming: IncomingProcessor;
   private readonly outbox: OutboxSender;
-  private connection: ServerConnection | undefined;
   private readonly status: ConnectionStatus;
   private identity: LoadedIdentity | undefined;
-  private sessionOpen = false;
   private readonly healing: SelfUpdateScheduler;
   private readonly sealedChannel: SealedSendChannel;
   private readonly background: BackgroundWork;
+  private readonly session: EngineSession;
+  private readonly actions: GroupActions;
 
   constructor(private readonly options: QpcEngineOptions) {
     this.store = options.store;
@@ -154,20 +115,20 @@ export class QpcEngine {
       mls: this.mls,
       groups: this.groups,
       identity: () => this.requireIdentity(),
-      connection: () => this.connection,
+      connection: () => this.session.connection,
       emit: (event) => this.emit(event),
-      announceGroup: (groupId) => this.announceGroup(groupId),
+      announceGroup: (groupId) => announceGroup(this.context, groupId),
       ...(options.commitHooks === undefined ? {} : { commitHooks: options.commitHooks }),
     };
     this.incoming = new IncomingProcessor(this.context);
     this.incoming.onKeyPackageUsed = () =>
-      this.background.run(BackgroundTask.replenishKeyPackages, () => this.replenish());
+      this.background.run(BackgroundTask.replenishKeyPackages, () => this.session.replenish());
     this.incoming.onProposal = (groupId) =>
       this.background.run(BackgroundTask.commitProposals, () =>
-        this.commitExclusive(groupId, { kind: 'pendingProposals' }),
+        this.actions.commitExclusive(groupId, { kind: 'pendingProposals' }),
       );
     this.outbox = new OutboxSender(this.context);
-    // Privacy: automatic self-updates, sealed sender and the access keys shared inside MLS.
+    // Automatic self-updates, sealed sender and the access keys shared inside MLS.
     this.healing = new SelfUpdateScheduler(
       this.context,
       (groupId) => this.selfUpdate(groupId),
@@ -177,17 +138,30 @@ export class QpcEngine {
     this.outbox.onRetryFailed = (error) => this.background.report(BackgroundTask.flushOutbox, error);
     this.sealedChannel = new SealedSendChannel(this.context, options.connection);
     if (options.sealedSender !== undefined) setSealedSenderEnabled(this.context, options.sealedSender);
-    this.outbox.sealed = {
-      enabled: () => sealedSenderEnabled(this.context),
-      accessKeyOf: (identityKey) => peerAccessKey(this.context, identityKey),
-      send: (recipient, accessKey, message) => this.sealedChannel.send(recipient, accessKey, message),
-    };
+    this.outbox.sealed = this.sealedChannel.outboxRoute();
     const share = (groupId: string): void => {
       queueAccessKeyShare(this.context, groupId);
       this.background.run(BackgroundTask.flushOutbox, () => this.outbox.flush());
     };
     this.incoming.onJoined = share;
     this.incoming.onMembersAdded = share;
+    const parts = {
+      store: this.store,
+      context: this.context,
+      status: this.status,
+      background: this.background,
+      incoming: this.incoming,
+      outbox: this.outbox,
+      healing: this.healing,
+    };
+    this.session = new EngineSession({
+      ...parts,
+      clock: this.mls.clock,
+      tuning: options.connection,
+      keyPackages: options.keyPackages,
+      serverText: () => this.serverText(),
+    });
+    this.actions = new GroupActions({ ...parts, session: this.session });
   }
 
   /** Creates the identity of a new profile; returns the 24 recovery words (shown once, never stored). */
@@ -246,229 +220,54 @@ export class QpcEngine {
   }
 
   whoami(): Promise<SelfIdentity> {
-    const identity = this.requireIdentity();
-    const fingerprint = fingerprintOf(identity.mls.signingPublicKey);
-    return Promise.resolve({
-      username: identity.username ?? '',
-      fingerprint: fingerprint.hex,
-      fingerprintGroups: fingerprint.grouped.split(' '),
-    });
+    return Promise.resolve(selfIdentityOf(this.requireIdentity()));
   }
 
-  // ---- connection and account -------------------------------------------------------------------
-
-  async connect(options: ConnectOptions = {}): Promise<void> {
-    if (this.connection === undefined) {
-      const text = this.serverText();
-      if (text === undefined) {
-        throw new ValidationError(EngineErrorCode.noServer, 'no server is set for this profile', {
-          hint: 'pass --server HOST:PORT',
-        });
-      }
-      const connection = createEngineConnection(text, this.store, this.mls.clock, this.options.connection, {
-        status: (state) => this.status.transportChanged(state),
-        push: (messages) =>
-          this.background.run(BackgroundTask.incomingPush, () => this.incoming.acceptPush(messages)),
-        // No more pushes: say so. After UNAVAILABLE (a restart) the reconnect resumes the session.
-        sessionEnded: (reason) => {
-          if (reason !== WireErrorCode.Unavailable) this.sessionOpen = false;
-          this.status.sessionEnded(reason);
-        },
-        reconnected: () => {
-          if (this.sessionOpen) void this.reopenSession();
-        },
-      });
-      this.connection = connection;
-      try {
-        await connection.connect();
-      } catch (error) {
-        this.connection = undefined;
-        throw error;
-      }
-      this.store.settings.set(SettingKey.server, connection.server);
-    }
-    if (options.session !== false && !this.sessionOpen) {
-      this.loadSessionToken();
-      this.sessionOpen = true;
-      this.status.sessionWanted(true);
-      try {
-        await this.resumeSession();
-      } catch (error) {
-        this.sessionOpen = false;
-        this.status.sessionWanted(false);
-        throw error;
-      }
-    }
+  connect(options: ConnectOptions = {}): Promise<void> {
+    return this.session.connect(options);
   }
 
-  /** After a reconnection: reopen the session; a failure is shown and reported, never 'online'. */
-  private async reopenSession(): Promise<void> {
-    try {
-      await this.resumeSession();
-    } catch (error) {
-      // Shown first, so whoever hears the event below already sees the state it explains.
-      this.status.sessionFailed();
-      this.background.report(BackgroundTask.resumeSession, error);
-    }
+  register(usernameInput: string, password: string): Promise<void> {
+    return registerProfile(this.accountHost(), usernameInput, password);
   }
 
-  async register(usernameInput: string, password: string): Promise<void> {
-    const username = normalizeUsername(usernameInput);
-    // The identity may have been replaced (prepareRegistration) since this engine loaded it: reload.
-    if (this.identity?.username === null) {
-      wipeLoadedIdentity(this.identity);
-      this.identity = undefined;
-    }
-    const identity = this.requireIdentity();
-    if (identity.username !== null) {
-      throw new ValidationError(
-        EngineErrorCode.alreadyRegistered,
-        `this profile is already registered as ${identity.username}`,
-      );
-    }
-    await this.connect({ session: false });
-    const record = this.store.identity.load();
-    if (record === undefined)
-      throw new ValidationError(EngineErrorCode.noIdentity, 'this profile has no identity yet');
-    await registerAccount(this.requireConnection(), {
-      username,
-      password,
-      identityPrivateKey: record.signingPrivateKey,
-      identityPublicKey: record.signingPublicKey,
-      hybridPublicKey: record.hybridPublicKey,
-    });
-    this.store.identity.save({ ...record, username });
-    wipe(record.signingPrivateKey, record.hybridPrivateKey);
-    identity.username = username;
-    await this.login(username, password);
+  login(usernameInput: string, password: string): Promise<void> {
+    return loginProfile(this.accountHost(), usernameInput, password);
   }
 
-  async login(usernameInput: string, password: string): Promise<void> {
-    const username = normalizeUsername(usernameInput);
-    // A profile with no account yet may have been restored (again) since this engine loaded it: reload.
-    if (this.identity?.username === null) {
-      wipeLoadedIdentity(this.identity);
-      this.identity = undefined;
-    }
-    const identity = this.requireIdentity();
-    if (identity.username !== null && identity.username !== username) {
-      throw new ValidationError(
-        EngineErrorCode.wrongProfile,
-        `this profile belongs to ${identity.username}`,
-        {
-          hint: 'use the --profile DIR of that account',
-        },
-      );
-    }
-    await this.connect({ session: false });
-    const grant = await loginAccount(this.requireConnection(), username, password);
-    this.store.settings.set(SettingKey.sessionToken, toHex(grant.sessionToken));
-    this.store.settings.set(SettingKey.sessionExpiresAt, grant.expiresAtMs.toString());
-    if (identity.username === null) {
-      const record = this.store.identity.load();
-      if (record !== undefined) this.store.identity.save({ ...record, username });
-      identity.username = username;
-    }
-    wipe(grant.sessionToken);
-    this.sessionOpen = false;
-    // A restored profile holds a new hybrid private key: replace the server's copy of the public half,
-    // which also retires the old device's KeyPackages; this comes before the session opens, so the
-    // KeyPackages it uploads are the new device's and stay. The server checks the signature against the
-    // account's identity key, so words of another account fail here: the profile goes back to having no
-    // account (and may be restored again).
-    this.loadSessionToken();
-    try {
-      await publishPendingHybridKey(this.store, this.requireConnection(), username);
-    } catch (error) {
-      if (!(error instanceof AuthError)) throw error;
-      forgetRestoredAccount(this.store);
-      identity.username = null;
-      throw new AuthError(
-        EngineErrorCode.recoveryWordsMismatch,
-        `these recovery words are not those of ${username}`,
-        {
-          hint: 'check the words, or the username',
-        },
-      );
-    }
-    await this.connect();
-  }
-
-  // ---- groups and messages ----------------------------------------------------------------------
-
-  async createGroup(name: string): Promise<GroupSummary> {
-    if (name.trim() === '') throw new ValidationError(EngineErrorCode.badGroupName, 'a group needs a name');
-    const session = await MlsGroupSession.create(this.mls, { identity: this.requireIdentity().mls, name });
-    this.groups.adopt(session);
-    await this.announceGroup(session.groupId);
-    const summary = this.groups.summaries().find((group) => group.id === session.groupId);
-    if (summary === undefined)
-      throw new ValidationError(ClientErrorCode.groupNotFound, 'the new group was not stored');
-    return summary;
+  createGroup(name: string): Promise<GroupSummary> {
+    return this.actions.createGroup(name);
   }
 
   listGroups(): GroupSummary[] {
     return this.groups.summaries();
   }
 
-  async invite(groupRef: string, username: string): Promise<void> {
-    const groupId = this.groups.resolve(groupRef).groupId;
-    await this.incoming.exclusive(async () => {
-      await this.incoming.fetchAll();
-      await inviteToGroup(this.context, groupId, username, () => this.incoming.fetchAll());
-    });
-    queueAccessKeyShare(this.context, groupId);
-    // The invite itself succeeded; the access key waits in the outbox if this flush fails.
-    await this.background.settle(BackgroundTask.flushOutbox, () => this.outbox.flush());
+  invite(groupRef: string, username: string): Promise<void> {
+    return this.actions.invite(groupRef, username);
   }
 
-  async kick(groupRef: string, usernameInput: string): Promise<void> {
-    const groupId = this.groups.resolve(groupRef).groupId;
-    const members = await this.listMembers(groupId);
-    const username = normalizeUsername(usernameInput);
-    const target = members.find((member) => member.username === username && !member.self);
-    if (target === undefined)
-      throw new ValidationError(EngineErrorCode.notAMember, `${username} is not in this group`);
-    const session = await this.groups.session(groupId);
-    const key = session.info().members.find((member) => fingerprintOf(member).hex === target.fingerprint);
-    if (key === undefined)
-      throw new ValidationError(EngineErrorCode.notAMember, `${username} is not in this group`);
-    await this.commitExclusive(groupId, { kind: 'remove', identityKeys: [key] });
+  kick(groupRef: string, usernameInput: string): Promise<void> {
+    return this.actions.kick(groupRef, usernameInput);
   }
 
-  async selfUpdate(groupRef: string): Promise<void> {
-    const groupId = this.groups.resolve(groupRef).groupId;
-    await this.commitExclusive(groupId, { kind: 'selfUpdate' });
-    this.healing.updated(groupId);
+  selfUpdate(groupRef: string): Promise<void> {
+    return this.actions.selfUpdate(groupRef);
   }
-
-  // ---- invites waiting for consent (client/pendingInvites.ts) ---------------------------------------
 
   /** Invites waiting for a decision, oldest first, with the inviter's username. */
-  async listInvites(): Promise<(PendingInvite & { readonly inviter: string })[]> {
-    const out: (PendingInvite & { readonly inviter: string })[] = [];
-    for (const invite of listInvites(this.context)) {
-      out.push({ ...invite, inviter: await usernameOf(fromHex(invite.from), this.store, this.connection) });
-    }
-    return out;
+  listInvites(): Promise<(PendingInvite & { readonly inviter: string })[]> {
+    return this.actions.listInvites();
   }
 
   /** Joins the group of a waiting invite (by id, or group name when one matches); returns the group id. */
-  async acceptInvite(reference: string): Promise<string> {
-    const invite = findInvite(this.context, reference);
-    const groupId = await this.incoming.acceptInvite(invite.bytes);
-    forgetInvite(this.context, invite.id);
-    this.emit({ type: 'invitesChanged', invites: listInvites(this.context) });
-    return groupId;
+  acceptInvite(reference: string): Promise<string> {
+    return this.actions.acceptInvite(reference);
   }
 
   /** Deletes a waiting invite without joining (the inviter is not told; see pendingInvites.ts). */
-  async declineInvite(reference: string): Promise<void> {
-    const invite = findInvite(this.context, reference);
-    forgetInvite(this.context, invite.id);
-    this.emit({ type: 'invitesChanged', invites: listInvites(this.context) });
-    // async so a missing invite is a rejection, as for every other call of the facade.
-    await Promise.resolve();
+  declineInvite(reference: string): Promise<void> {
+    return this.actions.declineInvite(reference);
   }
 
   invitePolicy(): InvitePolicy {
@@ -480,47 +279,13 @@ export class QpcEngine {
   }
 
   /** Sends a Remove proposal for ourselves (another member commits it) and forgets the group. */
-  async leave(groupRef: string): Promise<void> {
-    const groupId = this.groups.resolve(groupRef).groupId;
-    const connection = this.requireConnection();
-    await this.incoming.exclusive(() => leaveGroup(this.context, connection, groupId));
-    this.emit({ type: 'groupRemoved', groupId, reason: 'left' });
-    await this.announceGroup(undefined);
-  }
-
-  /** Our commit on the newest epoch (caught up first), incoming lane held, conflicts retried. */
-  private async commitExclusive(groupId: string, change: CommitChange): Promise<void> {
-    const catchUp = () => this.incoming.fetchAll();
-    await this.incoming.exclusive(async () => {
-      await catchUp();
-      if (this.groups.has(groupId)) await commitToGroup(this.context, groupId, change, catchUp);
-    });
-    await this.announceGroup(groupId);
-    // Messages held back while the commit was pending go out in the new epoch.
-    this.background.run(BackgroundTask.flushOutbox, () => this.outbox.flush());
+  leave(groupRef: string): Promise<void> {
+    return this.actions.leave(groupRef);
   }
 
   /** Resolves once the message is in the outbox (and shown as 'pending'); delivery follows. */
   send(groupRef: string, text: string): Promise<ChatMessage> {
-    return this.assertSendAllowed(groupRef).then(() => this.queueMessage(groupRef, text));
-  }
-
-  /** SendHeldError while a verified member's key change waits for acknowledgement (contactTrust.ts). */
-  private async assertSendAllowed(groupRef: string): Promise<void> {
-    const groupId = this.groups.resolve(groupRef).groupId;
-    const session = await this.groups.session(groupId);
-    assertSendAllowed(this.store, session.info().members.map(toHex), this.mls.clock.now());
-  }
-
-  private queueMessage(groupRef: string, text: string): ChatMessage {
-    const message = queueOutgoing(this.context, this.groups.resolve(groupRef), text);
-    if (this.connection?.state === 'online') {
-      this.background.run(BackgroundTask.flushOutbox, async () => {
-        await this.outbox.flush();
-        await this.healing.runDue();
-      });
-    }
-    return message;
+    return this.actions.send(groupRef, text);
   }
 
   /** Sends what the outbox holds now; resolves with how many went out and how many wait. */
@@ -587,71 +352,19 @@ export class QpcEngine {
 
   /** Revokes the session on the server (when connected) and forgets its token in the profile. */
   logout(): Promise<LogoutResult> {
-    this.sessionOpen = false;
-    return logoutSession(this.store, this.mls.clock, this.connection);
+    this.session.forgetSession();
+    return logoutSession(this.store, this.mls.clock, this.session.connection);
   }
 
   async close(): Promise<void> {
     this.healing.stop();
     await this.background.settle(BackgroundTask.closeSealedChannel, () => this.sealedChannel.close());
-    const connection = this.connection;
-    this.connection = undefined;
-    this.sessionOpen = false;
+    const connection = this.session.detach();
     this.outbox.cancelRetry();
     this.incoming.stop();
     await connection?.close();
     wipeLoadedIdentity(this.identity);
     this.identity = undefined;
-  }
-
-  private loadSessionToken(): void {
-    this.requireConnection().sessionToken = savedSessionToken(this.store, this.mls.clock);
-  }
-
-  /** After every (re)connection: the session stream, then catch-up, the outbox and KeyPackages. */
-  private async resumeSession(): Promise<void> {
-    const connection = this.requireConnection();
-    this.status.sessionOpening();
-    try {
-      await connection.openSession();
-    } catch (error) {
-      // The server answers but refuses the session (an expired or revoked token, a server error).
-      this.status.sessionRefused(error);
-      throw error;
-    }
-    // Our pending commits first: messages in the epochs after them need them merged.
-    await this.incoming.exclusive(() => resolveAllPendingCommits(this.context, connection));
-    await this.incoming.drain();
-    // Pushes arrive and the queue is caught up: the session is usable ('online') from here.
-    this.status.sessionLive();
-    await this.outbox.flush();
-    // A restore whose key publish did not finish (a crash, a lost connection) finishes it first: the
-    // old device's KeyPackages go, then ours are uploaded.
-    const identity = this.requireIdentity();
-    if (identity.username !== null) await publishPendingHybridKey(this.store, connection, identity.username);
-    await this.background.settle(BackgroundTask.replenishKeyPackages, () => this.replenish());
-    if (sealedSenderEnabled(this.context)) {
-      await this.background.settle(BackgroundTask.sealedAccess, () => registerSealedAccess(this.context));
-    }
-    this.healing.start();
-  }
-
-  private async replenish(): Promise<void> {
-    const connection = this.connection;
-    if (connection?.state !== 'online') return;
-    await replenishKeyPackages(connection, {
-      ...this.mls,
-      identity: this.requireIdentity().mls,
-      ...this.options.keyPackages,
-    });
-  }
-
-  private async announceGroup(groupId: string | undefined): Promise<void> {
-    this.emit({ type: 'groupsChanged', groups: this.groups.summaries() });
-    if (groupId === undefined || !this.groups.has(groupId)) return;
-    const session = await this.groups.session(groupId);
-    const members = await membersOf(session.info().members, this.context);
-    this.emit({ type: 'membersChanged', groupId, members });
   }
 
   private requireIdentity(): LoadedIdentity {
@@ -664,13 +377,16 @@ export class QpcEngine {
     return this.identity;
   }
 
-  private requireConnection(): ServerConnection {
-    if (this.connection === undefined) {
-      throw new NetworkError(EngineErrorCode.notConnected, 'not connected to the server', {
-        hint: 'connect first; the client reconnects by itself',
-      });
+  private freshIdentity(): LoadedIdentity {
+    if (this.identity?.username === null) {
+      wipeLoadedIdentity(this.identity);
+      this.identity = undefined;
     }
-    return this.connection;
+    return this.requireIdentity();
+  }
+
+  private accountHost(): AccountHost {
+    return { store: this.store, session: this.session, freshIdentity: () => this.freshIdentity() };
   }
 
   private emit(event: EngineEvent): void {

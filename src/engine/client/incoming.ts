@@ -7,19 +7,16 @@
  * read is dropped with a timeline entry and an `incomingDropped` event; anything else (a disk error, a
  * bug) is not acknowledged: the lane stops there and fetches again later, so nothing is lost.
  */
-import { constantTimeEqual, fromUtf8, toHex, wipe } from '../../lib/bytes.js';
+import { constantTimeEqual, toHex } from '../../lib/bytes.js';
+import { QpcError } from '../../lib/errors.js';
 import { Method, type QueuedMessage } from '../../protocol/index.js';
 import { openHybridEnvelope } from '../crypto/hybridEnvelope.js';
-import { MlsGroupSession } from '../mls/groupSession.js';
 import { mlsErrorCodes, MlsMessageRejected } from '../mls/mlsErrors.js';
-import { unpad } from '../privacy/padding.js';
 import { decodeWholeMlsMessage } from '../mls/wireMessages.js';
+import { unpad } from '../privacy/padding.js';
 import type { MessageRecord } from '../store/types.js';
 import { ClientErrorCode } from './clientErrors.js';
-import { chatMessageOf, ownIdentityHex, type ClientContext } from './clientContext.js';
-import { membershipChanges, noteLeaveProposal, recordMembership } from './membershipTimeline.js';
-import { announceMembership } from './views.js';
-import { usernameOf } from './directory.js';
+import { ownIdentityHex, type ClientContext } from './clientContext.js';
 import {
   advanceCursor,
   holdMessage,
@@ -29,19 +26,15 @@ import {
   wasRemovedFrom,
 } from './incomingRecords.js';
 import { verdictOf } from './incomingVerdict.js';
+import { membershipChanges, noteLeaveProposal, recordMembership } from './membershipTimeline.js';
+import { PAYLOAD_KIND_SEALED_WELCOME } from './payloads.js';
 import { discardOutrunPendingCommit } from './pendingCommits.js';
-import { joinsAtOnce, keepInvite, listInvites } from './pendingInvites.js';
-import { rememberPeerAccessKey, SEALED_ENVELOPE_AAD } from './sealedSender.js';
+import { joinsAtOnce } from './pendingInvites.js';
+import { announceMessage, groupIdOf, writeApplication } from './receivedApplication.js';
 import { assertSealedFromMember, SealedSenderRejectedError } from './sealedChecks.js';
-import { QpcError } from '../../lib/errors.js';
-import {
-  decodeControl,
-  decodeApplicationContent,
-  decodeWelcomeBundle,
-  messageIdFor,
-  PAYLOAD_KIND_SEALED_WELCOME,
-  WELCOME_ENVELOPE_AAD,
-} from './payloads.js';
+import { SEALED_ENVELOPE_AAD } from './sealedSender.js';
+import { announceMembership } from './views.js';
+import { joinFromWelcome, keepForConsent } from './welcomeIntake.js';
 
 const FETCH_LIMIT = 100;
 const RETRY_FIRST_MS = 500;
@@ -250,23 +243,10 @@ export class IncomingProcessor {
   private async apply(opened: Opened): Promise<string | undefined> {
     if (opened.welcome) {
       if (joinsAtOnce(this.context, opened.sender)) return this.joinFromWelcome(opened.payload);
-      this.keepForConsent(opened);
+      keepForConsent(this.context, opened.sender, opened.payload);
       return undefined;
     }
     return this.processGroupMessage(opened.payload, opened.sealed);
-  }
-
-  /** An invite the policy does not join at once waits for the person's decision (pendingInvites.ts). */
-  private keepForConsent(opened: Opened): void {
-    const plaintext = openHybridEnvelope(
-      this.context.identity().hybrid,
-      opened.payload,
-      WELCOME_ENVELOPE_AAD,
-    );
-    const { groupName } = decodeWelcomeBundle(plaintext);
-    wipe(plaintext);
-    keepInvite(this.context, { from: opened.sender, groupName, payload: opened.payload });
-    this.context.emit({ type: 'invitesChanged', invites: listInvites(this.context) });
   }
 
   /** Joins from a kept invite (the person accepted it), then reads what waited for the group. */
@@ -278,25 +258,11 @@ export class IncomingProcessor {
     });
   }
 
-  private async joinFromWelcome(payload: Uint8Array): Promise<string> {
-    const { context } = this;
-    const plaintext = openHybridEnvelope(context.identity().hybrid, payload, WELCOME_ENVELOPE_AAD);
-    const bundle = decodeWelcomeBundle(plaintext);
-    const session = await MlsGroupSession.join(context.mls, {
-      identity: context.identity().mls,
-      welcome: bundle.welcome,
-      name: bundle.groupName,
+  private joinFromWelcome(payload: Uint8Array): Promise<string> {
+    return joinFromWelcome(this.context, payload, {
+      keyPackageUsed: () => this.onKeyPackageUsed(),
+      joined: (groupId) => this.onJoined(groupId),
     });
-    context.groups.adopt(session);
-    const own = ownIdentityHex(context);
-    const joined = recordMembership(context, session.groupId, session.info().epoch, [
-      { event: 'joined', actor: own, subjects: [own] },
-    ]);
-    this.onKeyPackageUsed();
-    this.onJoined(session.groupId);
-    await context.announceGroup(session.groupId);
-    await announceMembership(context, joined);
-    return session.groupId;
   }
 
   private async processGroupMessage(payload: Uint8Array, sealed: boolean): Promise<string | undefined> {
@@ -321,14 +287,14 @@ export class IncomingProcessor {
         if (sealed && !session.info().members.some((member) => constantTimeEqual(member, message.sender))) {
           throw new SealedSenderRejectedError('the sealed message is from someone who is not a member');
         }
-        stored = this.writeApplication(groupId, message.sender, message.plaintext, message.epoch);
+        stored = writeApplication(context, groupId, message.sender, message.plaintext, message.epoch);
       },
     });
     if (sealed && !session.info().members.some((member) => constantTimeEqual(member, result.sender))) {
       throw new SealedSenderRejectedError('the sealed message is from someone who is not a member');
     }
     if (result.kind === 'application') {
-      if (stored !== undefined) await this.announceMessage(stored, result.sender);
+      if (stored !== undefined) await announceMessage(context, stored, result.sender);
       return undefined;
     }
     if (result.kind === 'removed') {
@@ -361,68 +327,10 @@ export class IncomingProcessor {
     return result.kind === 'commit' ? groupId : undefined;
   }
 
-  /** Synchronous store writes for a received application message; returns the new chat record. */
-  private writeApplication(
-    groupId: string,
-    sender: Uint8Array,
-    plaintext: Uint8Array,
-    epoch: bigint,
-  ): MessageRecord | undefined {
-    const { context } = this;
-    const control = decodeControl(plaintext);
-    if (control !== undefined) {
-      // A member's sealed-sender access key: kept, never shown as a message.
-      rememberPeerAccessKey(context, sender, control.key);
-      wipe(control.key);
-      return undefined;
-    }
-    let content;
-    try {
-      content = decodeApplicationContent(plaintext);
-    } catch {
-      // A client that sends bare UTF-8 text still gets through, under an id made from the text.
-      const text = fromUtf8(plaintext);
-      content = { id: toHex(plaintext).slice(0, 64), sentAt: context.mls.clock.now(), text };
-    }
-    const record: MessageRecord = {
-      id: messageIdFor(sender, content.id),
-      groupId,
-      sender: toHex(sender),
-      direction: 'in',
-      text: content.text,
-      epoch,
-      sentAt: content.sentAt,
-      receivedAt: context.mls.clock.now(),
-    };
-    return context.store.messages.append(record) ? record : undefined;
-  }
-
-  private async announceMessage(record: MessageRecord, sender: Uint8Array): Promise<void> {
-    const { context } = this;
-    context.groups.bumpUnread(record.groupId);
-    const username = await usernameOf(sender, context.store, context.connection());
-    context.emit({
-      type: 'messageReceived',
-      message: chatMessageOf(record, { username, identityKey: sender }, false, 'delivered'),
-    });
-  }
-
   private serial<T>(work: () => Promise<T>): Promise<T> {
     const run = this.lane.then(work, work);
     // The caller gets the failure through `run`; the lane only has to move on to the next piece of work.
     this.lane = run.catch(() => undefined);
     return run;
   }
-}
-
-/** The hex group id an MLS group message names, or '' when the bytes are not one. */
-function groupIdOf(payload: Uint8Array): string {
-  try {
-    const decoded = decodeWholeMlsMessage(payload);
-    if (decoded.wireformat === 'mls_private_message') return toHex(decoded.privateMessage.groupId);
-    if (decoded.wireformat === 'mls_public_message') return toHex(decoded.publicMessage.content.groupId);
-  } catch {
-    // Not an MLS message at all: the caller drops it with the decoding error it already has.
-  }
-  return '';
 }

@@ -9,6 +9,7 @@
  *
  * Storage: profile settings (`privacy.sealed.*`), inside the encrypted store.
  */
+import type { SealedSending } from './outboxSender.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { constantTimeEqual, fromHex, toHex, utf8, wipe } from '../../lib/bytes.js';
 import { CryptoError, NetworkError } from '../../lib/errors.js';
@@ -145,6 +146,15 @@ export class SealedSendChannel {
       accessToken: accessKey,
       envelope,
     });
+  }
+
+  /** The outbox's way to send sealed: while the setting is on, to members whose access key we hold. */
+  outboxRoute(): SealedSending {
+    return {
+      enabled: () => sealedSenderEnabled(this.context),
+      accessKeyOf: (identityKey) => peerAccessKey(this.context, identityKey),
+      send: (recipient, accessKey, message) => this.send(recipient, accessKey, message),
+    };
   }
 
   async close(): Promise<void> {

@@ -2,11 +2,17 @@
 import { fromHex, toHex, wipe } from '../../lib/bytes.js';
 import { fingerprintOf } from '../identity/index.js';
 import type { MessageRecord } from '../store/types.js';
-import { chatMessageOf, ownIdentityHex, type ClientContext } from './clientContext.js';
+import { chatMessageOf, ownIdentityHex, type ClientContext, type LoadedIdentity } from './clientContext.js';
 import { usernameOf } from './directory.js';
 import { verificationOfKey } from './contactTrust.js';
 import { formerGroupName, parseMembership, type MembershipEvent } from './membershipTimeline.js';
-import type { ChatMessage, GroupMember, LoadMessagesOptions, MessagePage } from './engineTypes.js';
+import type {
+  ChatMessage,
+  GroupMember,
+  LoadMessagesOptions,
+  MessagePage,
+  SelfIdentity,
+} from './engineTypes.js';
 
 export async function membersOf(identityKeys: Uint8Array[], context: ClientContext): Promise<GroupMember[]> {
   const own = ownIdentityHex(context);
@@ -29,6 +35,25 @@ export async function membersOf(identityKeys: Uint8Array[], context: ClientConte
 }
 
 /** Emits each new membership entry as a received timeline item (TUI pane, `qpc receive`). */
+/** Emits groupsChanged and, for one group still held, membersChanged. */
+export async function announceGroup(context: ClientContext, groupId: string | undefined): Promise<void> {
+  context.emit({ type: 'groupsChanged', groups: context.groups.summaries() });
+  if (groupId === undefined || !context.groups.has(groupId)) return;
+  const session = await context.groups.session(groupId);
+  const members = await membersOf(session.info().members, context);
+  context.emit({ type: 'membersChanged', groupId, members });
+}
+
+/** Who we are: username and fingerprint. */
+export function selfIdentityOf(identity: LoadedIdentity): SelfIdentity {
+  const fingerprint = fingerprintOf(identity.mls.signingPublicKey);
+  return {
+    username: identity.username ?? '',
+    fingerprint: fingerprint.hex,
+    fingerprintGroups: fingerprint.grouped.split(' '),
+  };
+}
+
 export async function announceMembership(
   context: ClientContext,
   records: readonly MessageRecord[],

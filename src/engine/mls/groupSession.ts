@@ -1,25 +1,20 @@
-import { randomBytes } from 'node:crypto';
 import {
   acceptAll,
   createApplicationMessage,
   createCommit,
-  createGroup,
   createProposal,
-  defaultCapabilities,
-  defaultLifetime,
   emptyPskIndex,
   encodeGroupState,
   encodeMlsMessage,
-  generateKeyPackageWithKey,
-  joinGroup,
   processMessage,
   type CiphersuiteImpl,
   type ClientState,
   type Proposal,
 } from 'ts-mls';
-import { fromUtf8, toHex, wipe } from '../../lib/bytes.js';
-import { assertSupportedCiphersuite, DEFAULT_CIPHERSUITE, loadCiphersuite } from './ciphersuites.js';
-import { assertIdentity, basicCredentialFor, makeClientConfig, membersOfTree } from './credentials.js';
+import { fromUtf8, toHex } from '../../lib/bytes.js';
+import { loadCiphersuite } from './ciphersuites.js';
+import { membersOfTree } from './credentials.js';
+import { createGroupState, joinGroupState } from './groupCreation.js';
 import {
   decodeStoredState,
   persistGroupState,
@@ -28,7 +23,6 @@ import {
   type GroupMeta,
 } from './groupState.js';
 import { checkIncoming } from './incomingChecks.js';
-import { consumeKeyPackageForWelcome } from './welcomeJoin.js';
 import { proposalsFor } from './commitProposals.js';
 import type {
   AddMembersOutput,
@@ -83,76 +77,14 @@ export class MlsGroupSession {
   ) {}
 
   static async create(env: MlsEnv, options: CreateGroupOptions): Promise<MlsGroupSession> {
-    assertIdentity(options.identity);
-    const ciphersuite = assertSupportedCiphersuite(options.ciphersuite ?? DEFAULT_CIPHERSUITE);
-    const impl = await loadCiphersuite(ciphersuite, env.provider);
-    const groupIdBytes = options.groupId ?? new Uint8Array(randomBytes(32));
-    const signKey = new Uint8Array(options.identity.signingPrivateKey);
-    const own = await generateKeyPackageWithKey(
-      basicCredentialFor(options.identity.signingPublicKey),
-      defaultCapabilities(),
-      defaultLifetime,
-      [],
-      { signKey, publicKey: new Uint8Array(options.identity.signingPublicKey) },
-      impl,
-    );
-    const state = await createGroup(
-      groupIdBytes,
-      own.publicPackage,
-      own.privatePackage,
-      [],
-      impl,
-      makeClientConfig(),
-    );
-    // The state holds its own copies; our one-off KeyPackage keys are no longer needed.
-    wipe(own.privatePackage.initPrivateKey);
-    const meta = { groupId: toHex(groupIdBytes), name: options.name ?? '', ciphersuite };
-    if (env.store.groups.get(meta.groupId) !== undefined) {
-      throw new MlsInputError(mlsErrorCodes.badInput, 'a group with this id already exists');
-    }
-    persistGroupState(env.store, state, meta, env.clock);
+    const { impl, meta, state } = await createGroupState(env, options);
     return new MlsGroupSession(env, impl, meta, state);
   }
 
   /** Joins from a Welcome, using (and then deleting, unless last-resort) the KeyPackage it names. */
   static async join(env: MlsEnv, options: JoinGroupOptions): Promise<MlsGroupSession> {
-    assertIdentity(options.identity);
-    const message = decodeWholeMlsMessage(options.welcome);
-    if (message.wireformat !== 'mls_welcome')
-      throw new MlsInputError(mlsErrorCodes.badInput, 'expected a Welcome');
-    const welcome = message.welcome;
-    const ciphersuite = assertSupportedCiphersuite(welcome.cipherSuite);
-    const impl = await loadCiphersuite(ciphersuite, env.provider);
-    const consumed = await consumeKeyPackageForWelcome(env.store, welcome, options.identity);
-    try {
-      let state: ClientState;
-      try {
-        state = await joinGroup(
-          welcome,
-          consumed.keyPackage,
-          consumed.privateKeys,
-          emptyPskIndex,
-          impl,
-          undefined,
-          undefined,
-          makeClientConfig(),
-        );
-      } catch (error) {
-        throw mapIncomingError(error);
-      }
-      const meta = { groupId: toHex(state.groupContext.groupId), name: options.name ?? '', ciphersuite };
-      if (env.store.groups.get(meta.groupId) !== undefined) {
-        throw new MlsInputError(mlsErrorCodes.badInput, 'we already have a state for this group');
-      }
-      persistGroupState(env.store, state, meta, env.clock, () => {
-        if (!consumed.record.lastResort) env.store.keyPackages.delete(consumed.record.ref);
-      });
-      return new MlsGroupSession(env, impl, meta, state);
-    } finally {
-      // The init key must not outlive the join (RFC 9420 16.8). The leaf HPKE key and the signature
-      // key now live on inside the group state (ts-mls keeps the references), so they stay.
-      wipe(consumed.privateKeys.initPrivateKey, consumed.record.privatePackage);
-    }
+    const { impl, meta, state } = await joinGroupState(env, options);
+    return new MlsGroupSession(env, impl, meta, state);
   }
 
   /** Reopens a group from the store (e.g. after a restart). */
