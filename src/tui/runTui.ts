@@ -11,6 +11,7 @@ import type { EngineApi } from './engineApi.js';
 import type { LaunchApi } from './launch/launchApi.js';
 import { LaunchRoot } from './launch/LaunchRoot.js';
 import type { NotifyMode } from './notify.js';
+import { installInkOutputCache } from './render/inkOutputCache.js';
 import { applyColorDecision } from './terminalColor.js';
 
 /** The alternate screen, then bracketed paste: a paste arrives between markers, as one text. */
@@ -69,6 +70,8 @@ export async function runTui(options: RunTuiOptions): Promise<TuiExit> {
   };
 
   const color = applyColorDecision(process.env, stdout);
+  // Most of a frame's cost is Ink re-reading rows that did not change; see inkOutputCache.ts.
+  await installInkOutputCache();
   stdout.write(enterAlternateScreen);
   let signalled: NodeJS.Signals | undefined;
   const noColor = {

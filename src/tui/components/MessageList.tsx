@@ -84,8 +84,12 @@ export const MessageList = memo(function MessageList(props: MessageListProps) {
           {group !== undefined && messages.length === 0 && !loading ? ' · no messages yet' : ''}
         </Text>
       </Text>
-      {/* Rows sit at the bottom, next to the composer, as in a terminal; blank space is above. */}
-      <Box flexDirection="column" height={rows} justifyContent="flex-end" overflow="hidden">
+      {/*
+        Rows sit at the bottom, next to the composer, as in a terminal; blank space is above. Clipped
+        vertically only: every row is already cut to the pane's width (truncate-end), and a horizontal
+        clip would make Ink slice every row's escape codes again at each frame.
+      */}
+      <Box flexDirection="column" height={rows} justifyContent="flex-end" overflowY="hidden">
         {window.rows.map((row) => {
           if (row.kind === 'date') {
             return (
