@@ -10,7 +10,10 @@ import { App } from './App.js';
 import type { EngineApi } from './engineApi.js';
 import type { LaunchApi } from './launch/launchApi.js';
 import { LaunchRoot } from './launch/LaunchRoot.js';
-import type { NotifyMode } from './notify.js';
+import { notifyModeFrom } from './notify.js';
+import type { NotificationSetting, NotifyMode } from './notify.js';
+import type { ThemeName } from './components/theme.js';
+import type { TimeFormat } from './state/messageWindow.js';
 import { installInkOutputCache } from './render/inkOutputCache.js';
 import { applyColorDecision } from './terminalColor.js';
 
@@ -40,11 +43,20 @@ export interface RunTuiCommonOptions {
   readonly noColor?: boolean;
   /** Bell or desktop notification for messages in groups not on screen; default QPC_NOTIFY (notify.ts). */
   readonly notify?: NotifyMode;
+  /** The display settings from the config file (userSettings.ts); each defaults as without a file. */
+  readonly settings?: DisplaySettings;
   /**
    * Default true: console output is routed above the screen instead of tearing it. Test runners that
    * replace `console` need false.
    */
   readonly patchConsole?: boolean;
+}
+
+export interface DisplaySettings {
+  readonly theme?: ThemeName;
+  readonly timeFormat?: TimeFormat;
+  /** Overridden by `notify`, and by QPC_NOTIFY. */
+  readonly notifications?: NotificationSetting;
 }
 
 /** How the TUI ended: the user quit, or a signal asked the process to stop. */
@@ -74,9 +86,18 @@ export async function runTui(options: RunTuiOptions): Promise<TuiExit> {
   await installInkOutputCache();
   stdout.write(enterAlternateScreen);
   let signalled: NodeJS.Signals | undefined;
+  const settings = options.settings ?? {};
+  const resolvedNoColor = options.noColor ?? color.noColor;
+  const notify =
+    options.notify ??
+    (settings.notifications === undefined
+      ? undefined
+      : notifyModeFrom(process.env, resolvedNoColor, settings.notifications));
   const noColor = {
-    noColor: options.noColor ?? color.noColor,
-    ...(options.notify === undefined ? {} : { notify: options.notify }),
+    noColor: resolvedNoColor,
+    ...(notify === undefined ? {} : { notify }),
+    ...(settings.theme === undefined ? {} : { theme: settings.theme }),
+    ...(settings.timeFormat === undefined ? {} : { timeFormat: settings.timeFormat }),
   };
   const root =
     options.engine !== undefined

@@ -14,6 +14,7 @@ import { needsOlderMessages } from './state/appReducer.js';
 import { initialAppState, selectedGroup } from './state/appState.js';
 import type { AppAction, AppState } from './state/appState.js';
 import type { TerminalSize } from './state/layout.js';
+import type { TimeFormat } from './state/messageWindow.js';
 import { createTuiStore } from './tuiStore.js';
 import type { TuiStore } from './tuiStore.js';
 
@@ -31,6 +32,8 @@ export interface TuiController {
 
 export interface TuiControllerOptions {
   readonly size: TerminalSize;
+  /** Clock times in message rows; default 24h. */
+  readonly timeFormat?: TimeFormat;
   /** Called once when the user has chosen to quit. */
   readonly onExit: () => void;
   /** Called for a message that arrives in a group not on screen (the bell or a desktop notification). */
@@ -52,7 +55,7 @@ function describeError(error: unknown): string {
 }
 
 export function createTuiController(engine: EngineApi, options: TuiControllerOptions): TuiController {
-  const store = createTuiStore(initialAppState(options.size));
+  const store = createTuiStore(initialAppState(options.size, options.timeFormat));
   const markReadInFlight = new Set<string>();
   const markReadFailedAt = new Map<string, number>();
   let exited = false;

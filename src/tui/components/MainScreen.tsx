@@ -107,6 +107,7 @@ export function MainScreen({ state }: { readonly state: AppState }) {
               rowsBelow={group === undefined ? 0 : (state.scrollRows[group.id] ?? 0)}
               unreadFrom={group === undefined ? undefined : state.unreadFrom[group.id]}
               focused={state.focus === 'messages'}
+              timeFormat={state.timeFormat}
               rows={layout.messageRows}
               width={layout.messageWidth}
             />

@@ -177,6 +177,7 @@ export function needsOlderMessages(state: AppState): boolean {
     {
       rowsBelow: state.scrollRows[group.id] ?? 0,
       unreadFrom: state.unreadFrom[group.id],
+      timeFormat: state.timeFormat,
     },
   );
   return window.start === 0;

@@ -15,6 +15,7 @@ import type { TextEdit, TextInputState } from '../input/textInput.js';
 import { emptyComposer } from './composerState.js';
 import type { ComposerAction, ComposerState } from './composerState.js';
 import { defaultSize } from './layout.js';
+import type { TimeFormat } from './messageWindow.js';
 import type { TerminalSize } from './layout.js';
 
 export type Pane = 'groups' | 'messages' | 'composer';
@@ -57,6 +58,8 @@ export interface GroupMessages {
 
 export interface AppState {
   readonly size: TerminalSize;
+  /** Clock times in message rows (the `timeFormat` setting); it changes how rows wrap. */
+  readonly timeFormat: TimeFormat;
   readonly focus: Pane;
   readonly overlay: Overlay;
   readonly connection: ConnectionState;
@@ -119,9 +122,10 @@ export type AppAction =
   | { readonly type: 'composer'; readonly action: ComposerAction }
   | { readonly type: 'status'; readonly status: StatusLine | null };
 
-export function initialAppState(size: TerminalSize = defaultSize): AppState {
+export function initialAppState(size: TerminalSize = defaultSize, timeFormat: TimeFormat = '24h'): AppState {
   return {
     size,
+    timeFormat,
     focus: 'composer',
     overlay: { kind: 'none' },
     connection: { status: 'connecting', server: '' },
