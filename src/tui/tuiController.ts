@@ -351,6 +351,23 @@ export function createTuiController(engine: EngineApi, options: TuiControllerOpt
         });
       case 'identity':
         return openIdentity();
+      case 'invites':
+        if (state.invites.length === 0) return showInfo('no invites are waiting');
+        return dispatch({ type: 'openOverlay', overlay: { kind: 'invites', selected: 0 } });
+      case 'acceptInvite':
+      case 'declineInvite': {
+        const invite = state.overlay.kind === 'invites' ? state.invites[state.overlay.selected] : undefined;
+        if (invite === undefined) return;
+        // The list follows from the engine's invitesChanged event; joining shows the new group.
+        if (command === 'acceptInvite') dispatch({ type: 'closeOverlay' });
+        // By name where it is unambiguous: the status line then reads "joined ops", not an id.
+        const sameName = state.invites.filter((other) => other.groupName === invite.groupName).length;
+        const reference = sameName === 1 ? invite.groupName : invite.id;
+        return runSlashCommand({
+          kind: command === 'acceptInvite' ? 'accept' : 'decline',
+          invite: reference,
+        });
+      }
       case 'invite':
         return withGroup(() =>
           dispatch({ type: 'openOverlay', overlay: { kind: 'invite', input: emptyTextInput } }),
@@ -386,6 +403,12 @@ export function createTuiController(engine: EngineApi, options: TuiControllerOpt
       });
       dispatch({ type: 'snapshotLoaded', snapshot: engine.snapshot() });
       fire(engine.whoami().then((self) => dispatch({ type: 'selfLoaded', self })));
+      // Invites that arrived while qpc was closed; later ones come as events.
+      fire(
+        engine
+          .listInvites()
+          .then((invites) => dispatch({ type: 'engineEvent', event: { type: 'invitesChanged', invites } })),
+      );
       return unsubscribe;
     },
     handleKeys(keys) {

@@ -7,6 +7,7 @@ import type {
   GroupMember,
   GroupSummary,
   MessagePage,
+  PendingInvite,
   SafetyNumberView,
   SelfIdentity,
   VerificationState,
@@ -25,6 +26,8 @@ export type Overlay =
   | { readonly kind: 'none' }
   | { readonly kind: 'help'; readonly scroll: number }
   | { readonly kind: 'members'; readonly selected: number }
+  /** Invites waiting for consent: accept or decline the selected one. */
+  | { readonly kind: 'invites'; readonly selected: number }
   /**
    * The safety number with one user: `returnTo` is the members-list row to go back to on close (null
    * when opened by /safety, which closes to the panes); `view` is null while the engine computes it.
@@ -77,6 +80,8 @@ export interface AppState {
   /** Per group, the id of the first message not yet seen: where the "new messages" line is drawn. */
   readonly unreadFrom: Readonly<Record<string, string>>;
   readonly members: Readonly<Record<string, readonly GroupMember[]>>;
+  /** Invites waiting for the person's decision, oldest first. */
+  readonly invites: readonly PendingInvite[];
   readonly self: SelfIdentity | null;
   readonly composer: ComposerState;
   readonly status: StatusLine | null;
@@ -136,6 +141,7 @@ export function initialAppState(size: TerminalSize = defaultSize, timeFormat: Ti
     scrollRows: {},
     unreadFrom: {},
     members: {},
+    invites: [],
     self: null,
     composer: emptyComposer,
     status: null,
