@@ -15,6 +15,7 @@ import type { NotificationSetting, NotifyMode } from './notify.js';
 import type { ThemeName } from './components/theme.js';
 import type { TimeFormat } from './state/messageWindow.js';
 import { installInkOutputCache } from './render/inkOutputCache.js';
+import { skinToneModeFrom, stripSkinTonesOnWrite } from './render/tmuxEmoji.js';
 import { applyColorDecision } from './terminalColor.js';
 
 /** The alternate screen, then bracketed paste: a paste arrives between markers, as one text. */
@@ -74,11 +75,15 @@ export async function runTui(options: RunTuiOptions): Promise<TuiExit> {
     });
   }
 
+  // Inside tmux an emoji's skin tone would take two more columns than laid out (tmuxEmoji.ts).
+  const unpatchWrite =
+    skinToneModeFrom(process.env) === 'strip' ? stripSkinTonesOnWrite(stdout) : () => undefined;
   let restored = false;
   const restore = (): void => {
     if (restored) return;
     restored = true;
     stdout.write(leaveAlternateScreen);
+    unpatchWrite();
   };
 
   const color = applyColorDecision(process.env, stdout);
