@@ -35,13 +35,14 @@ export function withoutSkinTones(text: string): string {
  * original back. The frame keeps its layout: the emoji without its modifier has the same width.
  */
 export function stripSkinTonesOnWrite(stream: NodeJS.WriteStream): () => void {
-  const original = stream.write;
-  const patched = function (this: NodeJS.WriteStream, chunk: unknown, ...rest: unknown[]): boolean {
-    const text = typeof chunk === 'string' ? withoutSkinTones(chunk) : chunk;
-    return (original as (...args: unknown[]) => boolean).call(this, text, ...rest);
-  };
-  stream.write = patched as NodeJS.WriteStream['write'];
+  const write = stream.write.bind(stream) as (...args: unknown[]) => boolean;
+  const ownWrite = Object.getOwnPropertyDescriptor(stream, 'write');
+  const patched = (chunk: unknown, ...rest: unknown[]): boolean =>
+    write(typeof chunk === 'string' ? withoutSkinTones(chunk) : chunk, ...rest);
+  Object.defineProperty(stream, 'write', { value: patched, configurable: true, writable: true });
   return () => {
-    stream.write = original;
+    // Back to what was there: the stream's own write, or the one of its class.
+    if (ownWrite === undefined) Reflect.deleteProperty(stream, 'write');
+    else Object.defineProperty(stream, 'write', ownWrite);
   };
 }
