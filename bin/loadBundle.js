@@ -4,7 +4,17 @@ import { existsSync } from 'node:fs';
 import process from 'node:process';
 import { URL } from 'node:url';
 
+/**
+ * React and Ink pick their development builds (several times slower per frame, extra checks and
+ * warnings) unless NODE_ENV is "production". The bundle is what users run, so it runs in production
+ * unless the caller chose otherwise. Set before the bundle is imported: React reads it when loaded.
+ */
+export function defaultToProduction(env) {
+  if (env.NODE_ENV === undefined || env.NODE_ENV === '') env.NODE_ENV = 'production';
+}
+
 export async function loadBundle(file) {
+  defaultToProduction(process.env);
   const url = new URL(`../dist/cli/${file}`, import.meta.url);
   if (!existsSync(url)) {
     process.stderr.write(

@@ -4,6 +4,8 @@ import { useApp, useStdout } from 'ink';
 import type { EngineApi } from './engineApi.js';
 import { MainScreen } from './components/MainScreen.js';
 import { createTheme, noColorRequested, ThemeContext } from './components/theme.js';
+import type { ThemeName } from './components/theme.js';
+import type { TimeFormat } from './state/messageWindow.js';
 import { defaultSize } from './state/layout.js';
 import type { TerminalSize } from './state/layout.js';
 import { createTuiController } from './tuiController.js';
@@ -17,6 +19,9 @@ export interface AppProps {
   readonly noColor?: boolean;
   /** How a message in a group not on screen is signalled; default from QPC_NOTIFY (notify.ts). */
   readonly notify?: NotifyMode;
+  /** The `theme` and `timeFormat` settings; default auto and 24h. */
+  readonly theme?: ThemeName;
+  readonly timeFormat?: TimeFormat;
 }
 
 /** Test streams and pipes may not report a size; 80x24 is the size the screens are designed for. */
@@ -34,13 +39,20 @@ export function App(props: AppProps) {
   );
 }
 
-function MainApp({ engine, noColor = noColorRequested(process.env), notify }: AppProps) {
+function MainApp({
+  engine,
+  noColor = noColorRequested(process.env),
+  notify,
+  theme: themeName,
+  timeFormat,
+}: AppProps) {
   const { exit } = useApp();
   const { stdout } = useStdout();
   const [controller] = useState(() => {
     const mode = notify ?? notifyModeFrom(process.env, noColor);
     return createTuiController(engine, {
       size: readTerminalSize(stdout),
+      ...(timeFormat === undefined ? {} : { timeFormat }),
       onExit: () => exit(),
       onUnseenMessage: (groupName) => {
         const sequence = notificationSequence(mode, groupName);
@@ -63,7 +75,7 @@ function MainApp({ engine, noColor = noColorRequested(process.env), notify }: Ap
   useKeypress((keys) => controller.handleKeys(keys));
 
   const state = useSyncExternalStore(controller.store.subscribe, controller.store.getState);
-  const theme = useMemo(() => createTheme(noColor), [noColor]);
+  const theme = useMemo(() => createTheme(noColor, themeName), [noColor, themeName]);
   return (
     <ThemeContext.Provider value={theme}>
       <MainScreen state={state} />

@@ -16,6 +16,7 @@ import type {
   GroupSummary,
   LoadMessagesOptions,
   MessagePage,
+  PendingInvite,
   SelfIdentity,
 } from '../engine/client/engineTypes.js';
 import type { SafetyNumberView } from '../engine/client/verification.js';
@@ -33,6 +34,7 @@ export type {
   GroupSummary,
   LoadMessagesOptions,
   MessagePage,
+  PendingInvite,
   SelfIdentity,
   VerificationState,
 } from '../engine/client/engineTypes.js';
@@ -56,6 +58,8 @@ export interface EngineApi {
   acceptInvite(reference: string): Promise<string>;
   /** Deletes a waiting invite without joining. */
   declineInvite(reference: string): Promise<void>;
+  /** Invites waiting for a decision, oldest first; later changes come as 'invitesChanged' events. */
+  listInvites(): Promise<readonly PendingInvite[]>;
   /** Marks `username`'s current key as verified; `groupId` is the context it was shown in, if any. */
   markVerified(groupId: string | undefined, username: string): Promise<void>;
   /** The safety number with `username`: 12 groups of 5 digits, the QR code as text, and the trust state. */

@@ -14,6 +14,7 @@ const contextNames: Record<KeyContext, string> = {
   identity: 'identity',
   createGroup: 'new group',
   invite: 'invite',
+  invites: 'invites',
   confirmQuit: 'quit?',
 };
 

@@ -32,7 +32,10 @@ export type KeyCommand =
   | 'safetyNumber'
   | 'acknowledgeKeyChange'
   | 'confirmYes'
-  | 'confirmNo';
+  | 'confirmNo'
+  | 'invites'
+  | 'acceptInvite'
+  | 'declineInvite';
 
 export interface KeyBinding {
   readonly command: KeyCommand;
@@ -56,6 +59,7 @@ const everywhere: readonly KeyContext[] = [
   'identity',
   'createGroup',
   'invite',
+  'invites',
   'confirmQuit',
 ];
 const overlays = everywhere.filter((context) => !mainPanes.includes(context));
@@ -165,7 +169,7 @@ export const keyBindings: readonly KeyBinding[] = [
     command: 'up',
     keys: ['↑', 'k'],
     description: 'groups: previous group; messages: scroll up one; lists: previous row',
-    contexts: [...browsing, 'members', 'help'],
+    contexts: [...browsing, 'members', 'help', 'invites'],
     hints: { groups: '↑↓ choose', messages: '↑↓ scroll' },
     matches: (key) => key.upArrow || (plain(key) && key.input === 'k'),
   },
@@ -173,7 +177,7 @@ export const keyBindings: readonly KeyBinding[] = [
     command: 'down',
     keys: ['↓', 'j'],
     description: 'groups: next group; messages: scroll down one; lists: next row',
-    contexts: [...browsing, 'members', 'help'],
+    contexts: [...browsing, 'members', 'help', 'invites'],
     matches: (key) => key.downArrow || (plain(key) && key.input === 'j'),
   },
   {
@@ -243,6 +247,29 @@ export const keyBindings: readonly KeyBinding[] = [
     contexts: browsing,
     hints: { groups: 'a invite' },
     matches: (key) => plain(key) && key.input === 'a',
+  },
+  {
+    command: 'invites',
+    keys: ['I'],
+    description: 'invites waiting for you: accept or decline them',
+    contexts: browsing,
+    matches: (key) => plain(key) && key.input === 'I',
+  },
+  {
+    command: 'acceptInvite',
+    keys: ['Enter', 'y'],
+    description: 'join the group of the selected invite',
+    contexts: ['invites'],
+    hints: { invites: 'Enter accept' },
+    matches: (key) => key.return || (plain(key) && key.input === 'y'),
+  },
+  {
+    command: 'declineInvite',
+    keys: ['d'],
+    description: 'decline the selected invite (it is deleted; the inviter is not told)',
+    contexts: ['invites'],
+    hints: { invites: 'd decline' },
+    matches: (key) => plain(key) && key.input === 'd',
   },
   {
     command: 'verify',

@@ -11,10 +11,35 @@ import type { AppState } from './state/appState.js';
 export type NotifyMode = 'off' | 'bell' | 'osc777' | 'osc9';
 export const notifyModes: readonly NotifyMode[] = ['off', 'bell', 'osc777', 'osc9'];
 
-/** QPC_NOTIFY when valid; otherwise the bell, or nothing in minimal (NO_COLOR) mode. */
-export function notifyModeFrom(env: NodeJS.ProcessEnv, noColor: boolean): NotifyMode {
+/** The `notifications` setting (src/engine/settings/userSettings.ts). */
+export type NotificationSetting = 'off' | 'bell' | 'desktop';
+
+/**
+ * A desktop notification in the dialect the terminal speaks: OSC 9 for iTerm2, Windows Terminal and
+ * kitty, which announce themselves in the environment; OSC 777 for the others.
+ */
+export function desktopNotifyMode(env: NodeJS.ProcessEnv): NotifyMode {
+  const osc9 =
+    env['TERM_PROGRAM'] === 'iTerm.app' ||
+    (env['WT_SESSION'] ?? '') !== '' ||
+    (env['KITTY_WINDOW_ID'] ?? '') !== '' ||
+    env['TERM'] === 'xterm-kitty';
+  return osc9 ? 'osc9' : 'osc777';
+}
+
+/**
+ * QPC_NOTIFY when valid (a one-off choice wins); then the `notifications` setting; otherwise the bell,
+ * or nothing in minimal (NO_COLOR) mode.
+ */
+export function notifyModeFrom(
+  env: NodeJS.ProcessEnv,
+  noColor: boolean,
+  setting?: NotificationSetting,
+): NotifyMode {
   const asked = env['QPC_NOTIFY'];
   if (asked !== undefined && (notifyModes as readonly string[]).includes(asked)) return asked as NotifyMode;
+  if (setting === 'desktop') return desktopNotifyMode(env);
+  if (setting !== undefined) return setting;
   return noColor ? 'off' : 'bell';
 }
 

@@ -10,7 +10,12 @@ import { App } from './App.js';
 import type { EngineApi } from './engineApi.js';
 import type { LaunchApi } from './launch/launchApi.js';
 import { LaunchRoot } from './launch/LaunchRoot.js';
-import type { NotifyMode } from './notify.js';
+import { notifyModeFrom } from './notify.js';
+import type { NotificationSetting, NotifyMode } from './notify.js';
+import type { ThemeName } from './components/theme.js';
+import type { TimeFormat } from './state/messageWindow.js';
+import { installInkOutputCache } from './render/inkOutputCache.js';
+import { skinToneModeFrom, stripSkinTonesOnWrite } from './render/tmuxEmoji.js';
 import { applyColorDecision } from './terminalColor.js';
 import { TuiErrorCode } from './tuiErrors.js';
 
@@ -40,11 +45,20 @@ export interface RunTuiCommonOptions {
   readonly noColor?: boolean;
   /** Bell or desktop notification for messages in groups not on screen; default QPC_NOTIFY (notify.ts). */
   readonly notify?: NotifyMode;
+  /** The display settings from the config file (userSettings.ts); each defaults as without a file. */
+  readonly settings?: DisplaySettings;
   /**
    * Default true: console output is routed above the screen instead of tearing it. Test runners that
    * replace `console` need false.
    */
   readonly patchConsole?: boolean;
+}
+
+export interface DisplaySettings {
+  readonly theme?: ThemeName;
+  readonly timeFormat?: TimeFormat;
+  /** Overridden by `notify`, and by QPC_NOTIFY. */
+  readonly notifications?: NotificationSetting;
 }
 
 /** How the TUI ended: the user quit, or a signal asked the process to stop. */
@@ -62,19 +76,34 @@ export async function runTui(options: RunTuiOptions): Promise<TuiExit> {
     });
   }
 
+  // Inside tmux an emoji's skin tone would take two more columns than laid out (tmuxEmoji.ts).
+  const unpatchWrite =
+    skinToneModeFrom(process.env) === 'strip' ? stripSkinTonesOnWrite(stdout) : () => undefined;
   let restored = false;
   const restore = (): void => {
     if (restored) return;
     restored = true;
     stdout.write(leaveAlternateScreen);
+    unpatchWrite();
   };
 
   const color = applyColorDecision(process.env, stdout);
+  // Most of a frame's cost is Ink re-reading rows that did not change; see inkOutputCache.ts.
+  await installInkOutputCache();
   stdout.write(enterAlternateScreen);
   let signalled: NodeJS.Signals | undefined;
+  const settings = options.settings ?? {};
+  const resolvedNoColor = options.noColor ?? color.noColor;
+  const notify =
+    options.notify ??
+    (settings.notifications === undefined
+      ? undefined
+      : notifyModeFrom(process.env, resolvedNoColor, settings.notifications));
   const noColor = {
-    noColor: options.noColor ?? color.noColor,
-    ...(options.notify === undefined ? {} : { notify: options.notify }),
+    noColor: resolvedNoColor,
+    ...(notify === undefined ? {} : { notify }),
+    ...(settings.theme === undefined ? {} : { theme: settings.theme }),
+    ...(settings.timeFormat === undefined ? {} : { timeFormat: settings.timeFormat }),
   };
   const root =
     options.engine !== undefined

@@ -14,6 +14,7 @@ import { needsOlderMessages } from './state/appReducer.js';
 import { initialAppState, selectedGroup } from './state/appState.js';
 import type { AppAction, AppState } from './state/appState.js';
 import type { TerminalSize } from './state/layout.js';
+import type { TimeFormat } from './state/messageWindow.js';
 import { createTuiStore } from './tuiStore.js';
 import type { TuiStore } from './tuiStore.js';
 
@@ -31,6 +32,8 @@ export interface TuiController {
 
 export interface TuiControllerOptions {
   readonly size: TerminalSize;
+  /** Clock times in message rows; default 24h. */
+  readonly timeFormat?: TimeFormat;
   /** Called once when the user has chosen to quit. */
   readonly onExit: () => void;
   /** Called for a message that arrives in a group not on screen (the bell or a desktop notification). */
@@ -52,7 +55,7 @@ function describeError(error: unknown): string {
 }
 
 export function createTuiController(engine: EngineApi, options: TuiControllerOptions): TuiController {
-  const store = createTuiStore(initialAppState(options.size));
+  const store = createTuiStore(initialAppState(options.size, options.timeFormat));
   const markReadInFlight = new Set<string>();
   const markReadFailedAt = new Map<string, number>();
   let exited = false;
@@ -348,6 +351,23 @@ export function createTuiController(engine: EngineApi, options: TuiControllerOpt
         });
       case 'identity':
         return openIdentity();
+      case 'invites':
+        if (state.invites.length === 0) return showInfo('no invites are waiting');
+        return dispatch({ type: 'openOverlay', overlay: { kind: 'invites', selected: 0 } });
+      case 'acceptInvite':
+      case 'declineInvite': {
+        const invite = state.overlay.kind === 'invites' ? state.invites[state.overlay.selected] : undefined;
+        if (invite === undefined) return;
+        // The list follows from the engine's invitesChanged event; joining shows the new group.
+        if (command === 'acceptInvite') dispatch({ type: 'closeOverlay' });
+        // By name where it is unambiguous: the status line then reads "joined ops", not an id.
+        const sameName = state.invites.filter((other) => other.groupName === invite.groupName).length;
+        const reference = sameName === 1 ? invite.groupName : invite.id;
+        return runSlashCommand({
+          kind: command === 'acceptInvite' ? 'accept' : 'decline',
+          invite: reference,
+        });
+      }
       case 'invite':
         return withGroup(() =>
           dispatch({ type: 'openOverlay', overlay: { kind: 'invite', input: emptyTextInput } }),
@@ -383,6 +403,12 @@ export function createTuiController(engine: EngineApi, options: TuiControllerOpt
       });
       dispatch({ type: 'snapshotLoaded', snapshot: engine.snapshot() });
       fire(engine.whoami().then((self) => dispatch({ type: 'selfLoaded', self })));
+      // Invites that arrived while qpc was closed; later ones come as events.
+      fire(
+        engine
+          .listInvites()
+          .then((invites) => dispatch({ type: 'engineEvent', event: { type: 'invitesChanged', invites } })),
+      );
       return unsubscribe;
     },
     handleKeys(keys) {

@@ -164,7 +164,7 @@ describe('qpc config', () => {
 
     const badValue = await qpc(['config', 'set', 'theme', 'purple'], env);
     expect(badValue.code).toBe(2);
-    expect(badValue.stderr).toContain('theme takes auto | dark | light | mono');
+    expect(badValue.stderr).toContain('theme takes auto | dark | light | high-contrast | mono');
     const badKey = await qpc(['config', 'get', 'colour'], env);
     expect(badKey.code).toBe(2);
     expect(badKey.stderr).toContain('"colour" is not a setting');

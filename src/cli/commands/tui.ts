@@ -29,20 +29,27 @@ export async function tui(flags: ClientFlags): Promise<ExitCodeValue> {
   ]);
   const server =
     flags.server === undefined ? undefined : formatServerAddress(parseServerAddress(flags.server));
+  // Read before the screen opens: a mistake in the file is reported on the terminal (SETTINGS_INVALID,
+  // naming the file and the key), not hidden behind the alternate screen.
+  const { loadUserSettings } = await import('../../engine/settings/userSettings.js');
+  const settings = loadUserSettings();
   const localPort = process.env.QPC_LOCAL_SERVER_PORT;
   const launch = new TuiLaunch({
     profileDir: resolveProfileDir(flags.profile),
     server,
-    defaultServer: async () => {
-      const { loadUserSettings } = await import('../../engine/settings/userSettings.js');
-      const configured = loadUserSettings().defaultServer;
-      return configured === '' ? undefined : configured;
-    },
+    defaultServer: () => Promise.resolve(settings.defaultServer === '' ? undefined : settings.defaultServer),
     env: process.env,
     ...(localPort === undefined || localPort === '' ? {} : { localPort: Number.parseInt(localPort, 10) }),
   });
   try {
-    await runTui({ launch });
+    await runTui({
+      launch,
+      settings: {
+        theme: settings.theme,
+        timeFormat: settings.timeFormat,
+        notifications: settings.notifications,
+      },
+    });
     return ExitCode.ok;
   } finally {
     await launch.close();

@@ -278,6 +278,7 @@ export function engineForTui(engine: QpcEngine, localEvents: Set<(event: EngineE
     selfUpdate: (groupId) => contract.selfUpdate(groupId),
     acceptInvite: (reference) => contract.acceptInvite(reference),
     declineInvite: (reference) => contract.declineInvite(reference),
+    listInvites: () => contract.listInvites(),
     markVerified: (groupId, username) => contract.markVerified(groupId, username),
     outboxSize: () => contract.outboxSize(),
     loadMessages: (groupId, options) => contract.loadMessages(groupId, options),

@@ -38,8 +38,11 @@ const serverText = z.string().refine(
 );
 
 export const userSettingsSchema = z.object({
-  /** Colours of the full-screen client; `auto` follows the terminal, `mono` draws without colour. */
-  theme: z.enum(['auto', 'dark', 'light', 'mono']).default('auto'),
+  /**
+   * Colours of the full-screen client: `auto` and `dark` for a dark background, `light` for a light one,
+   * `high-contrast` bright colours and bold borders, `mono` no colour at all (bold and reverse stay).
+   */
+  theme: z.enum(['auto', 'dark', 'light', 'high-contrast', 'mono']).default('auto'),
   /** For a message in a group that is not open: nothing, the terminal bell, or a desktop notification. */
   notifications: z.enum(['off', 'bell', 'desktop']).default('bell'),
   /** The server a new profile uses (HOST:PORT); empty: the local server on 127.0.0.1:7443. */
@@ -54,7 +57,7 @@ export const userSettingKeys = Object.keys(userSettingsSchema.shape) as UserSett
 
 /** What each setting takes, for `qpc config list` and the docs. */
 export const userSettingChoices: Record<UserSettingKey, string> = {
-  theme: 'auto | dark | light | mono',
+  theme: 'auto | dark | light | high-contrast | mono',
   notifications: 'off | bell | desktop',
   defaultServer: 'HOST:PORT, or empty for the local server',
   timeFormat: '24h | 12h',

@@ -8,6 +8,8 @@ export interface GroupListProps {
   readonly groups: readonly GroupSummary[];
   readonly selectedGroupId: string | null;
   readonly focused: boolean;
+  /** Invites waiting for a decision: a line under the groups says so, with the key that opens them. */
+  readonly invites?: number;
   readonly width: number;
   /** Rows available for entries. */
   readonly rows: number;
@@ -24,13 +26,16 @@ export const GroupList = memo(function GroupList({
   groups,
   selectedGroupId,
   focused,
+  invites = 0,
   width,
   rows,
 }: GroupListProps) {
   const theme = useTheme();
   const selectedIndex = groups.findIndex((group) => group.id === selectedGroupId);
-  const start = groupWindowStart(selectedIndex, groups.length, rows);
-  const visible = groups.slice(start, start + rows);
+  // The invites line takes the last row while there are invites.
+  const groupRows = invites > 0 ? Math.max(1, rows - 1) : rows;
+  const start = groupWindowStart(selectedIndex, groups.length, groupRows);
+  const visible = groups.slice(start, start + groupRows);
   return (
     <Box
       flexDirection="column"
@@ -62,6 +67,11 @@ export const GroupList = memo(function GroupList({
           </Box>
         );
       })}
+      {invites > 0 ? (
+        <Text color={theme.warning} bold wrap="truncate-end">
+          {`✉ ${invites} invite${invites === 1 ? '' : 's'} · I`}
+        </Text>
+      ) : null}
     </Box>
   );
 });

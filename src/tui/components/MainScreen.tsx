@@ -10,6 +10,7 @@ import { ConfirmQuitOverlay } from './ConfirmQuitOverlay.js';
 import { GroupList } from './GroupList.js';
 import { HelpOverlay } from './HelpOverlay.js';
 import { IdentityOverlay } from './IdentityOverlay.js';
+import { InvitesOverlay } from './InvitesOverlay.js';
 import { MembersOverlay } from './MembersOverlay.js';
 import { MessageList } from './MessageList.js';
 import { SafetyNumberOverlay } from './SafetyNumberOverlay.js';
@@ -68,6 +69,15 @@ function OverlayView({ state, height }: { readonly state: AppState; readonly hei
           width={state.size.columns - 2}
         />
       );
+    case 'invites':
+      return (
+        <InvitesOverlay
+          invites={state.invites}
+          selected={overlay.selected}
+          height={height}
+          timeFormat={state.timeFormat}
+        />
+      );
     case 'confirmQuit':
       return <ConfirmQuitOverlay outbox={overlay.outbox} height={height} />;
   }
@@ -96,6 +106,7 @@ export function MainScreen({ state }: { readonly state: AppState }) {
               groups={state.groups}
               selectedGroupId={state.selectedGroupId}
               focused={state.focus === 'groups'}
+              invites={state.invites.length}
               width={layout.groupsWidth}
               rows={layout.groupRows}
             />
@@ -107,6 +118,7 @@ export function MainScreen({ state }: { readonly state: AppState }) {
               rowsBelow={group === undefined ? 0 : (state.scrollRows[group.id] ?? 0)}
               unreadFrom={group === undefined ? undefined : state.unreadFrom[group.id]}
               focused={state.focus === 'messages'}
+              timeFormat={state.timeFormat}
               rows={layout.messageRows}
               width={layout.messageWidth}
             />

@@ -14,6 +14,7 @@ import {
   shortFingerprint,
   textWidth,
 } from '../state/messageWindow.js';
+import type { TimeFormat } from '../state/messageWindow.js';
 import { useTheme } from './theme.js';
 
 export interface MessageListProps {
@@ -26,21 +27,30 @@ export interface MessageListProps {
   /** The first unread message: the "new messages" line goes above it. */
   readonly unreadFrom: string | undefined;
   readonly focused: boolean;
+  /** Clock times in the headers: 14:05 or 2:05 PM. */
+  readonly timeFormat?: TimeFormat;
   /** Rows and columns available for message rows (inside the border, below the title). */
   readonly rows: number;
   readonly width: number;
 }
 
-function MessageHeader({ message }: { readonly message: ChatMessage }) {
+function MessageHeader({
+  message,
+  timeFormat,
+}: {
+  readonly message: ChatMessage;
+  readonly timeFormat: TimeFormat;
+}) {
   const theme = useTheme();
   const glyph = deliveryGlyph(message);
   const failed = message.state === 'failed' && message.outgoing;
+  const time = formatTime(message.sentAt, timeFormat);
   if (message.membership !== undefined) {
-    return <Text color={theme.muted}>{`${formatTime(message.sentAt)} ${membershipMarker} `}</Text>;
+    return <Text color={theme.muted}>{`${time} ${membershipMarker} `}</Text>;
   }
   return (
     <>
-      <Text color={theme.muted}>{formatTime(message.sentAt)} </Text>
+      <Text color={theme.muted}>{time} </Text>
       <Text bold color={message.outgoing ? theme.good : theme.accent}>
         {message.sender.username}
       </Text>
@@ -54,8 +64,13 @@ function MessageHeader({ message }: { readonly message: ChatMessage }) {
 /** Memoized: typing in the composer does not rebuild the message rows. */
 export const MessageList = memo(function MessageList(props: MessageListProps) {
   const { group, messages, loading, offsetFromBottom, rowsBelow, unreadFrom, focused, rows, width } = props;
+  const timeFormat = props.timeFormat ?? '24h';
   const theme = useTheme();
-  const window = computeMessageWindow(messages, offsetFromBottom, rows, width, { rowsBelow, unreadFrom });
+  const window = computeMessageWindow(messages, offsetFromBottom, rows, width, {
+    rowsBelow,
+    unreadFrom,
+    timeFormat,
+  });
   const byId = new Map<string, ChatMessage>();
   for (let index = window.start; index < window.end; index += 1) {
     const message = messages[index];
@@ -84,8 +99,12 @@ export const MessageList = memo(function MessageList(props: MessageListProps) {
           {group !== undefined && messages.length === 0 && !loading ? ' · no messages yet' : ''}
         </Text>
       </Text>
-      {/* Rows sit at the bottom, next to the composer, as in a terminal; blank space is above. */}
-      <Box flexDirection="column" height={rows} justifyContent="flex-end" overflow="hidden">
+      {/*
+        Rows sit at the bottom, next to the composer, as in a terminal; blank space is above. Clipped
+        vertically only: every row is already cut to the pane's width (truncate-end), and a horizontal
+        clip would make Ink slice every row's escape codes again at each frame.
+      */}
+      <Box flexDirection="column" height={rows} justifyContent="flex-end" overflowY="hidden">
         {window.rows.map((row) => {
           if (row.kind === 'date') {
             return (
@@ -110,7 +129,7 @@ export const MessageList = memo(function MessageList(props: MessageListProps) {
               : undefined;
           return (
             <Text key={row.key} wrap="truncate-end">
-              {row.isFirst ? <MessageHeader message={message} /> : continuationIndent}
+              {row.isFirst ? <MessageHeader message={message} timeFormat={timeFormat} /> : continuationIndent}
               <Text color={textColor} bold={message.decryptFailed}>
                 {row.text}
               </Text>

@@ -3,6 +3,8 @@ import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import { Box, useApp, useStdout } from 'ink';
 import { App, readTerminalSize } from '../App.js';
 import { createTheme, noColorRequested, ThemeContext } from '../components/theme.js';
+import type { ThemeName } from '../components/theme.js';
+import type { TimeFormat } from '../state/messageWindow.js';
 import type { EngineApi } from '../engineApi.js';
 import type { NotifyMode } from '../notify.js';
 import type { LaunchApi } from './launchApi.js';
@@ -14,6 +16,9 @@ export interface LaunchRootProps {
   readonly launch: LaunchApi;
   readonly noColor?: boolean;
   readonly notify?: NotifyMode;
+  /** The `theme` and `timeFormat` settings, for these screens and the main one after them. */
+  readonly theme?: ThemeName;
+  readonly timeFormat?: TimeFormat;
   /** Which recovery word to ask for; tests fix it. */
   readonly pickWord?: () => number;
 }
@@ -26,7 +31,14 @@ export function LaunchRoot(props: LaunchRootProps) {
   );
 }
 
-function LaunchFlow({ launch, noColor = noColorRequested(process.env), pickWord, notify }: LaunchRootProps) {
+function LaunchFlow({
+  launch,
+  noColor = noColorRequested(process.env),
+  pickWord,
+  notify,
+  theme: themeName,
+  timeFormat,
+}: LaunchRootProps) {
   const { exit } = useApp();
   const { stdout } = useStdout();
   const [engine, setEngine] = useState<EngineApi | undefined>(undefined);
@@ -40,9 +52,17 @@ function LaunchFlow({ launch, noColor = noColorRequested(process.env), pickWord,
   useEffect(() => controller.start(), [controller]);
   useKeypress((keys) => controller.handleKeys(keys), engine === undefined);
   const state = useSyncExternalStore(controller.store.subscribe, controller.store.getState);
-  const theme = useMemo(() => createTheme(noColor), [noColor]);
+  const theme = useMemo(() => createTheme(noColor, themeName), [noColor, themeName]);
   if (engine !== undefined) {
-    return <App engine={engine} noColor={noColor} {...(notify === undefined ? {} : { notify })} />;
+    return (
+      <App
+        engine={engine}
+        noColor={noColor}
+        {...(notify === undefined ? {} : { notify })}
+        {...(themeName === undefined ? {} : { theme: themeName })}
+        {...(timeFormat === undefined ? {} : { timeFormat })}
+      />
+    );
   }
   const size = readTerminalSize(stdout);
   return (

@@ -34,6 +34,12 @@ function moveInOverlay(state: AppState, overlay: Overlay, delta: number): AppSta
     const maxScroll = helpLines().length - helpViewportRows(state);
     return { ...state, overlay: { kind: 'help', scroll: clamp(overlay.scroll + delta, 0, maxScroll) } };
   }
+  if (overlay.kind === 'invites') {
+    return {
+      ...state,
+      overlay: { kind: 'invites', selected: clamp(overlay.selected + delta, 0, state.invites.length - 1) },
+    };
+  }
   if (overlay.kind === 'members') {
     const count = state.selectedGroupId === null ? 0 : (state.members[state.selectedGroupId]?.length ?? 0);
     return {
@@ -177,6 +183,7 @@ export function needsOlderMessages(state: AppState): boolean {
     {
       rowsBelow: state.scrollRows[group.id] ?? 0,
       unreadFrom: state.unreadFrom[group.id],
+      timeFormat: state.timeFormat,
     },
   );
   return window.start === 0;

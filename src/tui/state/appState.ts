@@ -7,6 +7,7 @@ import type {
   GroupMember,
   GroupSummary,
   MessagePage,
+  PendingInvite,
   SafetyNumberView,
   SelfIdentity,
   VerificationState,
@@ -15,6 +16,7 @@ import type { TextEdit, TextInputState } from '../input/textInput.js';
 import { emptyComposer } from './composerState.js';
 import type { ComposerAction, ComposerState } from './composerState.js';
 import { defaultSize } from './layout.js';
+import type { TimeFormat } from './messageWindow.js';
 import type { TerminalSize } from './layout.js';
 
 export type Pane = 'groups' | 'messages' | 'composer';
@@ -24,6 +26,8 @@ export type Overlay =
   | { readonly kind: 'none' }
   | { readonly kind: 'help'; readonly scroll: number }
   | { readonly kind: 'members'; readonly selected: number }
+  /** Invites waiting for consent: accept or decline the selected one. */
+  | { readonly kind: 'invites'; readonly selected: number }
   /**
    * The safety number with one user: `returnTo` is the members-list row to go back to on close (null
    * when opened by /safety, which closes to the panes); `view` is null while the engine computes it.
@@ -57,6 +61,8 @@ export interface GroupMessages {
 
 export interface AppState {
   readonly size: TerminalSize;
+  /** Clock times in message rows (the `timeFormat` setting); it changes how rows wrap. */
+  readonly timeFormat: TimeFormat;
   readonly focus: Pane;
   readonly overlay: Overlay;
   readonly connection: ConnectionState;
@@ -74,6 +80,8 @@ export interface AppState {
   /** Per group, the id of the first message not yet seen: where the "new messages" line is drawn. */
   readonly unreadFrom: Readonly<Record<string, string>>;
   readonly members: Readonly<Record<string, readonly GroupMember[]>>;
+  /** Invites waiting for the person's decision, oldest first. */
+  readonly invites: readonly PendingInvite[];
   readonly self: SelfIdentity | null;
   readonly composer: ComposerState;
   readonly status: StatusLine | null;
@@ -119,9 +127,10 @@ export type AppAction =
   | { readonly type: 'composer'; readonly action: ComposerAction }
   | { readonly type: 'status'; readonly status: StatusLine | null };
 
-export function initialAppState(size: TerminalSize = defaultSize): AppState {
+export function initialAppState(size: TerminalSize = defaultSize, timeFormat: TimeFormat = '24h'): AppState {
   return {
     size,
+    timeFormat,
     focus: 'composer',
     overlay: { kind: 'none' },
     connection: { status: 'connecting', server: '' },
@@ -132,6 +141,7 @@ export function initialAppState(size: TerminalSize = defaultSize): AppState {
     scrollRows: {},
     unreadFrom: {},
     members: {},
+    invites: [],
     self: null,
     composer: emptyComposer,
     status: null,

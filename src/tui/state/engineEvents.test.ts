@@ -3,17 +3,24 @@ import { applyEngineEvent } from './engineEvents.js';
 import { initialAppState } from './appState.js';
 
 describe('applyEngineEvent', () => {
-  it('says on the status line that an invite waits, with the commands that answer it', () => {
+  it('keeps the waiting invites and says on the status line that a new one waits, with the key', () => {
+    const team = { id: '0a1b', groupName: 'team', from: 'ab', receivedAt: 0 };
     const next = applyEngineEvent(initialAppState({ columns: 100, rows: 30 }), {
       type: 'invitesChanged',
-      invites: [{ id: '0a1b', groupName: 'team', from: 'ab', receivedAt: 0 }],
+      invites: [team],
     });
+    expect(next.invites).toEqual([team]);
     expect(next.status).toEqual({
       tone: 'info',
-      text: 'invite to team waits: /accept team or /decline team',
+      text: 'invite to team waits: I (in the group list) to review, or /accept team',
     });
-    const none = applyEngineEvent(next, { type: 'invitesChanged', invites: [] });
-    expect(none).toBe(next);
+    // The same list again announces nothing new; an empty one clears the list and the open overlay.
+    const cleared = applyEngineEvent({ ...next, status: null }, { type: 'invitesChanged', invites: [team] });
+    expect(cleared.status).toBeNull();
+    const open = { ...next, overlay: { kind: 'invites', selected: 0 } as const };
+    const none = applyEngineEvent(open, { type: 'invitesChanged', invites: [] });
+    expect(none.invites).toEqual([]);
+    expect(none.overlay).toEqual({ kind: 'none' });
   });
 
   it('says that an incoming message was dropped, with the code and no content', () => {

@@ -1,6 +1,6 @@
 /** How engine events and engine results change the TUI state. Pure. */
-import type { ChatMessage, EngineEvent, GroupSummary, MessagePage } from '../engineApi.js';
-import type { AppState, GroupMessages } from './appState.js';
+import type { ChatMessage, EngineEvent, GroupSummary, MessagePage, PendingInvite } from '../engineApi.js';
+import type { AppState, GroupMessages, StatusLine } from './appState.js';
 import { upsertMessage } from './messageWindow.js';
 
 /** Most recent activity first; ties by name so the order is stable. */
@@ -84,6 +84,30 @@ export function firstUnreadId(items: readonly ChatMessage[], unread: number): st
   return unread > 0 ? items.find((item) => !item.outgoing)?.id : undefined;
 }
 
+/**
+ * The invites overlay follows the list (closing when none is left); a new invite is said on the status
+ * line with the keys and commands that answer it.
+ */
+function withInvites(state: AppState, invites: readonly PendingInvite[]): AppState {
+  const known = new Set(state.invites.map((invite) => invite.id));
+  const arrived = invites.filter((invite) => !known.has(invite.id)).at(-1);
+  let overlay = state.overlay;
+  if (overlay.kind === 'invites') {
+    overlay =
+      invites.length === 0
+        ? { kind: 'none' }
+        : { kind: 'invites', selected: Math.min(overlay.selected, invites.length - 1) };
+  }
+  const status: StatusLine | null =
+    arrived === undefined
+      ? state.status
+      : {
+          tone: 'info',
+          text: `invite to ${arrived.groupName} waits: I (in the group list) to review, or /accept ${arrived.groupName}`,
+        };
+  return { ...state, invites, overlay, status };
+}
+
 export function applyEngineEvent(state: AppState, event: EngineEvent): AppState {
   switch (event.type) {
     case 'connectionChanged':
@@ -123,13 +147,8 @@ export function applyEngineEvent(state: AppState, event: EngineEvent): AppState 
       const text = event.reason === 'left' ? `you left ${name}` : `you were removed from ${name}`;
       return { ...next, status: { tone: 'info', text } };
     }
-    case 'invitesChanged': {
-      // An invite waiting for consent is said on the status line with the commands that answer it.
-      const newest = event.invites.at(-1);
-      if (newest === undefined) return state;
-      const text = `invite to ${newest.groupName} waits: /accept ${newest.groupName} or /decline ${newest.groupName}`;
-      return { ...state, status: { tone: 'info', text } };
-    }
+    case 'invitesChanged':
+      return withInvites(state, event.invites);
     case 'incomingDropped':
       // The engine acked and dropped a message it could not use; say so without showing any content.
       return { ...state, status: { tone: 'error', text: `an incoming message was dropped (${event.code})` } };

@@ -35,7 +35,13 @@ function withPosition(state: AppState, groupId: string, offset: number, rowsBelo
 
 function rowCount(state: AppState, index: number, view: Viewport): number {
   const groupId = state.selectedGroupId ?? '';
-  return rowsOfMessage(selectedMessages(state), index, view.width, state.unreadFrom[groupId]).length;
+  return rowsOfMessage(
+    selectedMessages(state),
+    index,
+    view.width,
+    state.unreadFrom[groupId],
+    state.timeFormat,
+  ).length;
 }
 
 /**
@@ -78,6 +84,7 @@ export function scrollPage(state: AppState, direction: -1 | 1): AppState {
   const window = computeMessageWindow(messages, offset, view.height, view.width, {
     rowsBelow: state.scrollRows[groupId] ?? 0,
     unreadFrom: state.unreadFrom[groupId],
+    timeFormat: state.timeFormat,
   });
   const step = Math.max(1, window.wholeMessages - 1);
   const next = clamp(offset - direction * step, 0, messages.length - 1);

@@ -34,16 +34,24 @@ export interface WindowOptions {
   readonly rowsBelow?: number;
   /** Id of the first unread message: the "new messages" line goes above it. */
   readonly unreadFrom?: string | undefined;
+  /** Clock times in the headers (they change how much of the first row is left for text). */
+  readonly timeFormat?: TimeFormat;
 }
+
+/** The `timeFormat` setting: 14:05, or 2:05 PM. */
+export type TimeFormat = '24h' | '12h';
 
 export const unreadLine = 'new messages';
 
 export const continuationIndent = '  ';
 
-/** "HH:MM" in local time. */
-export function formatTime(epochMs: number): string {
+/** "HH:MM" (24h) or "H:MM AM" (12h) in local time. */
+export function formatTime(epochMs: number, format: TimeFormat = '24h'): string {
   const date = new Date(epochMs);
-  return `${String(date.getHours()).padStart(2, '0')}:${String(date.getMinutes()).padStart(2, '0')}`;
+  const minutes = String(date.getMinutes()).padStart(2, '0');
+  if (format === '24h') return `${String(date.getHours()).padStart(2, '0')}:${minutes}`;
+  const hours = date.getHours() % 12 === 0 ? 12 : date.getHours() % 12;
+  return `${hours}:${minutes} ${date.getHours() < 12 ? 'AM' : 'PM'}`;
 }
 
 /** The first two groups of the fingerprint: enough to tell two senders apart, never to verify. */
@@ -74,11 +82,12 @@ export function deliveryGlyph(message: ChatMessage): string {
 }
 
 /** The header of a message row, as plain text; its parts are styled separately by the component. */
-export function messageHeader(message: ChatMessage): string {
+export function messageHeader(message: ChatMessage, timeFormat: TimeFormat = '24h'): string {
+  const time = formatTime(message.sentAt, timeFormat);
   // A membership entry (join, add, removal, leave, key update) names its actor in its own text.
-  if (message.membership !== undefined) return `${formatTime(message.sentAt)} ${membershipMarker} `;
+  if (message.membership !== undefined) return `${time} ${membershipMarker} `;
   const glyph = deliveryGlyph(message);
-  return `${formatTime(message.sentAt)} ${message.sender.username} ${shortFingerprint(message.sender.fingerprint)}${
+  return `${time} ${message.sender.username} ${shortFingerprint(message.sender.fingerprint)}${
     glyph === '' ? '' : ` ${glyph}`
   } `;
 }
@@ -131,8 +140,12 @@ export function textWidth(text: string): number {
 }
 
 /** The text rows of one message at a given width, wrapped by terminal column. */
-export function messageTextRows(message: ChatMessage, width: number): string[] {
-  const headerWidth = stringWidth(messageHeader(message));
+export function messageTextRows(
+  message: ChatMessage,
+  width: number,
+  timeFormat: TimeFormat = '24h',
+): string[] {
+  const headerWidth = stringWidth(messageHeader(message, timeFormat));
   const text = message.decryptFailed ? decryptFailedMarker : message.text;
   const restWidth = width - continuationIndent.length;
   const rows: string[] = [];
@@ -165,6 +178,7 @@ export function rowsOfMessage(
   index: number,
   width: number,
   unreadFrom?: string,
+  timeFormat: TimeFormat = '24h',
 ): MessageRow[] {
   const message = messages[index];
   if (message === undefined) return [];
@@ -188,7 +202,7 @@ export function rowsOfMessage(
       text: unreadLine,
     });
   }
-  messageTextRows(message, width).forEach((text, row) =>
+  messageTextRows(message, width, timeFormat).forEach((text, row) =>
     rows.push({
       key: `${message.id}:${row}`,
       kind: 'message',
@@ -219,7 +233,7 @@ export function computeMessageWindow(
   let wholeMessages = 0;
   let hideBelow = Math.max(0, options.rowsBelow ?? 0);
   while (start > 0 && used < height) {
-    let rows = rowsOfMessage(messages, start - 1, width, options.unreadFrom);
+    let rows = rowsOfMessage(messages, start - 1, width, options.unreadFrom, options.timeFormat);
     if (hideBelow > 0) {
       rows = rows.slice(0, Math.max(1, rows.length - hideBelow));
       hideBelow = 0;

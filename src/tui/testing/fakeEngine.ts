@@ -19,6 +19,7 @@ import type {
   GroupSummary,
   LoadMessagesOptions,
   MessagePage,
+  PendingInvite,
   SafetyNumberView,
   SelfIdentity,
   VerificationState,
@@ -78,6 +79,8 @@ export interface RecordedCall {
 export class FakeEngine implements EngineApi {
   connection: ConnectionState = { status: 'online', server: 'chat.example:7443' };
   groups: GroupSummary[] = [];
+  /** Invites waiting for consent, oldest first. */
+  invites: PendingInvite[] = [];
   messages = new Map<string, ChatMessage[]>();
   members = new Map<string, GroupMember[]>();
   self: SelfIdentity = {
@@ -181,11 +184,24 @@ export class FakeEngine implements EngineApi {
   }
 
   acceptInvite(reference: string): Promise<string> {
-    return this.record('acceptInvite', [reference], () => reference);
+    return this.record('acceptInvite', [reference], () => {
+      this.forgetInvite(reference);
+      return reference;
+    });
   }
 
   declineInvite(reference: string): Promise<void> {
-    return this.record('declineInvite', [reference], () => undefined);
+    return this.record('declineInvite', [reference], () => this.forgetInvite(reference));
+  }
+
+  listInvites(): Promise<readonly PendingInvite[]> {
+    return this.record('listInvites', [], () => this.invites);
+  }
+
+  /** As the engine: by id or group name, then the new list as an event. */
+  private forgetInvite(reference: string): void {
+    this.invites = this.invites.filter((invite) => invite.id !== reference && invite.groupName !== reference);
+    this.emit({ type: 'invitesChanged', invites: this.invites });
   }
 
   selfUpdate(groupId: string): Promise<void> {

@@ -2,6 +2,8 @@
 import { render } from 'ink-testing-library';
 import stringWidth from 'string-width';
 import { App } from '../App.js';
+import type { ThemeName } from '../components/theme.js';
+import type { TimeFormat } from '../state/messageWindow.js';
 import type { FakeEngine } from './fakeEngine.js';
 import { waitForFrame } from './waitForFrame.js';
 
@@ -23,11 +25,25 @@ export function frameFits(frame: string, columns: number, rows: number): boolean
 
 export async function renderApp(
   engine: FakeEngine,
-  options: { columns?: number; rows?: number; noColor?: boolean; ready?: string } = {},
+  options: {
+    columns?: number;
+    rows?: number;
+    noColor?: boolean;
+    ready?: string;
+    theme?: ThemeName;
+    timeFormat?: TimeFormat;
+  } = {},
 ): Promise<RenderedApp> {
   const columns = options.columns ?? 80;
   const rows = options.rows ?? 24;
-  const instance = render(<App engine={engine} noColor={options.noColor ?? true} />);
+  const instance = render(
+    <App
+      engine={engine}
+      noColor={options.noColor ?? true}
+      {...(options.theme === undefined ? {} : { theme: options.theme })}
+      {...(options.timeFormat === undefined ? {} : { timeFormat: options.timeFormat })}
+    />,
+  );
   resizeTerminal(instance, columns, rows);
   const ready = options.ready ?? engine.self.username;
   await waitForFrame(
