@@ -9,6 +9,7 @@ import type { CliIo } from './io.js';
 import type { ClientFlags } from './commands/clientSession.js';
 import { packageVersion } from './version.js';
 import { localServerAddress } from './localServer.js';
+import { addKeyLifecycleCommands } from './keyLifecycleCommands.js';
 
 /** What an action gives back: its exit code. */
 export type Finish = (code: ExitCodeValue) => void;
@@ -96,6 +97,7 @@ press ? (see docs/tui.md).`,
   addTrustCommands(program, io, finish);
   addKeysCommands(program, io, finish);
   addConfigCommands(program, io, finish);
+  addKeyLifecycleCommands(program, io, finish, flagsOf);
   // Only the root takes extra words, to report an unknown command itself (set last: subcommands copy
   // the root's settings when they are created, and must refuse extra arguments).
   program.allowExcessArguments(true);

@@ -66,6 +66,13 @@ import {
   verifyUser,
   type SafetyNumberView,
 } from './client/verification.js';
+import {
+  exportBackup,
+  importBackup,
+  type BackupSummary,
+  type ExportBackupOptions,
+  type ImportBackupResult,
+} from './backup/profileBackup.js';
 
 export type * from './client/engineTypes.js';
 export type { QpcEngineOptions, ConnectOptions } from './client/engineOptions.js';
@@ -75,6 +82,7 @@ export type { LogoutResult } from './client/logout.js';
 export type { SafetyNumberView } from './client/verification.js';
 export type { CommitHooks } from './client/pendingCommits.js';
 export type { InvitePolicy } from './client/pendingInvites.js';
+export type { BackupSummary, ImportBackupResult } from './backup/profileBackup.js';
 export { SendHeldError, SEND_HELD_KEY_CHANGED } from './client/contactTrust.js';
 
 export class QpcEngine {
@@ -164,7 +172,7 @@ export class QpcEngine {
     this.actions = new GroupActions({ ...parts, session: this.session });
   }
 
-  /** Creates the identity of a new profile; returns the 24 recovery words (shown once, never stored). */
+  /** Creates the identity of a new profile; returns the 24 recovery words (kept encrypted in the profile). */
   static createIdentity(store: ClientProfileStore, clock: Clock = systemClock): string {
     return createProfileIdentity(store, clock);
   }
@@ -348,6 +356,23 @@ export class QpcEngine {
   /** Accepts `username`'s changed key; sending to groups with them is no longer held. */
   acknowledgeKeyChange(username: string): Promise<string> {
     return Promise.resolve().then(() => acknowledgeUser(this.context, username));
+  }
+
+  // ---- encrypted backup (backup/profileBackup.ts) ----------------------------------------------------
+
+  /** Writes an encrypted backup (contacts, trust, settings, history) to `file`, mode 0600. */
+  exportBackup(file: string, options: Omit<ExportBackupOptions, 'clock'> = {}): Promise<BackupSummary> {
+    return Promise.resolve().then(() =>
+      exportBackup(this.store, file, { ...options, clock: this.mls.clock }),
+    );
+  }
+
+  /**
+   * Imports a backup opened by the 24 words, in one transaction; a profile with no account gets the
+   * words' identity (log in next). MLS group states are not in a backup: groups come back by invite.
+   */
+  importBackup(file: string, words: string): Promise<ImportBackupResult> {
+    return Promise.resolve().then(() => importBackup(this.store, file, words, this.mls.clock));
   }
 
   /** Revokes the session on the server (when connected) and forgets its token in the profile. */

@@ -165,7 +165,13 @@ export async function openClient(
         const timer = setTimeout(() => {
           waiters.delete(check);
           // The last events say where the client stopped (types and codes only).
-          const last = events.slice(-6).map((event) => JSON.stringify(event).slice(0, 160));
+          const last = events
+            .slice(-6)
+            .map((event) =>
+              JSON.stringify(event, (_key, value: unknown) =>
+                typeof value === 'bigint' ? value.toString() : value,
+              ).slice(0, 160),
+            );
           reject(new Error(`no matching engine event within ${timeoutMs} ms; last: ${last.join(' | ')}`));
         }, timeoutMs);
         waiters.add(check);

@@ -12,6 +12,11 @@ import type { ClientProfileStore } from '../store/types.js';
 import { createProfileIdentity, RECOVERY_WORDS_PENDING_SETTING } from '../client/localIdentity.js';
 
 export { RECOVERY_WORDS_PENDING_SETTING };
+export {
+  keepRecoveryWords,
+  keptRecoveryWords,
+  RECOVERY_WORDS_KEPT_SETTING,
+} from '../client/localIdentity.js';
 
 /** The words of this profile's identity while they are not yet confirmed; undefined otherwise. */
 export function pendingRecoveryWords(store: ClientProfileStore): string | undefined {

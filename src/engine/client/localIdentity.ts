@@ -23,7 +23,7 @@ import { ClientErrorCode } from './clientErrors.js';
 
 /**
  * A fresh 24-word identity (Ed25519 by SLIP-0010) and a hybrid key pair, saved in the store. Returns the
- * words: they are not stored, so this is the only moment they can be shown.
+ * words (kept in the encrypted profile for `qpc keys show-recovery`, shown there only behind the password).
  */
 export function createProfileIdentity(
   store: ClientProfileStore,
@@ -48,6 +48,21 @@ export const HYBRID_KEY_UNPUBLISHED_SETTING = 'identity.hybrid_key_unpublished';
  * replaces the identity, so it drops them: they would no longer be the words of the key in the profile.
  */
 export const RECOVERY_WORDS_PENDING_SETTING = 'identity.recovery_words_unconfirmed';
+
+/**
+ * The words of this profile's identity, kept after confirmation (inside the encrypted profile, beside
+ * the private key they derive) so that `qpc keys show-recovery` can show them again behind the account
+ * password and a backup can be sealed without typing them. Absent in profiles made before they were kept.
+ */
+export const RECOVERY_WORDS_KEPT_SETTING = 'identity.recovery_words';
+
+export function keptRecoveryWords(store: ClientProfileStore): string | undefined {
+  return store.settings.get(RECOVERY_WORDS_KEPT_SETTING);
+}
+
+export function keepRecoveryWords(store: ClientProfileStore, words: string): void {
+  store.settings.set(RECOVERY_WORDS_KEPT_SETTING, words);
+}
 
 /**
  * A profile for an existing account: the same identity key, derived from the typed 24 words (typed
@@ -128,6 +143,7 @@ function saveIdentityFromMnemonic(
     createdAt: clock.now(),
   });
   wipe(identity.privateKey, hybridPrivate);
+  keepRecoveryWords(store, mnemonic);
   return identity.publicKey;
 }
 

@@ -82,6 +82,12 @@ export function openProfileStore(options: OpenProfileStoreOptions): ClientProfil
   }
 }
 
+/** The SQLite connection behind an open store, for the whole-table work of backups; undefined once closed. */
+export function databaseOf(store: ProfileStore): Database | undefined {
+  const db = connections.get(store);
+  return db?.open === true ? db : undefined;
+}
+
 /**
  * Re-encrypts a profile database under newKey: either an open store (which stays open and usable) or a
  * closed file with its current key. After this, only newKey opens the file.

@@ -127,7 +127,7 @@ async function unlockFromKeychain(
 }
 
 /** Tries to set up a keychain key for a new profile; undefined when no keychain answers. */
-async function createInKeychain(
+export async function createInKeychain(
   markerPath: string,
   keychain: KeychainLike,
 ): Promise<ResolvedStoreKey | undefined> {
