@@ -106,7 +106,7 @@ describe('GroupCommit', () => {
     const refused = outcomes.filter((outcome) => outcome.status === 'rejected');
     expect(refused.length).toBeGreaterThan(0);
     for (const outcome of refused) {
-      expect(((outcome).reason as { code?: string }).code).toBe('SQLITE_FULL');
+      expect((outcome.reason as { code?: string }).code).toBe('SQLITE_FULL');
     }
     expect(committed()).toEqual(accepted);
     expect(db.inTransaction).toBe(false);
