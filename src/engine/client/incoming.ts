@@ -42,6 +42,7 @@ import {
   PAYLOAD_KIND_SEALED_WELCOME,
   WELCOME_ENVELOPE_AAD,
 } from './payloads.js';
+import { traceHop } from '../../lib/trace.js';
 
 const FETCH_LIMIT = 100;
 const RETRY_FIRST_MS = 500;
@@ -238,6 +239,7 @@ export class IncomingProcessor {
     const payload = sealed
       ? unpad(openHybridEnvelope(this.context.identity().hybrid, message.payload, SEALED_ENVELOPE_AAD))
       : unpad(message.payload);
+    if (sealed) traceHop('client.unsealed');
     return {
       payload,
       sender: message.senderIdentityKey,
@@ -318,12 +320,14 @@ export class IncomingProcessor {
       record: false,
       // Inside the transaction that saves the advanced state: the message lands with it or not at all.
       onApplication: (message) => {
+        traceHop('client.decrypted');
         if (sealed && !session.info().members.some((member) => constantTimeEqual(member, message.sender))) {
           throw new SealedSenderRejectedError('the sealed message is from someone who is not a member');
         }
         stored = this.writeApplication(groupId, message.sender, message.plaintext, message.epoch);
       },
     });
+    traceHop('client.stored');
     if (sealed && !session.info().members.some((member) => constantTimeEqual(member, result.sender))) {
       throw new SealedSenderRejectedError('the sealed message is from someone who is not a member');
     }
@@ -401,6 +405,7 @@ export class IncomingProcessor {
     const { context } = this;
     context.groups.bumpUnread(record.groupId);
     const username = await usernameOf(sender, context.store, context.connection());
+    traceHop('client.event');
     context.emit({
       type: 'messageReceived',
       message: chatMessageOf(record, { username, identityKey: sender }, false, 'delivered'),

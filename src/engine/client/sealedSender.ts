@@ -22,6 +22,7 @@ import { padToBucket } from '../privacy/padding.js';
 import type { ClientContext } from './clientContext.js';
 import { lookupUsername, usernameOf } from './directory.js';
 import { encodeAccessKeyControl } from './payloads.js';
+import { traceHop } from '../../lib/trace.js';
 
 /** Authenticated with every sealed envelope, so no other kind of envelope opens as one. */
 export const SEALED_ENVELOPE_AAD = utf8('qpc/v1 sealed');
@@ -135,6 +136,7 @@ export class SealedSendChannel {
       padToBucket(mlsMessage),
       SEALED_ENVELOPE_AAD,
     );
+    traceHop('client.sealed');
     const connection = await this.channel();
     await connection.request(Method.SealedSend, {
       recipientIdentityKey: recipient,

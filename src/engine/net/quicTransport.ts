@@ -4,6 +4,7 @@ import Logger, { LogLevel } from '@matrixai/logger';
 import { CryptoError, NetworkError, QpcError } from '../../lib/errors.js';
 import { toHex } from '../../lib/bytes.js';
 import { readOneFrame, writeFrame } from '../../protocol/frameStream.js';
+import { traceHop } from '../../lib/trace.js';
 
 export const QPC_ALPN = 'qpc/1';
 
@@ -131,10 +132,14 @@ export async function connectQuic(options: QuicTransportOptions): Promise<QuicTr
     request: async (payload) => {
       try {
         const stream = client.connection.newStream('bidi');
+        traceHop('client.streamOpened');
         const writer = stream.writable.getWriter();
         await writeFrame(writer, payload);
         await writer.close();
-        return await readOneFrame(stream.readable);
+        traceHop('client.frameWritten');
+        const answer = await readOneFrame(stream.readable);
+        traceHop('client.answered');
+        return answer;
       } catch (error) {
         if (error instanceof QpcError) throw error;
         throw new NetworkError('CONNECTION_LOST', 'the connection to the server broke during a request', {

@@ -12,6 +12,7 @@ import type { ServerMetrics } from '../metrics/serverMetrics.js';
 import type { PeerInfo, QuicStreamLike, StreamHandler } from '../transport/quicListener.js';
 import type { RequestRouter } from './requestRouter.js';
 import type { SessionRegistry } from './sessionRegistry.js';
+import { traceHop } from '../../lib/trace.js';
 
 /** A stream that sends no whole request in this time is reset, so idle streams cannot pile up. */
 export const REQUEST_READ_TIMEOUT_MS = 30_000;
@@ -63,6 +64,7 @@ export function createStreamHandler(deps: {
       return;
     }
     clearTimeout(timer);
+    traceHop('server.read');
     discardRest(stream);
     const writer = stream.writable.getWriter();
     let responseWritten: () => void = () => undefined;
@@ -89,6 +91,7 @@ export function createStreamHandler(deps: {
     });
     try {
       await writer.write(encodeFrame(call.response, maxFrameBytes));
+      traceHop('server.answered');
     } catch {
       stream.abort(); // the client went away; a bound session is forgotten at its first push
       return;

@@ -1,6 +1,7 @@
 import type { Method } from '../../../protocol/index.js';
 import { DEFAULT_FETCH_LIMIT } from '../../../protocol/index.js';
 import { callerOf, type MethodHandler } from '../callContext.js';
+import { traceHop } from '../../../lib/trace.js';
 
 export const enqueue: MethodHandler<typeof Method.Enqueue> = async (ctx, body) => {
   const caller = callerOf(ctx);
@@ -15,6 +16,7 @@ export const enqueue: MethodHandler<typeof Method.Enqueue> = async (ctx, body) =
       clientMessageId: body.clientMessageId,
     }),
   );
+  traceHop('server.durable');
   // Durable now (the batch holding it committed): push to whoever is online.
   for (const { recipient, message } of outcome.stored) online.push(recipient, [message]);
   return { serverTimeMs: BigInt(outcome.serverTimeMs) };

@@ -2,6 +2,7 @@ import type { Method } from '../../../protocol/index.js';
 import { SEALED_ENVELOPE_OVERHEAD_BYTES, WireErrorCode } from '../../../protocol/index.js';
 import { callerOf, type MethodHandler } from '../callContext.js';
 import { WireError } from '../wireErrors.js';
+import { traceHop } from '../../../lib/trace.js';
 
 /**
  * 500 SealedSend: no session, no sender. What this handler must never do (docs/threat-model.md, sealed
@@ -21,6 +22,7 @@ export const sealedSend: MethodHandler<typeof Method.SealedSend> = async (ctx, b
   const outcome = await foundation.writes.run(() =>
     ledger.enqueueSealed(body.recipientIdentityKey, body.envelope, SEALED_ENVELOPE_OVERHEAD_BYTES),
   );
+  traceHop('server.durable');
   online.push(outcome.recipient, [outcome.message]);
   return { serverTimeMs: BigInt(outcome.serverTimeMs) };
 };
