@@ -2,7 +2,10 @@
  * qpc-server under load, over real QUIC on loopback, the server in its own process:
  * - Enqueue throughput (a 1 KiB payload, 50 concurrent senders on their own connections) beside a bare
  *   @matrixai/quic echo server (same framing, one frame back per stream, no logic) in this same run;
- * - the server's resident memory idle and with 200 connected clients (VmRSS from /proc/<pid>/status).
+ * - the event-loop delay inside the server during that run (perf_hooks monitorEventLoopDelay, read from
+ *   /metrics) and the group-commit batch size;
+ * - the server's resident memory just started, after the load, and with 100 and 1,000 connected idle
+ *   clients (VmRSS from /proc/<pid>/status), beside the bare echo process (same QUIC stack, no logic).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -27,7 +30,7 @@ import { logIn, registerAccount, WireClient } from '../../test/server/wireClient
 
 const SENDERS = 50;
 const RUN_MS = 2500;
-const IDLE_CLIENTS = 200;
+const IDLE_CLIENT_COUNTS = (process.env.QPC_BENCH_IDLE_CLIENTS ?? '100,1000').split(',').map(Number);
 const PAYLOAD_BYTES = 1024;
 const CONNECT_BATCH = 25;
 const ECHO_CHILD_ENV = 'QPC_BENCH_ECHO_CHILD';
@@ -35,6 +38,14 @@ const ECHO_CHILD_ENV = 'QPC_BENCH_ECHO_CHILD';
 function vmRssMiB(pid: number): number {
   const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return match === null ? Number.NaN : Number(match[1]) / 1024;
+}
+
+/** `name{labels} value` from a Prometheus text exposition; NaN when absent. */
+function metric(text: string, name: string): number {
+  for (const line of text.split('\n')) {
+    if (line.startsWith(`${name} `)) return Number(line.slice(name.length + 1));
+  }
+  return Number.NaN;
 }
 
 function connect(port: number, certSha256: string): Promise<QuicTransport> {
@@ -151,11 +162,16 @@ async function run(): Promise<void> {
       setup.token,
     );
     await setup.close();
+    const pid = server.child.pid ?? 0;
+    const freshRss = vmRssMiB(pid);
 
     const echo = await startEchoChild();
+    const echoRss = vmRssMiB(echo.child.pid ?? 0);
     const echoRate = await throughput(echo.port, echo.certSha256, enqueue);
     echo.child.kill('SIGTERM');
+    await server.metrics(); // starts the event-loop delay window at the run
     const serverRate = await throughput(server.port, server.certSha256, enqueue);
+    const during = await server.metrics();
     figure(`Enqueue 1 KiB, ${SENDERS} concurrent senders`, serverRate, 'req/s', 'durable, SQLCipher WAL');
     figure(
       `bare @matrixai/quic echo, same frames and senders`,
@@ -166,17 +182,44 @@ async function run(): Promise<void> {
     figure('qpc-server share of the echo ceiling', (100 * serverRate) / echoRate, '%');
     // Both figures are CPU-bound in JS (client and server on the same cores): say how busy the box was.
     figure('load average (1 min) during the run', loadavg()[0] ?? Number.NaN, '', 'cores shared');
+    const delay = (stat: string): number =>
+      1000 * metric(during, `qpc_event_loop_delay_seconds{stat="${stat}"}`);
+    figure('server event-loop delay during the run, p50', delay('p50'), 'ms', 'monitorEventLoopDelay');
+    figure('server event-loop delay during the run, p99', delay('p99'), 'ms');
+    figure('server event-loop delay during the run, max', delay('max'), 'ms');
+    const batches = metric(during, 'qpc_write_batch_size_count');
+    figure(
+      'writes per group commit (mean)',
+      metric(during, 'qpc_write_batch_size_sum') / batches,
+      '',
+      `${batches} fsyncs`,
+    );
 
-    const pid = server.child.pid ?? 0;
     const idleRss = vmRssMiB(pid);
-    const clients = await connectInBatches(server.port, server.certSha256, IDLE_CLIENTS);
+    figure(
+      'server RSS, just started (no client)',
+      freshRss,
+      'MiB',
+      `echo process: ${echoRss.toFixed(0)} MiB`,
+    );
+    figure('server RSS, idle after the run', idleRss, 'MiB');
     const ping = encodeCall(Method.Ping, 1, {});
-    await Promise.all(clients.map((client) => client.request(ping)));
-    const loadedRss = vmRssMiB(pid);
-    figure('server RSS, no client connected', idleRss, 'MiB');
-    figure(`server RSS, ${IDLE_CLIENTS} connected clients`, loadedRss, 'MiB');
-    figure('per connected client', ((loadedRss - idleRss) * 1024) / IDLE_CLIENTS, 'KiB');
-    await Promise.all(clients.map((client) => client.close()));
+    for (const count of IDLE_CLIENT_COUNTS) {
+      const before = vmRssMiB(pid);
+      let clients: QuicTransport[];
+      try {
+        clients = await connectInBatches(server.port, server.certSha256, count);
+      } catch (error) {
+        // Handshakes time out on an overloaded machine: say so and go on with the other figures.
+        figure(`server RSS, ${count} connected idle clients`, Number.NaN, 'MiB', (error as Error).message);
+        continue;
+      }
+      await Promise.all(clients.map((client) => client.request(ping)));
+      const loadedRss = vmRssMiB(pid);
+      figure(`server RSS, ${count} connected idle clients`, loadedRss, 'MiB');
+      figure(`per connected client at ${count}`, ((loadedRss - before) * 1024) / count, 'KiB');
+      await Promise.all(clients.map((client) => client.close()));
+    }
   } finally {
     if (server !== undefined) await server.kill('SIGTERM');
     removeDataDir(dataDir);

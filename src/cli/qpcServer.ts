@@ -2,6 +2,7 @@ import { packageVersion } from './version.js';
 import { AuthError, isQpcError, StorageError, ValidationError } from '../lib/errors.js';
 import { systemClock } from '../lib/clock.js';
 import { createLogger } from '../lib/logger.js';
+import { jsonLineTraceSink, setTraceSink } from '../lib/trace.js';
 import { loadServerConfig } from '../server/config/loadServerConfig.js';
 import { SETTINGS } from '../server/config/serverConfig.js';
 import type { RunningQpcServer } from '../server/main.js';
@@ -81,6 +82,9 @@ export async function runQpcServer(argv: readonly string[]): Promise<number> {
       cwd: process.cwd(),
     });
     const logger = createLogger('qpc-server', config.logLevel);
+    if (process.env.QPC_TRACE === '1') {
+      setTraceSink(jsonLineTraceSink((line) => process.stderr.write(line)));
+    }
     // Loaded only now: QUIC, OPAQUE, SQLCipher and ts-mls take seconds to import, --help should not wait.
     const { startQpcServer } = await import('../server/main.js');
     server = await startQpcServer(config, {

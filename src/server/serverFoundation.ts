@@ -27,6 +27,7 @@ import {
   type ServerCertificate,
 } from './tls/loadServerCertificate.js';
 import { join } from 'node:path';
+import { GroupCommit } from './storage/groupCommit.js';
 
 /** Everything the transport needs, built from a validated config. */
 export interface ServerFoundation {
@@ -46,6 +47,8 @@ export interface ServerFoundation {
   keyPackages: KeyPackageDirectory;
   queues: DeliveryQueues;
   commits: CommitOrdering;
+  /** Group commit: message writes arriving in one loop turn share one transaction and one fsync. */
+  writes: GroupCommit;
   rateLimits: RequestRateLimits;
   metrics: ServerMetrics;
   /** Full-disk and database-failure state: what the router refuses early and how it answers. */
@@ -189,6 +192,7 @@ export async function createServerFoundation(
     keyPackages,
     queues,
     commits,
+    writes: new GroupCommit(db, { onBatch: (size, ms) => metrics.writeBatch(size, ms) }),
     rateLimits,
     metrics,
     storage,

@@ -38,6 +38,11 @@ export class WireClient {
     return new WireClient(transport);
   }
 
+  /** Over a transport connected elsewhere (the load generator: any host, its own pin). */
+  static over(transport: QuicTransport): WireClient {
+    return new WireClient(transport);
+  }
+
   async call<M extends MethodId>(method: M, body: RequestBodyInit<M>): Promise<CallResult<M>> {
     const requestId = this.nextRequestId++;
     const response = decodeResponse(

@@ -35,6 +35,7 @@ import { assertSealedFromMember, SealedSenderRejectedError } from './sealedCheck
 import { SEALED_ENVELOPE_AAD } from './sealedSender.js';
 import { announceMembership } from './views.js';
 import { joinFromWelcome, keepForConsent } from './welcomeIntake.js';
+import { traceHop } from '../../lib/trace.js';
 
 const FETCH_LIMIT = 100;
 const RETRY_FIRST_MS = 500;
@@ -231,6 +232,7 @@ export class IncomingProcessor {
     const payload = sealed
       ? unpad(openHybridEnvelope(this.context.identity().hybrid, message.payload, SEALED_ENVELOPE_AAD))
       : unpad(message.payload);
+    if (sealed) traceHop('client.unsealed');
     return {
       payload,
       sender: message.senderIdentityKey,
@@ -284,12 +286,14 @@ export class IncomingProcessor {
       record: false,
       // Inside the transaction that saves the advanced state: the message lands with it or not at all.
       onApplication: (message) => {
+        traceHop('client.decrypted');
         if (sealed && !session.info().members.some((member) => constantTimeEqual(member, message.sender))) {
           throw new SealedSenderRejectedError('the sealed message is from someone who is not a member');
         }
         stored = writeApplication(context, groupId, message.sender, message.plaintext, message.epoch);
       },
     });
+    traceHop('client.stored');
     if (sealed && !session.info().members.some((member) => constantTimeEqual(member, result.sender))) {
       throw new SealedSenderRejectedError('the sealed message is from someone who is not a member');
     }

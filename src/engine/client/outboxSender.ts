@@ -14,6 +14,7 @@ import type { ChatMessage } from './engineTypes.js';
 import { chatMessageOf } from './clientContext.js';
 import { encodeApplicationContent, messageIdFor } from './payloads.js';
 import { padToBucket } from '../privacy/padding.js';
+import { traceHop } from '../../lib/trace.js';
 
 export interface SealedSending {
   enabled(): boolean;
@@ -141,6 +142,7 @@ export class OutboxSender {
         if (recipients.length > 0) {
           context.store.outbox.recordAttempt(entry.id);
           const ciphertext = await session.sendMessage(entry.payload, { record: false });
+          traceHop('client.encrypted');
           const plain = await this.sendSealed(recipients, ciphertext);
           if (plain.length > 0) {
             await connection.request(Method.Enqueue, {

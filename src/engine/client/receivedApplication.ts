@@ -4,6 +4,7 @@ import { decodeWholeMlsMessage } from '../mls/wireMessages.js';
 import type { MessageRecord } from '../store/types.js';
 import { chatMessageOf, type ClientContext } from './clientContext.js';
 import { usernameOf } from './directory.js';
+import { traceHop } from '../../lib/trace.js';
 import { decodeApplicationContent, decodeControl, messageIdFor } from './payloads.js';
 import { rememberPeerAccessKey } from './sealedSender.js';
 
@@ -50,6 +51,7 @@ export async function announceMessage(
 ): Promise<void> {
   context.groups.bumpUnread(record.groupId);
   const username = await usernameOf(sender, context.store, context.connection());
+  traceHop('client.event');
   context.emit({
     type: 'messageReceived',
     message: chatMessageOf(record, { username, identityKey: sender }, false, 'delivered'),

@@ -24,6 +24,7 @@ import type { ClientContext } from './clientContext.js';
 import { lookupUsername, usernameOf } from './directory.js';
 import { encodeAccessKeyControl } from './payloads.js';
 import { ClientErrorCode } from './clientErrors.js';
+import { traceHop } from '../../lib/trace.js';
 
 /** Authenticated with every sealed envelope, so no other kind of envelope opens as one. */
 export const SEALED_ENVELOPE_AAD = utf8('qpc/v1 sealed');
@@ -140,6 +141,7 @@ export class SealedSendChannel {
       padToBucket(mlsMessage),
       SEALED_ENVELOPE_AAD,
     );
+    traceHop('client.sealed');
     const connection = await this.channel();
     await connection.request(Method.SealedSend, {
       recipientIdentityKey: recipient,

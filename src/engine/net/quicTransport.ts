@@ -5,6 +5,7 @@ import { CryptoError, NetworkError, QpcError } from '../../lib/errors.js';
 import { toHex } from '../../lib/bytes.js';
 import { readOneFrame, writeFrame } from '../../protocol/frameStream.js';
 import { EngineErrorCode } from '../engineErrors.js';
+import { traceHop } from '../../lib/trace.js';
 
 export const QPC_ALPN = 'qpc/1';
 
@@ -136,10 +137,14 @@ export async function connectQuic(options: QuicTransportOptions): Promise<QuicTr
     request: async (payload) => {
       try {
         const stream = client.connection.newStream('bidi');
+        traceHop('client.streamOpened');
         const writer = stream.writable.getWriter();
         await writeFrame(writer, payload);
         await writer.close();
-        return await readOneFrame(stream.readable);
+        traceHop('client.frameWritten');
+        const answer = await readOneFrame(stream.readable);
+        traceHop('client.answered');
+        return answer;
       } catch (error) {
         if (error instanceof QpcError) throw error;
         throw new NetworkError(

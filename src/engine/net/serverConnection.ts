@@ -34,6 +34,7 @@ import {
 } from './quicTransport.js';
 import { defaultServerName, formatServerAddress, type ServerAddress } from './serverAddress.js';
 import { errorFromWire } from './wireErrors.js';
+import { traceHop } from '../../lib/trace.js';
 
 /** How many times one call meets RATE_LIMITED before the error reaches the caller. */
 const RATE_LIMIT_RETRIES = 4;
@@ -183,6 +184,7 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
     try {
       for await (const frame of frames) {
         const push = decodePush(frame);
+        traceHop('client.pushRead');
         if (push.event.case === 'sessionEnded') {
           this.emit('sessionEnded', push.event.value.code);
           break;

@@ -2,6 +2,7 @@ import { toHex } from '../../lib/bytes.js';
 import type { Logger } from '../../lib/logger.js';
 import { encodeFrame, encodePush, WireErrorCode } from '../../protocol/index.js';
 import type { QueuedMessageInit } from './deliveryLedger.js';
+import { traceHop } from '../../lib/trace.js';
 
 /** Longest timer Node accepts; a session living longer is re-checked when it fires. */
 const MAX_TIMER_MS = 2_147_483_647;
@@ -115,6 +116,7 @@ export class SessionRegistry {
   private send(session: OnlineSession, frame: Uint8Array): void {
     session.chain = session.chain
       .then(() => session.sink.write(frame))
+      .then(() => traceHop('server.pushWritten'))
       .catch(() => {
         // The client went away mid-write; it catches up with FetchQueue when it reconnects.
         if (!session.ended) {

@@ -13,6 +13,7 @@ import type { PeerInfo, QuicStreamLike, StreamHandler } from '../transport/quicL
 import type { RequestRouter } from './requestRouter.js';
 import type { SessionRegistry } from './sessionRegistry.js';
 import { ServerErrorCode } from '../serverErrors.js';
+import { traceHop } from '../../lib/trace.js';
 
 /** A stream that sends no whole request in this time is reset, so idle streams cannot pile up. */
 export const REQUEST_READ_TIMEOUT_MS = 30_000;
@@ -64,6 +65,7 @@ export function createStreamHandler(deps: {
       return;
     }
     clearTimeout(timer);
+    traceHop('server.read');
     discardRest(stream);
     const writer = stream.writable.getWriter();
     let responseWritten: () => void = () => undefined;
@@ -91,6 +93,7 @@ export function createStreamHandler(deps: {
     });
     try {
       await writer.write(encodeFrame(call.response, maxFrameBytes));
+      traceHop('server.answered');
     } catch {
       stream.abort(); // the client went away; a bound session is forgotten at its first push
       return;

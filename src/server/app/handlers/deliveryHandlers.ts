@@ -1,19 +1,23 @@
 import type { Method } from '../../../protocol/index.js';
 import { DEFAULT_FETCH_LIMIT } from '../../../protocol/index.js';
 import { callerOf, type MethodHandler } from '../callContext.js';
+import { traceHop } from '../../../lib/trace.js';
 
-export const enqueue: MethodHandler<typeof Method.Enqueue> = (ctx, body) => {
+export const enqueue: MethodHandler<typeof Method.Enqueue> = async (ctx, body) => {
   const caller = callerOf(ctx);
-  const { ledger, online } = ctx.services;
-  const outcome = ledger.enqueue({
-    sender: caller.identityKey,
-    recipients: body.recipientIdentityKeys,
-    payload: body.payload,
-    groupId: body.groupId,
-    epoch: body.epoch,
-    clientMessageId: body.clientMessageId,
-  });
-  // Durable now (the transaction committed): push to whoever is online.
+  const { ledger, online, foundation } = ctx.services;
+  const outcome = await foundation.writes.run(() =>
+    ledger.enqueue({
+      sender: caller.identityKey,
+      recipients: body.recipientIdentityKeys,
+      payload: body.payload,
+      groupId: body.groupId,
+      epoch: body.epoch,
+      clientMessageId: body.clientMessageId,
+    }),
+  );
+  traceHop('server.durable');
+  // Durable now (the batch holding it committed): push to whoever is online.
   for (const { recipient, message } of outcome.stored) online.push(recipient, [message]);
   return { serverTimeMs: BigInt(outcome.serverTimeMs) };
 };
@@ -24,10 +28,11 @@ export const fetchQueue: MethodHandler<typeof Method.FetchQueue> = (ctx, body) =
   return ctx.services.ledger.fetch(caller.identityKey, body.afterMessageId, limit);
 };
 
-export const ack: MethodHandler<typeof Method.Ack> = (ctx, body) => {
+export const ack: MethodHandler<typeof Method.Ack> = async (ctx, body) => {
   const caller = callerOf(ctx);
   const ids = body.messageIds
     .filter((id) => id > 0n && id <= BigInt(Number.MAX_SAFE_INTEGER))
     .map((id) => Number(id));
-  return { removed: ctx.services.foundation.queues.ack(caller.identityKey, ids) };
+  const { queues, writes } = ctx.services.foundation;
+  return { removed: await writes.run(() => queues.ack(caller.identityKey, ids)) };
 };

@@ -2,14 +2,15 @@ import type { Method } from '../../../protocol/index.js';
 import { SEALED_ENVELOPE_OVERHEAD_BYTES, WireErrorCode } from '../../../protocol/index.js';
 import { callerOf, type MethodHandler } from '../callContext.js';
 import { WireError } from '../wireErrors.js';
+import { traceHop } from '../../../lib/trace.js';
 
 /**
  * 500 SealedSend: no session, no sender. What this handler must never do (docs/threat-model.md, sealed
  * sender): look at ctx.session (there is none), log anything about the caller or its address, or store a
  * sender stamp. The router already applied the per-IP limit; the queue applies its cap, size cap and TTL.
  */
-export const sealedSend: MethodHandler<typeof Method.SealedSend> = (ctx, body) => {
-  const { sealedAccess, ledger, online } = ctx.services;
+export const sealedSend: MethodHandler<typeof Method.SealedSend> = async (ctx, body) => {
+  const { sealedAccess, ledger, online, foundation } = ctx.services;
   if (!sealedAccess.admits(body.recipientIdentityKey, body.accessToken)) {
     // One answer for a wrong token, a recipient without a hash and an unknown recipient: the code must not
     // tell a prober which identity keys are registered or who accepts sealed messages.
@@ -18,11 +19,10 @@ export const sealedSend: MethodHandler<typeof Method.SealedSend> = (ctx, body) =
       'sealed delivery to this recipient is not allowed with this access token',
     );
   }
-  const outcome = ledger.enqueueSealed(
-    body.recipientIdentityKey,
-    body.envelope,
-    SEALED_ENVELOPE_OVERHEAD_BYTES,
+  const outcome = await foundation.writes.run(() =>
+    ledger.enqueueSealed(body.recipientIdentityKey, body.envelope, SEALED_ENVELOPE_OVERHEAD_BYTES),
   );
+  traceHop('server.durable');
   online.push(outcome.recipient, [outcome.message]);
   return { serverTimeMs: BigInt(outcome.serverTimeMs) };
 };
