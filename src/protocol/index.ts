@@ -8,6 +8,7 @@ export * from './frameStream.js';
 export * from './limits.js';
 export * from './methods.js';
 export * from './signedBytes.js';
+export type * from './transportTuning.js';
 export { checkFieldValues, checkWireLimits } from './wireLimits.js';
 export * from './gen/qpc/v1/auth_pb.js';
 export * from './gen/qpc/v1/delivery_pb.js';

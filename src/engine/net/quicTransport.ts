@@ -4,6 +4,7 @@ import Logger, { LogLevel } from '@matrixai/logger';
 import { CryptoError, NetworkError, QpcError } from '../../lib/errors.js';
 import { toHex } from '../../lib/bytes.js';
 import { readOneFrame, writeFrame } from '../../protocol/frameStream.js';
+import type { QuicTuning } from '../../protocol/transportTuning.js';
 
 export const QPC_ALPN = 'qpc/1';
 
@@ -22,7 +23,10 @@ export interface QuicTransportOptions {
   maxIdleTimeoutMs?: number;
   /** Keep-alive PINGs keep an idle session alive; must be well under maxIdleTimeoutMs. */
   keepAliveIntervalMs?: number;
+  /** Transport settings beyond the defaults (flow-control windows, stream counts); the bench varies them. */
+  tuning?: QuicTuning;
 }
+
 
 export interface DuplexStream {
   readable: ReadableStream<Uint8Array>;
@@ -71,6 +75,7 @@ export async function connectQuic(options: QuicTransportOptions): Promise<QuicTr
           },
         },
         config: {
+          ...options.tuning,
           verifyPeer: true,
           applicationProtos: [QPC_ALPN],
           maxIdleTimeout: options.maxIdleTimeoutMs ?? DEFAULT_MAX_IDLE_TIMEOUT_MS,

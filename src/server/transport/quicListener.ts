@@ -2,6 +2,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { QUICServer, events, type QUICConnection, type QUICStream } from '@matrixai/quic';
 import Logger, { LogLevel } from '@matrixai/logger';
 import type { Logger as PinoLogger } from '../../lib/logger.js';
+import type { QuicTuning } from '../../protocol/index.js';
 import {
   DEFAULT_PEER_LIMITS,
   PeerAdmission,
@@ -48,6 +49,8 @@ export interface QuicListenerOptions {
   limits?: PeerLimits;
   /** Called for every handshake or stream refused for being over a per-IP share (for a metric). */
   onRefused?: (kind: AdmissionRefusal) => void;
+  /** Transport settings beyond the defaults (the bench varies them). */
+  tuning?: QuicTuning;
 }
 
 export interface QuicListener {
@@ -117,6 +120,7 @@ export async function startQuicListener(options: QuicListenerOptions): Promise<Q
   const server = new AdmittingQuicServer({
     crypto: tokenCrypto(),
     config: {
+      ...options.tuning,
       key: options.keyPem,
       cert: options.certPem,
       verifyPeer: false,
