@@ -79,7 +79,7 @@ interface Result {
 
 type Caller = (requestId: number, payload: Uint8Array) => Promise<unknown>;
 
-async function callersFor(transports: QuicTransport[], pattern: Pattern): Promise<Caller[]> {
+function callersFor(transports: QuicTransport[], pattern: Pattern): Caller[] {
   if (pattern.streamsPerConnection === 0) {
     return transports.map((transport) => (_id, payload) => transport.request(payload));
   }
@@ -121,7 +121,7 @@ async function measure(
       )),
     );
   }
-  const callers = await callersFor(transports, pattern);
+  const callers = callersFor(transports, pattern);
   const latencies: number[] = [];
   let nextId = 1;
   const deadline = performance.now() + RUN_MS;

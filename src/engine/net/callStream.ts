@@ -5,7 +5,7 @@
  * costs one frame each way (docs/protocol.md, "Call streams"; docs/performance.md, "Transport").
  */
 import { NetworkError } from '../../lib/errors.js';
-import { encodeFrame, readFrames } from '../../protocol/index.js';
+import { encodeFrame } from '../../protocol/index.js';
 import type { DuplexStream } from './quicTransport.js';
 
 /** What a frame read back on the stream says: the request it answers, and the decoded answer. */
