@@ -11,6 +11,7 @@ export * from './signedBytes.js';
 export type * from './transportTuning.js';
 export { checkFieldValues, checkWireLimits } from './wireLimits.js';
 export * from './gen/qpc/v1/auth_pb.js';
+export * from './gen/qpc/v1/call_stream_pb.js';
 export * from './gen/qpc/v1/delivery_pb.js';
 export * from './gen/qpc/v1/directory_pb.js';
 export * from './gen/qpc/v1/envelope_pb.js';

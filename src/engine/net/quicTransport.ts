@@ -27,7 +27,6 @@ export interface QuicTransportOptions {
   tuning?: QuicTuning;
 }
 
-
 export interface DuplexStream {
   readable: ReadableStream<Uint8Array>;
   writable: WritableStream<Uint8Array>;
