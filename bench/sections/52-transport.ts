@@ -26,7 +26,13 @@ import {
 } from '../../src/protocol/index.js';
 import { prepareServerCertificate } from '../../src/server/tls/loadServerCertificate.js';
 import { startQuicListener } from '../../src/server/transport/quicListener.js';
-import { makeDataDir, removeDataDir } from '../../test/server/serverProcess.js';
+import {
+  makeDataDir,
+  removeDataDir,
+  startServerProcess,
+  type ServerProcess,
+} from '../../test/server/serverProcess.js';
+import { logIn, registerAccount, WireClient } from '../../test/server/wireClient.js';
 
 const CALLERS = 50;
 const RUN_MS = 2500;
@@ -102,7 +108,7 @@ async function measure(
   port: number,
   certSha256: string,
   pattern: Pattern,
-  body: Uint8Array,
+  payloadFor: (requestId: number) => Uint8Array,
 ): Promise<Result> {
   const transports: QuicTransport[] = [];
   for (let i = 0; i < pattern.connections; i += 10) {
@@ -131,12 +137,7 @@ async function measure(
       const caller = callers[index % callers.length]!;
       while (performance.now() < deadline) {
         const id = nextId++;
-        const payload = encodeCall(
-          Method.Enqueue,
-          id,
-          { recipientIdentityKeys: [new Uint8Array(32)], payload: body },
-          new Uint8Array(32),
-        );
+        const payload = payloadFor(id);
         const t0 = performance.now();
         await caller(id, payload);
         latencies.push(performance.now() - t0);
@@ -214,7 +215,14 @@ async function run(): Promise<void> {
     try {
       for (const [index, pattern] of PATTERNS.entries()) {
         if (pattern.tuned !== tuned) continue;
-        results[index] = await measure(echo.port, echo.certSha256, pattern, body);
+        results[index] = await measure(echo.port, echo.certSha256, pattern, (id) =>
+          encodeCall(
+            Method.Enqueue,
+            id,
+            { recipientIdentityKeys: [new Uint8Array(32)], payload: body },
+            new Uint8Array(32),
+          ),
+        );
       }
     } finally {
       echo.child.kill('SIGTERM');
@@ -230,7 +238,54 @@ async function run(): Promise<void> {
       `p50 ${result.p50.toFixed(2)} ms, p99 ${result.p99.toFixed(2)} ms, ${(result.rate / baseline.rate).toFixed(2)}x row 1`,
     );
   }
+  await againstServer(body);
   figure('load average (1 min) during the run', loadavg()[0] ?? Number.NaN, '', 'cores shared');
+}
+
+/** The same two patterns against qpc-server itself (durable Enqueue, limits lifted for the load). */
+async function againstServer(body: Uint8Array): Promise<void> {
+  heading(`qpc-server Enqueue 1 KiB, ${CALLERS} senders: stream per request vs call streams`);
+  const dataDir = makeDataDir();
+  let server: ServerProcess | undefined;
+  try {
+    server = await startServerProcess(dataDir, [
+      '--rate-limit-per-ip',
+      '10000000',
+      '--rate-limit-per-account',
+      '10000000',
+      '--queue-cap',
+      '10000000',
+    ]);
+    const setup = await WireClient.connect(server.port, server.certSha256);
+    const recipient = await registerAccount(setup, 'bench-recipient', 'bench password');
+    await registerAccount(setup, 'bench-sender', 'bench password');
+    await logIn(setup, 'bench-sender', 'bench password');
+    const token = setup.token;
+    await setup.close();
+    const payloadFor = (id: number): Uint8Array =>
+      encodeCall(
+        Method.Enqueue,
+        id,
+        { recipientIdentityKeys: [recipient.identityPublicKey], payload: body },
+        token,
+      );
+    const perRequest = await measure(server.port, server.certSha256, PATTERNS[0]!, payloadFor);
+    const callStreams = await measure(server.port, server.certSha256, PATTERNS[1]!, payloadFor);
+    for (const [label, result] of [
+      ['stream per request (before)', perRequest],
+      ['one call stream per connection (now)', callStreams],
+    ] as const) {
+      figure(
+        label,
+        result.rate,
+        'req/s',
+        `p50 ${result.p50.toFixed(2)} ms, p99 ${result.p99.toFixed(2)} ms, ${(result.rate / perRequest.rate).toFixed(2)}x before`,
+      );
+    }
+  } finally {
+    if (server !== undefined) await server.kill('SIGTERM');
+    removeDataDir(dataDir);
+  }
 }
 
 const childDataDir = process.env[CHILD_ENV];
