@@ -4,7 +4,9 @@
  * commit; each repetition starts again from the same stored state (a snapshot of the memory store),
  * so that every timed operation includes what the engine really does: stage, merge, encode, persist.
  * Crypto provider: the node:crypto one (src/engine/mls/crypto); QPC_BENCH_MLS_PROVIDER=default measures
- * ts-mls's own default provider instead, for comparison.
+ * ts-mls's own default provider instead, for comparison. QPC_BENCH_MLS_SIZES=2,10,50,200,1000 picks the
+ * sizes (1,000 takes minutes on 2 busy cores, so it is not in the default run); QPC_BENCH_MLS_SUITES=
+ * classical or xwing runs one suite. Anchor: OpenMLS adds one member to 1,000 in 734 ms.
  */
 import type { CryptoProvider } from 'ts-mls';
 import {
@@ -18,11 +20,12 @@ import { keyPackageFor, newTestMember, type TestMember } from '../../src/engine/
 import { createMemoryStore, type MemoryProfileStore } from '../../src/engine/store/memoryStore.js';
 import { figure, heading, median, timed, type BenchSection } from '../report.js';
 
-const SIZES = [2, 10, 50, 200] as const;
+const SIZES = (process.env['QPC_BENCH_MLS_SIZES'] ?? '2,10,50,200').split(',').map(Number);
+const SUITE_CHOICE = process.env['QPC_BENCH_MLS_SUITES'] ?? 'both';
 const useDefaultProvider = process.env['QPC_BENCH_MLS_PROVIDER'] === 'default';
 const provider: CryptoProvider = useDefaultProvider ? defaultMlsCryptoProvider : nodeCryptoProvider;
 const providerLabel = useDefaultProvider ? 'ts-mls default provider' : 'node:crypto provider';
-const repetitionsFor = (size: number): number => (size >= 200 ? 3 : size >= 50 ? 3 : 5);
+const repetitionsFor = (size: number): number => (size >= 1000 ? 2 : size >= 50 ? 3 : 5);
 
 function memberWithStore(name: string): TestMember & { store: MemoryProfileStore } {
   const store = createMemoryStore();
@@ -51,8 +54,11 @@ async function measureSize(ciphersuite: string, size: number): Promise<void> {
   const commitMs: number[] = [];
   const processMs: number[] = [];
   const joinMs: number[] = [];
+  const updateMs: number[] = [];
+  const processUpdateMs: number[] = [];
   let welcomeBytes = 0;
   let commitBytes = 0;
+  let updateBytes = 0;
   for (let rep = 0; rep < repetitionsFor(size); rep++) {
     const newcomer = memberWithStore('newcomer');
     const newcomerPackage = await keyPackageFor(newcomer, ciphersuite);
@@ -67,6 +73,14 @@ async function measureSize(ciphersuite: string, size: number): Promise<void> {
     await timed(joinMs, () =>
       MlsGroupSession.join(newcomer.env, { identity: newcomer.identity, welcome: added.welcome }),
     );
+    // A self-update (path update) from the group of N-1, and the same commit processed by a member.
+    const aliceAgain = await MlsGroupSession.open(reopened(alice, aliceDisk).env, group.groupId);
+    const update = await timed(updateMs, () => aliceAgain.selfUpdate());
+    updateBytes = update.commit.length;
+    if (observer !== undefined && observerDisk !== undefined) {
+      const observerNow = await MlsGroupSession.open(reopened(observer, observerDisk).env, group.groupId);
+      await timed(processUpdateMs, () => observerNow.receive(update.commit));
+    }
   }
   const note = `median of ${commitMs.length}`;
   figure(`N=${size}: add-member commit`, median(commitMs), 'ms', note);
@@ -75,6 +89,10 @@ async function measureSize(ciphersuite: string, size: number): Promise<void> {
   figure(`N=${size}: join from the Welcome`, median(joinMs), 'ms', note);
   figure(`N=${size}: Welcome size (with ratchet tree)`, welcomeBytes / 1024, 'KiB');
   figure(`N=${size}: commit size`, commitBytes / 1024, 'KiB');
+  figure(`N=${size - 1}: self-update commit`, median(updateMs), 'ms', note);
+  if (processUpdateMs.length > 0)
+    figure(`N=${size - 1}: process the self-update (existing member)`, median(processUpdateMs), 'ms', note);
+  figure(`N=${size - 1}: self-update commit size`, updateBytes / 1024, 'KiB');
 }
 
 export const section: BenchSection = {
@@ -84,6 +102,8 @@ export const section: BenchSection = {
       ['X-Wing (default)', DEFAULT_CIPHERSUITE],
       ['classical suite 1', CLASSICAL_CIPHERSUITE],
     ] as const) {
+      if (SUITE_CHOICE === 'classical' && suite !== CLASSICAL_CIPHERSUITE) continue;
+      if (SUITE_CHOICE === 'xwing' && suite !== DEFAULT_CIPHERSUITE) continue;
       heading(`MLS groups: ${label}, ${suite}, ${providerLabel}`);
       const start = performance.now();
       for (const size of SIZES) await measureSize(suite, size);

@@ -36,6 +36,7 @@ describe('method registry', () => {
     expect(open).toEqual([
       'LoginFinish',
       'LoginStart',
+      'OpenCallStream',
       'Ping',
       'RegisterFinish',
       'RegisterStart',

@@ -35,6 +35,7 @@ import {
   UploadKeyPackagesRequestSchema,
   UploadKeyPackagesResponseSchema,
 } from './gen/qpc/v1/key_packages_pb.js';
+import { OpenCallStreamRequestSchema, OpenCallStreamResponseSchema } from './gen/qpc/v1/call_stream_pb.js';
 import { PingRequestSchema, PingResponseSchema } from './gen/qpc/v1/ping_pb.js';
 import {
   SealedSendRequestSchema,
@@ -46,6 +47,8 @@ import {
 /** Method ids, grouped by service in blocks of 100. Values never change once released. */
 export const Method = {
   Ping: 1,
+  // Many calls on one stream (docs/protocol.md, "Call streams")
+  OpenCallStream: 2,
   // OPAQUE accounts and sessions
   RegisterStart: 100,
   RegisterFinish: 101,
@@ -111,6 +114,12 @@ function spec<Req extends DescMessage, Res extends DescMessage>(
 /** Method id -> request and response body schemas. The one registry both ends use. */
 export const METHODS = {
   [Method.Ping]: spec('Ping', PingRequestSchema, PingResponseSchema, 'none'),
+  [Method.OpenCallStream]: spec(
+    'OpenCallStream',
+    OpenCallStreamRequestSchema,
+    OpenCallStreamResponseSchema,
+    'none',
+  ),
   [Method.RegisterStart]: spec(
     'RegisterStart',
     RegisterStartRequestSchema,

@@ -54,7 +54,7 @@ export async function startQpcServer(config: ServerConfig, deps: QpcServerDeps):
       queues: foundation.queues,
       commits: foundation.commits,
       directory: foundation.directory,
-      sealedShare: Math.max(1, Math.floor(config.queueCap / 2)),
+      sealedShare: Math.max(1, Math.floor((config.queueCap * config.sealedQueueSharePercent) / 100)),
     });
     const services = {
       foundation,
@@ -89,6 +89,12 @@ export async function startQpcServer(config: ServerConfig, deps: QpcServerDeps):
       maxIdleTimeoutMs: SERVER_IDLE_TIMEOUT_MS,
       handler,
       logger,
+      limits: {
+        connectionsPerIp: config.connectionsPerIp,
+        handshakesPerIp: config.handshakesPerIp,
+        streamsPerIp: config.streamsPerIp,
+        streamsPerConnection: config.streamsPerConnection,
+      },
       onRefused: (kind) => foundation.metrics.transportRefused(kind),
     });
     const pruneTimer = setInterval(() => {

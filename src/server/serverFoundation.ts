@@ -106,7 +106,12 @@ export async function createServerFoundation(
   const state = loadOrCreateServerState(db, { createOpaqueSetup: createOpaqueServerSetup, randomBytes });
 
   const directory = new UserDirectory(db);
-  const sessions = new SessionStore(db, { clock, randomBytes, sessionTtlMs: config.sessionTtlMs });
+  const sessions = new SessionStore(db, {
+    clock,
+    randomBytes,
+    sessionTtlMs: config.sessionTtlMs,
+    maxSessionsPerAccount: config.sessionsPerAccount,
+  });
   const queues: DeliveryQueues = new DeliveryQueues(db, {
     clock,
     messageMaxBytes: config.messageMaxBytes,
@@ -138,6 +143,7 @@ export async function createServerFoundation(
     randomBytes,
     sleep,
     logger,
+    maxPendingLoginsPerSource: config.pendingLoginsPerIp,
     onAuthFailure: (reason) => metrics.authFailure(reason),
   });
   const keyPackages = new KeyPackageDirectory(db, { clock });

@@ -6,6 +6,7 @@ import { toHex } from '../../lib/bytes.js';
 import { readOneFrame, writeFrame } from '../../protocol/frameStream.js';
 import { EngineErrorCode } from '../engineErrors.js';
 import { traceHop } from '../../lib/trace.js';
+import type { QuicTuning } from '../../protocol/transportTuning.js';
 
 export const QPC_ALPN = 'qpc/1';
 
@@ -24,6 +25,8 @@ export interface QuicTransportOptions {
   maxIdleTimeoutMs?: number;
   /** Keep-alive PINGs keep an idle session alive; must be well under maxIdleTimeoutMs. */
   keepAliveIntervalMs?: number;
+  /** Transport settings beyond the defaults (flow-control windows, stream counts); the bench varies them. */
+  tuning?: QuicTuning;
 }
 
 export interface DuplexStream {
@@ -73,6 +76,7 @@ export async function connectQuic(options: QuicTransportOptions): Promise<QuicTr
           },
         },
         config: {
+          ...options.tuning,
           verifyPeer: true,
           applicationProtos: [QPC_ALPN],
           maxIdleTimeout: options.maxIdleTimeoutMs ?? DEFAULT_MAX_IDLE_TIMEOUT_MS,

@@ -4,6 +4,7 @@ import {
   encodeOkResponse,
   decodeRequest,
   encodeErrorResponse,
+  encodeFrame,
   Method,
   WireErrorCode,
 } from '../../protocol/index.js';
@@ -192,6 +193,45 @@ describe('ServerConnection bearer token', () => {
       { method: Method.LoginStart, bearer: '1:shared-token-0123456789' },
       { method: Method.CountKeyPackages, bearer: undefined },
     ]);
+    await connection.close();
+  });
+});
+
+describe('ServerConnection call streams', () => {
+  it('opens a stream per call, and asks only once, when the server does not know OpenCallStream', async () => {
+    const { store } = pinMap();
+    const fake = fakeTransport('aa');
+    let streamsOpened = 0;
+    const oldServer: QuicTransport = {
+      ...fake.transport,
+      // An older server: it reads the one frame, answers UNKNOWN_METHOD and ends the stream.
+      openStream: () => {
+        streamsOpened++;
+        let answer!: ReadableStreamDefaultController<Uint8Array>;
+        const readable = new ReadableStream<Uint8Array>({ start: (controller) => (answer = controller) });
+        const writable = new WritableStream<Uint8Array>({
+          write: (chunk) => {
+            const request = decodeRequest(chunk.subarray(4));
+            answer.enqueue(
+              encodeFrame(encodeErrorResponse(request.requestId, WireErrorCode.UnknownMethod, 'unknown')),
+            );
+            answer.close();
+          },
+        });
+        return { readable, writable, close: () => undefined };
+      },
+    };
+    const connection = new ServerConnection({
+      address: { host: '127.0.0.1', port: 9 },
+      pins: store,
+      reconnect: false,
+      transportFactory: () => Promise.resolve(oldServer),
+    });
+    await connection.connect();
+    for (let i = 0; i < 3; i++) {
+      expect((await connection.request(Method.Ping, {})).serverTimeMs).toBe(5n);
+    }
+    expect(streamsOpened).toBe(1);
     await connection.close();
   });
 });

@@ -22,9 +22,11 @@ import {
   type Push,
   type RequestBodyInit,
   type ResponseBody,
+  type ResponseEnvelope,
 } from '../../protocol/index.js';
 import { EngineErrorCode } from '../engineErrors.js';
 import { backoffDelayMs, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
+import { CallStream } from './callStream.js';
 import {
   connectQuic,
   PinMismatchError,
@@ -67,7 +69,19 @@ export interface ServerConnectionOptions {
   keepAliveIntervalMs?: number;
   /** The shared bearer token of a private server (QPC_AUTH_TOKEN), sent with the admission methods. */
   bearerToken?: string;
+  /**
+   * Carry calls on one long-lived call stream (default true); false opens a stream per call, the way
+   * clients before call streams did. A server without call streams gets a stream per call either way.
+   */
+  callStreams?: boolean;
 }
+
+/** Answers to OpenCallStream that mean "this server has no call streams": do not ask it again. */
+const NO_CALL_STREAMS: ReadonlySet<string> = new Set<string>([
+  WireErrorCode.UnknownMethod,
+  WireErrorCode.NotImplemented,
+  WireErrorCode.BadRequest,
+]);
 
 export interface ServerConnectionEvents {
   status: [ConnectionStatusEvent];
@@ -83,6 +97,10 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
   sessionToken: Uint8Array | undefined;
   private transport: QuicTransport | undefined;
   private sessionStream: DuplexStream | undefined;
+  private callStream: CallStream<ResponseEnvelope> | undefined;
+  private callStreamOpening: Promise<CallStream<ResponseEnvelope> | undefined> | undefined;
+  /** The server answered OpenCallStream with "unknown": a stream per call on this connection. */
+  private callStreamRefused = false;
   private status: ConnectionStatus = 'offline';
   private nextRequestId = 1;
   private attempt = 0;
@@ -137,10 +155,67 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
         ? undefined
         : { authVersion: BEARER_AUTH_VERSION, token: new TextEncoder().encode(bearerToken) };
     const payload = encodeCall(method, requestId, body, this.sessionToken, bearer);
-    const answer = await this.withTimeout(transport.request(payload), transport);
-    const response = decodeResponse(answer);
+    const response = await this.withTimeout(this.exchange(transport, requestId, payload), transport);
     if (!response.ok) throw errorFromWire(response.error);
     return decodeResponseBody(method, response.body);
+  }
+
+  /** One request out, its answer back: on the call stream when the server has them, else on a new stream. */
+  private async exchange(
+    transport: QuicTransport,
+    requestId: number,
+    payload: Uint8Array,
+  ): Promise<ResponseEnvelope> {
+    const calls = await this.callStreamFor(transport);
+    if (calls === undefined) return decodeResponse(await transport.request(payload));
+    return calls.call(requestId, payload);
+  }
+
+  private callStreamFor(transport: QuicTransport): Promise<CallStream<ResponseEnvelope> | undefined> {
+    if (this.options.callStreams === false || this.callStreamRefused) return Promise.resolve(undefined);
+    if (this.callStream?.usable === true) return Promise.resolve(this.callStream);
+    this.callStreamOpening ??= this.openCallStream(transport).finally(() => {
+      this.callStreamOpening = undefined;
+    });
+    return this.callStreamOpening;
+  }
+
+  /**
+   * Opens the call stream; undefined when it cannot be had right now (the call then takes a stream of
+   * its own) or ever on this connection (a server from before call streams answers UNKNOWN_METHOD).
+   */
+  private async openCallStream(transport: QuicTransport): Promise<CallStream<ResponseEnvelope> | undefined> {
+    let stream: DuplexStream | undefined;
+    try {
+      stream = transport.openStream();
+      const frames = readFrames(stream.readable);
+      const writer = stream.writable.getWriter();
+      await writer.write(encodeFrame(encodeCall(Method.OpenCallStream, this.takeRequestId(), {})));
+      writer.releaseLock();
+      const first = await frames.next();
+      if (first.done === true)
+        throw new NetworkError('CALL_STREAM_CLOSED', 'the server ended the call stream');
+      const response = decodeResponse(first.value);
+      if (!response.ok) {
+        if (NO_CALL_STREAMS.has(response.error.code)) this.callStreamRefused = true;
+        stream.close();
+        return undefined;
+      }
+      const calls = new CallStream(stream, frames, (frame) => {
+        const answer = decodeResponse(frame);
+        return { requestId: answer.requestId, value: answer };
+      });
+      if (this.transport !== transport) {
+        calls.close();
+        return undefined;
+      }
+      this.callStream = calls;
+      return calls;
+    } catch {
+      // A stream that broke while opening: this call takes a stream of its own, the next one tries again.
+      stream?.close();
+      return undefined;
+    }
   }
 
   /**
@@ -173,6 +248,8 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
     this.stopped = true;
     clearTimeout(this.reconnectTimer);
     this.sessionStream?.close();
+    this.callStream?.close();
+    this.callStream = undefined;
     const transport = this.transport;
     this.transport = undefined;
     this.setStatus({ status: 'offline', reason: EngineErrorCode.closed });
@@ -233,6 +310,8 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
     if (options.pins.get(this.server) === undefined)
       options.pins.set(this.server, transport.serverCertSha256);
     this.transport = transport;
+    this.callStream = undefined;
+    this.callStreamRefused = false;
     this.attempt = 0;
     void transport.closed.then(() => this.onTransportClosed(transport));
     this.setStatus({ status: 'online' });
@@ -243,6 +322,8 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
     if (this.transport !== transport) return;
     this.transport = undefined;
     this.sessionStream = undefined;
+    this.callStream?.close();
+    this.callStream = undefined;
     this.setStatus({ status: 'offline', reason: EngineErrorCode.connectionLost });
     this.scheduleReconnect();
   }

@@ -21,6 +21,7 @@ export const SAMPLE_BODIES: {
   [M in MethodId]: { request: RequestBodyInit<M>; response: ResponseBodyInit<M> };
 } = {
   [Method.Ping]: { request: {}, response: { serverTimeMs: 1_790_000_000_000n, supportedVersions: [1] } },
+  [Method.OpenCallStream]: { request: {}, response: { maxInFlight: 32 } },
   [Method.RegisterStart]: {
     request: { username: 'alice', registrationRequest: 'cmVnaXN0cmF0aW9uUmVxdWVzdA' },
     response: { registrationResponse: 'cmVnaXN0cmF0aW9uUmVzcG9uc2U' },

@@ -35,6 +35,11 @@ export interface CallContext {
    * it before counting the queue, so no message enqueued in between is neither counted nor pushed.
    */
   bindSessionStream: ((session: CallerSession) => void) | undefined;
+  /**
+   * Given by the stream handler on a stream's first frame: makes the stream a call stream once this call
+   * is answered, and returns how many calls it serves at once. Absent on a call stream itself.
+   */
+  bindCallStream: (() => number) | undefined;
 }
 
 export type MethodHandler<M extends MethodId> = (

@@ -4,12 +4,13 @@ import * as accounts from './handlers/accountHandlers.js';
 import * as delivery from './handlers/deliveryHandlers.js';
 import * as directory from './handlers/directoryHandlers.js';
 import * as keyPackages from './handlers/keyPackageHandlers.js';
-import { ping } from './handlers/pingHandlers.js';
+import { openCallStream, ping } from './handlers/pingHandlers.js';
 import { sealedSend, setSealedAccess } from './handlers/sealedSendHandlers.js';
 
 /** Method id -> handler; `satisfies` makes a new method in METHODS fail to compile until it is wired here. */
 export const HANDLERS = {
   [Method.Ping]: ping,
+  [Method.OpenCallStream]: openCallStream,
   [Method.RegisterStart]: accounts.registerStart,
   [Method.RegisterFinish]: accounts.registerFinish,
   [Method.LoginStart]: accounts.loginStart,

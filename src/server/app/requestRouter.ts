@@ -82,10 +82,34 @@ export class RequestRouter {
     return encodeErrorResponse(0, refusal.code, refusal.message, refusal.retryAfterMs);
   }
 
+  /**
+   * Refuses one call whatever it asks, with the request id when the envelope decodes (0 when it does
+   * not): a call on a call stream over its address's share, answered without running it.
+   */
+  refuse(payload: Uint8Array, code: WireErrorCode, message: string, retryAfterMs: number): Uint8Array {
+    const started = performance.now();
+    let requestId = 0;
+    let method: MethodId | undefined;
+    try {
+      const envelope = decodeRequest(payload);
+      requestId = envelope.requestId;
+      method = envelope.method;
+    } catch (error) {
+      // Not a Request: the id stays 0, the answer the client gets for an unreadable frame.
+      if (error instanceof RequestEnvelopeError) requestId = error.requestId;
+    }
+    this.record(method, code, started);
+    return encodeErrorResponse(requestId, code, message, retryAfterMs);
+  }
+
   async route(
     payload: Uint8Array,
     peer: PeerInfo,
-    hooks: { bindSessionStream?: (session: CallerSession) => void; ipChecked?: boolean } = {},
+    hooks: {
+      bindSessionStream?: (session: CallerSession) => void;
+      bindCallStream?: () => number;
+      ipChecked?: boolean;
+    } = {},
   ): Promise<RoutedCall> {
     const started = performance.now();
     let envelope: RequestEnvelope | undefined;
@@ -125,6 +149,7 @@ export class RequestRouter {
           peer,
           session,
           bindSessionStream: hooks.bindSessionStream,
+          bindCallStream: hooks.bindCallStream,
         },
         body,
       );

@@ -33,6 +33,22 @@ async function settle(): Promise<void> {
 }
 
 describe('SessionRegistry', () => {
+  it('closes the stream of a session the per-account cap ended, and keeps one still valid', async () => {
+    const sessions = registry();
+    const sink = new RecordingSink();
+    sessions.open({ identityKey: identity, token: 'old', expiresAt: 1e12, connectionId: 1, sink });
+    sessions.endIfRevoked(identity, (token) => token === 'old');
+    await settle();
+    expect(sink.closed).toBe(false);
+    expect(sessions.isOnline(identity)).toBe(true);
+    sessions.endIfRevoked(identity, () => false);
+    await settle();
+    expect(sink.closed).toBe(true);
+    expect(sessions.isOnline(identity)).toBe(false);
+    const last = sink.pushes.at(-1);
+    expect(last?.event.case === 'sessionEnded' && last.event.value.code).toBe(WireErrorCode.Unauthenticated);
+  });
+
   it('pushes in order to the online recipient only', async () => {
     const sessions = registry();
     const sink = new RecordingSink();

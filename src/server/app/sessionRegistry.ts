@@ -84,6 +84,16 @@ export class SessionRegistry {
     }
   }
 
+  /**
+   * After a login: the identity's session stream, if its token is no longer valid (the per-account
+   * session cap ended the oldest sessions), is ended with UNAUTHENTICATED like a logout.
+   */
+  endIfRevoked(identityKey: Uint8Array, stillValid: (token: string) => boolean): void {
+    const session = this.byIdentity.get(toHex(identityKey));
+    if (session === undefined || stillValid(session.token)) return;
+    this.end(session, WireErrorCode.Unauthenticated, 'the session was ended by a newer login');
+  }
+
   /** The QUIC connection went away: forget its sessions without writing to them. */
   dropConnection(connectionId: number): void {
     for (const session of this.byIdentity.values()) {

@@ -1,15 +1,17 @@
 import type { Logger } from '../../lib/logger.js';
 import { CodecError } from '../../lib/errors.js';
 import {
+  CodecErrorCode,
   DEFAULT_MAX_FRAME_BYTES,
   encodeErrorResponse,
   encodeFrame,
   Method,
-  readOneFrame,
+  readFrames,
   WireErrorCode,
 } from '../../protocol/index.js';
 import type { ServerMetrics } from '../metrics/serverMetrics.js';
-import type { PeerInfo, QuicStreamLike, StreamHandler } from '../transport/quicListener.js';
+import type { PeerInfo, PeerStreamSlots, QuicStreamLike, StreamHandler } from '../transport/quicListener.js';
+import { serveCallStream, type CallStreamDeps } from './callStreamServer.js';
 import type { RequestRouter } from './requestRouter.js';
 import type { SessionRegistry } from './sessionRegistry.js';
 import { ServerErrorCode } from '../serverErrors.js';
@@ -17,6 +19,9 @@ import { traceHop } from '../../lib/trace.js';
 
 /** A stream that sends no whole request in this time is reset, so idle streams cannot pile up. */
 export const REQUEST_READ_TIMEOUT_MS = 30_000;
+
+/** Calls one call stream has served at once; past it the server reads no further frame of it. */
+export const CALL_STREAM_MAX_IN_FLIGHT = 32;
 
 export interface AppStreamHandler extends StreamHandler {
   /** Requests being read, handled or answered right now. */
@@ -27,8 +32,9 @@ export interface AppStreamHandler extends StreamHandler {
 
 /**
  * The wire over QUIC: one request frame per stream, one response frame back, then the stream ends;
- * an OpenSession that succeeds keeps its stream for pushes. A stream that sends garbage gets a typed
- * error (request id 0 when none could be read) and is closed; nothing a stream does reaches another.
+ * an OpenSession that succeeds keeps its stream for pushes, an OpenCallStream keeps it for further calls
+ * (callStreamServer.ts). A stream that sends garbage gets a typed error (request id 0 when none could be
+ * read) and is closed; nothing a stream does reaches another.
  */
 export function createStreamHandler(deps: {
   router: RequestRouter;
@@ -49,16 +55,28 @@ export function createStreamHandler(deps: {
     }
   };
 
-  const serve = async (stream: QuicStreamLike, peer: PeerInfo): Promise<void> => {
+  const callStreamDeps: CallStreamDeps = {
+    router: deps.router,
+    maxFrameBytes,
+    callStarted: () => inFlight++,
+    callFinished: finished,
+  };
+
+  const serve = async (stream: QuicStreamLike, peer: PeerInfo, slots?: PeerStreamSlots): Promise<void> => {
     const refused = deps.router.refuseEarly(peer);
     if (refused !== undefined) {
       await answerUnread(stream, refused);
       return;
     }
     const timer = setTimeout(() => stream.abort(), REQUEST_READ_TIMEOUT_MS);
+    const frames = readFrames(stream.readable, maxFrameBytes);
     let payload: Uint8Array;
     try {
-      payload = await readOneFrame(stream.readable, maxFrameBytes);
+      const first = await frames.next();
+      if (first.done === true) {
+        throw new CodecError(CodecErrorCode.TruncatedFrame, 'stream ended before a whole frame arrived');
+      }
+      payload = first.value;
     } catch (error) {
       clearTimeout(timer);
       await refuseUnreadable(stream, error);
@@ -66,8 +84,8 @@ export function createStreamHandler(deps: {
     }
     clearTimeout(timer);
     traceHop('server.read');
-    discardRest(stream);
     const writer = stream.writable.getWriter();
+    let callStream = false;
     let responseWritten: () => void = () => undefined;
     const ready = new Promise<void>((resolve) => (responseWritten = resolve));
     let boundSession = false;
@@ -90,7 +108,12 @@ export function createStreamHandler(deps: {
           },
         });
       },
+      bindCallStream: () => {
+        callStream = true;
+        return CALL_STREAM_MAX_IN_FLIGHT;
+      },
     });
+    if (!(callStream && call.ok)) discardRest(stream, frames);
     try {
       await writer.write(encodeFrame(call.response, maxFrameBytes));
       traceHop('server.answered');
@@ -101,6 +124,19 @@ export function createStreamHandler(deps: {
       responseWritten();
     }
     if (boundSession && call.ok && call.method === Method.OpenSession) return; // stays open for pushes
+    if (callStream && call.ok) {
+      // Served in the background: the stream's own slot and in-flight count end here, each call on it
+      // takes its own (so a drain waits for calls, not for a stream a client keeps open).
+      void serveCallStream(callStreamDeps, {
+        stream,
+        frames,
+        writer,
+        peer,
+        slots,
+        maxInFlight: CALL_STREAM_MAX_IN_FLIGHT,
+      });
+      return;
+    }
     // The answer is written; a close that fails means the client left before reading it.
     await writer.close().catch(() => stream.abort());
   };
@@ -146,10 +182,10 @@ export function createStreamHandler(deps: {
       deps.metrics.connectionClosed();
       deps.online.dropConnection(peer.connectionId);
     },
-    onStream: async (stream, peer) => {
+    onStream: async (stream, peer, slots) => {
       inFlight++;
       try {
-        await serve(stream, peer);
+        await serve(stream, peer, slots);
       } finally {
         finished();
       }
@@ -190,22 +226,16 @@ function drainUnread(stream: QuicStreamLike): void {
 
 /**
  * A request stream carries exactly one frame and then its end. Read on in the background: the end is
- * fine, anything more breaks the rule and the stream is reset.
+ * fine, anything more breaks the rule and the reading side is cancelled (the answer still goes out).
  */
-function discardRest(stream: QuicStreamLike): void {
-  let reader: ReadableStreamDefaultReader<Uint8Array>;
-  try {
-    reader = stream.readable.getReader();
-  } catch {
-    // The stream is already gone (reset by the client): there is nothing left to read.
-    return;
-  }
-  reader.read().then(
-    ({ done }) => {
-      // More than one frame breaks the rule: cancel; a cancel that fails finds the stream gone already.
-      if (!done) reader.cancel().catch(() => undefined);
-      reader.releaseLock();
-    },
-    () => undefined,
-  );
+function discardRest(stream: QuicStreamLike, frames: AsyncGenerator<Uint8Array>): void {
+  const stopReading = (): void => {
+    // A cancel that fails finds the stream gone already, which is what we wanted.
+    // The generator has released its reader once it returned or threw; cancelling then stops the peer.
+    stream.readable.cancel().catch(() => undefined);
+  };
+  frames.next().then(({ done }) => {
+    if (done === true) return;
+    frames.return(undefined).then(stopReading, stopReading);
+  }, stopReading);
 }

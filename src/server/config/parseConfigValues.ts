@@ -52,6 +52,13 @@ export function parsePositiveInteger(raw: unknown, label: string): number {
   return value;
 }
 
+/** A whole percentage from 1 to 100. */
+export function parsePercent(raw: unknown, label: string): number {
+  const value = parsePositiveInteger(raw, label);
+  if (value > 100) throw configError(label, 'expected a percentage from 1 to 100');
+  return value;
+}
+
 const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 /** A duration such as `30d`, `12h`, `15m`, `45s`, `500ms`; a bare integer counts seconds. Returns ms. */

@@ -1,3 +1,6 @@
+import { DEFAULT_MAX_PENDING_LOGINS_PER_SOURCE } from '../auth/pendingLogins.js';
+import { MAX_SESSIONS_PER_ACCOUNT } from '../auth/sessionStore.js';
+import { DEFAULT_PEER_LIMITS } from '../transport/peerAdmission.js';
 import {
   parseBoolean,
   parseDbKeyHex,
@@ -5,6 +8,7 @@ import {
   parseHostPort,
   parseLogLevel,
   parseNonEmptyText,
+  parsePercent,
   parsePositiveInteger,
   type HostPort,
   type LogLevel,
@@ -38,6 +42,20 @@ export interface ServerConfig {
   queueCap: number;
   messageTtlMs: number;
   sessionTtlMs: number;
+  /** Open QUIC connections per source IP. */
+  connectionsPerIp: number;
+  /** QUIC handshakes in progress per source IP. */
+  handshakesPerIp: number;
+  /** Request streams (and calls on call streams) served at once per source IP. */
+  streamsPerIp: number;
+  /** Concurrent bidirectional streams one connection may open. */
+  streamsPerConnection: number;
+  /** OPAQUE logins started and not finished per source IP. */
+  pendingLoginsPerIp: number;
+  /** Live sessions per account; a login past it ends the oldest one. */
+  sessionsPerAccount: number;
+  /** Percent of a recipient's queue that sealed-sender messages may fill. */
+  sealedQueueSharePercent: number;
   logLevel: LogLevel;
 }
 
@@ -194,6 +212,62 @@ export const SETTINGS: readonly SettingSpec[] = [
     description: 'lifetime of a login session',
   },
   {
+    key: 'connectionsPerIp',
+    toml: 'connections_per_ip',
+    env: 'QPC_CONNECTIONS_PER_IP',
+    flag: 'connections-per-ip',
+    parse: parsePositiveInteger,
+    description: 'open QUIC connections per IP',
+  },
+  {
+    key: 'handshakesPerIp',
+    toml: 'handshakes_per_ip',
+    env: 'QPC_HANDSHAKES_PER_IP',
+    flag: 'handshakes-per-ip',
+    parse: parsePositiveInteger,
+    description: 'QUIC handshakes in progress per IP',
+  },
+  {
+    key: 'streamsPerIp',
+    toml: 'streams_per_ip',
+    env: 'QPC_STREAMS_PER_IP',
+    flag: 'streams-per-ip',
+    parse: parsePositiveInteger,
+    description: 'requests served at once per IP',
+  },
+  {
+    key: 'streamsPerConnection',
+    toml: 'streams_per_connection',
+    env: 'QPC_STREAMS_PER_CONNECTION',
+    flag: 'streams-per-connection',
+    parse: parsePositiveInteger,
+    description: 'concurrent streams per connection',
+  },
+  {
+    key: 'pendingLoginsPerIp',
+    toml: 'pending_logins_per_ip',
+    env: 'QPC_PENDING_LOGINS_PER_IP',
+    flag: 'pending-logins-per-ip',
+    parse: parsePositiveInteger,
+    description: 'logins started and not finished per IP',
+  },
+  {
+    key: 'sessionsPerAccount',
+    toml: 'sessions_per_account',
+    env: 'QPC_SESSIONS_PER_ACCOUNT',
+    flag: 'sessions-per-account',
+    parse: parsePositiveInteger,
+    description: 'live sessions per account',
+  },
+  {
+    key: 'sealedQueueSharePercent',
+    toml: 'sealed_queue_share',
+    env: 'QPC_SEALED_QUEUE_SHARE',
+    flag: 'sealed-queue-share',
+    parse: parsePercent,
+    description: 'percent of a queue sealed messages may fill',
+  },
+  {
     key: 'logLevel',
     toml: 'log_level',
     env: 'QPC_LOG_LEVEL',
@@ -215,6 +289,13 @@ export const DEFAULT_CONFIG = {
   queueCap: 10_000,
   messageTtlMs: 30 * 86_400_000,
   sessionTtlMs: 7 * 86_400_000,
+  connectionsPerIp: DEFAULT_PEER_LIMITS.connectionsPerIp,
+  handshakesPerIp: DEFAULT_PEER_LIMITS.handshakesPerIp,
+  streamsPerIp: DEFAULT_PEER_LIMITS.streamsPerIp,
+  streamsPerConnection: DEFAULT_PEER_LIMITS.streamsPerConnection,
+  pendingLoginsPerIp: DEFAULT_MAX_PENDING_LOGINS_PER_SOURCE,
+  sessionsPerAccount: MAX_SESSIONS_PER_ACCOUNT,
+  sealedQueueSharePercent: 50,
   logLevel: 'info',
 } as const satisfies Partial<ServerConfig>;
 

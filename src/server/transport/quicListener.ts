@@ -2,6 +2,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { QUICServer, events, type QUICConnection, type QUICStream } from '@matrixai/quic';
 import Logger, { LogLevel } from '@matrixai/logger';
 import type { Logger as PinoLogger } from '../../lib/logger.js';
+import type { QuicTuning } from '../../protocol/index.js';
 import {
   DEFAULT_PEER_LIMITS,
   PeerAdmission,
@@ -25,6 +26,14 @@ export interface QuicStreamLike {
   abort(): void;
 }
 
+/** A connection's address's share of streams in flight, for work a stream starts after its first call. */
+export interface PeerStreamSlots {
+  /** Takes one slot of the address's stream share; false when it is used up (the work is refused). */
+  take(): boolean;
+  /** Gives back a slot take() returned true for. */
+  give(): void;
+}
+
 export interface StreamHandler {
   onConnection?(peer: PeerInfo): void;
   onConnectionClosed?(peer: PeerInfo): void;
@@ -33,7 +42,7 @@ export interface StreamHandler {
    * stream holds one of its address's stream slots until the promise settles (a session stream kept
    * open for pushes settles once its OpenSession is answered).
    */
-  onStream(stream: QuicStreamLike, peer: PeerInfo): Promise<void>;
+  onStream(stream: QuicStreamLike, peer: PeerInfo, slots?: PeerStreamSlots): Promise<void>;
 }
 
 export interface QuicListenerOptions {
@@ -48,6 +57,8 @@ export interface QuicListenerOptions {
   limits?: PeerLimits;
   /** Called for every handshake or stream refused for being over a per-IP share (for a metric). */
   onRefused?: (kind: AdmissionRefusal) => void;
+  /** Transport settings beyond the defaults (the bench varies them). */
+  tuning?: QuicTuning;
 }
 
 export interface QuicListener {
@@ -117,6 +128,7 @@ export async function startQuicListener(options: QuicListenerOptions): Promise<Q
   const server = new AdmittingQuicServer({
     crypto: tokenCrypto(),
     config: {
+      ...options.tuning,
       key: options.keyPem,
       cert: options.certPem,
       verifyPeer: false,
@@ -144,6 +156,10 @@ export async function startQuicListener(options: QuicListenerOptions): Promise<Q
     };
     connections.add(connection);
     admission.connectionOpened(peer.remoteHost);
+    const slots: PeerStreamSlots = {
+      take: () => admission.admitStream(peer.remoteHost),
+      give: () => admission.streamFinished(peer.remoteHost),
+    };
     handler.onConnection?.(peer);
     connection.addEventListener(events.EventQUICConnectionError.name, (errEvt: Event) => {
       const error = (errEvt as events.EventQUICConnectionError).detail;
@@ -166,7 +182,7 @@ export async function startQuicListener(options: QuicListenerOptions): Promise<Q
         return;
       }
       handler
-        .onStream(wrapStream(stream), peer)
+        .onStream(wrapStream(stream), peer, slots)
         .catch((error: unknown) => {
           logger.warn(
             { event: 'stream_handler_failed', err: (error as Error).name },

@@ -49,6 +49,15 @@ export const loginFinish: MethodHandler<typeof Method.LoginFinish> = async (ctx,
     loginId: toHex(body.loginId),
     finishLoginRequest: body.finishLoginRequest,
   });
+  // A login past the per-account session cap ended the oldest sessions: close their session stream.
+  const { sessions } = ctx.services.foundation;
+  const identity = sessions.authenticate(session.token);
+  if (!(identity instanceof Error)) {
+    ctx.services.online.endIfRevoked(
+      identity.identityKey,
+      (token) => !(sessions.authenticate(token) instanceof Error),
+    );
+  }
   return {
     sessionToken: new Uint8Array(Buffer.from(session.token, 'base64url')),
     expiresAtMs: BigInt(session.expiresAt),

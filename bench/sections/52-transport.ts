@@ -1,0 +1,294 @@
+/**
+ * The QUIC transport's ceiling on this machine, pattern by pattern, against a bare echo server in its own
+ * process (same framing, no logic; the server's per-IP gate in place): 50 callers, each making one call
+ * after another with a 1 KiB Enqueue frame, mapped onto connections and streams in different ways.
+ * Every row prints req/s and the p50/p99 of one call; the first row (today's pattern) is the baseline.
+ * QUIC datagrams are not in the table: @matrixai/quic 2.0.9 passes `enableDgram` to quiche but has no
+ * API to send or receive one.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { loadavg } from 'node:os';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { figure, heading, percentile, type BenchSection } from '../report.js';
+import { CallStream } from '../../src/engine/net/callStream.js';
+import { connectQuic, type QuicTransport } from '../../src/engine/net/quicTransport.js';
+import { silentLogger } from '../../src/lib/logger.js';
+import { systemClock } from '../../src/lib/clock.js';
+import {
+  decodeRequest,
+  encodeCall,
+  encodeFrame,
+  Method,
+  readFrames,
+  type QuicTuning,
+} from '../../src/protocol/index.js';
+import { prepareServerCertificate } from '../../src/server/tls/loadServerCertificate.js';
+import { startQuicListener } from '../../src/server/transport/quicListener.js';
+import {
+  makeDataDir,
+  removeDataDir,
+  startServerProcess,
+  type ServerProcess,
+} from '../../test/server/serverProcess.js';
+import { logIn, registerAccount, WireClient } from '../../test/server/wireClient.js';
+
+const CALLERS = 50;
+const RUN_MS = 2500;
+const PAYLOAD_BYTES = 1024;
+const CHILD_ENV = 'QPC_BENCH_TRANSPORT_CHILD';
+const TUNING_ENV = 'QPC_BENCH_TRANSPORT_TUNING';
+
+/** Larger windows and read chunks, more streams: what the tuned rows use on both ends. */
+const TUNED: QuicTuning = {
+  initialMaxData: 32 * 1024 * 1024,
+  initialMaxStreamDataBidiLocal: 4 * 1024 * 1024,
+  initialMaxStreamDataBidiRemote: 4 * 1024 * 1024,
+  initialMaxStreamsBidi: 256,
+  readableChunkSize: 64 * 1024,
+};
+
+interface Pattern {
+  label: string;
+  connections: number;
+  /** Long-lived call streams per connection; 0 = a new stream per request. */
+  streamsPerConnection: number;
+  tuned: boolean;
+}
+
+const PATTERNS: Pattern[] = [
+  { label: 'new stream per request, 50 connections', connections: 50, streamsPerConnection: 0, tuned: false },
+  { label: 'one call stream each, 50 connections', connections: 50, streamsPerConnection: 1, tuned: false },
+  { label: 'new stream per request, 1 connection', connections: 1, streamsPerConnection: 0, tuned: false },
+  {
+    label: 'one call stream, 1 connection, 50 pipelined',
+    connections: 1,
+    streamsPerConnection: 1,
+    tuned: false,
+  },
+  { label: '4 call streams each, 5 connections', connections: 5, streamsPerConnection: 4, tuned: false },
+  {
+    label: 'one call stream each, 50 connections, tuned',
+    connections: 50,
+    streamsPerConnection: 1,
+    tuned: true,
+  },
+  { label: 'one call stream, 1 connection, tuned', connections: 1, streamsPerConnection: 1, tuned: true },
+];
+
+interface Result {
+  rate: number;
+  p50: number;
+  p99: number;
+}
+
+type Caller = (requestId: number, payload: Uint8Array) => Promise<unknown>;
+
+function callersFor(transports: QuicTransport[], pattern: Pattern): Caller[] {
+  if (pattern.streamsPerConnection === 0) {
+    return transports.map((transport) => (_id, payload) => transport.request(payload));
+  }
+  const streams: CallStream<Uint8Array>[] = [];
+  for (const transport of transports) {
+    for (let i = 0; i < pattern.streamsPerConnection; i++) {
+      const stream = transport.openStream();
+      streams.push(
+        new CallStream(stream, readFrames(stream.readable), (frame) => ({
+          requestId: decodeRequest(frame).requestId,
+          value: frame,
+        })),
+      );
+    }
+  }
+  return streams.map((stream) => (id, payload) => stream.call(id, payload));
+}
+
+async function measure(
+  port: number,
+  certSha256: string,
+  pattern: Pattern,
+  payloadFor: (requestId: number) => Uint8Array,
+): Promise<Result> {
+  const transports: QuicTransport[] = [];
+  for (let i = 0; i < pattern.connections; i += 10) {
+    const batch = Math.min(10, pattern.connections - i);
+    transports.push(
+      ...(await Promise.all(
+        Array.from({ length: batch }, () =>
+          connectQuic({
+            host: '127.0.0.1',
+            port,
+            serverName: 'localhost',
+            checkPin: (presented) => (presented === certSha256 ? 'accept' : 'reject'),
+            ...(pattern.tuned ? { tuning: TUNED } : {}),
+          }),
+        ),
+      )),
+    );
+  }
+  const callers = callersFor(transports, pattern);
+  const latencies: number[] = [];
+  let nextId = 1;
+  const deadline = performance.now() + RUN_MS;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CALLERS }, async (_, index) => {
+      const caller = callers[index % callers.length]!;
+      while (performance.now() < deadline) {
+        const id = nextId++;
+        const payload = payloadFor(id);
+        const t0 = performance.now();
+        await caller(id, payload);
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  await Promise.all(transports.map((transport) => transport.close()));
+  latencies.sort((a, b) => a - b);
+  return {
+    rate: latencies.length / seconds,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+  };
+}
+
+async function startEchoChild(
+  tuned: boolean,
+): Promise<{ child: ChildProcess; port: number; certSha256: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url)], {
+    env: { ...process.env, [CHILD_ENV]: makeDataDir(), [TUNING_ENV]: tuned ? '1' : '' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const line = await new Promise<string>((resolve) => {
+    createInterface({ input: child.stdout }).once('line', resolve);
+  });
+  const { port, certSha256 } = JSON.parse(line) as { port: number; certSha256: string };
+  return { child, port, certSha256 };
+}
+
+/** Echoes every frame of every stream, in order, and ends the stream when the client ends it. */
+async function runEchoChild(dataDir: string, tuned: boolean): Promise<void> {
+  const logger = silentLogger();
+  const certificate = await prepareServerCertificate({
+    certPath: undefined,
+    keyPath: undefined,
+    dataDir,
+    clock: systemClock,
+    logger,
+  });
+  const listener = await startQuicListener({
+    host: '127.0.0.1',
+    port: 0,
+    certPem: certificate.certPem,
+    keyPem: certificate.keyPem,
+    maxIdleTimeoutMs: 30_000,
+    logger,
+    limits: { connectionsPerIp: 1024, handshakesPerIp: 64, streamsPerIp: 4096, streamsPerConnection: 256 },
+    ...(tuned ? { tuning: TUNED } : {}),
+    handler: {
+      onStream: async (stream) => {
+        const writer = stream.writable.getWriter();
+        for await (const frame of readFrames(stream.readable)) await writer.write(encodeFrame(frame));
+        await writer.close();
+      },
+    },
+  });
+  process.stdout.write(
+    `${JSON.stringify({ port: listener.port, certSha256: certificate.fingerprintSha256 })}\n`,
+  );
+  process.on('SIGTERM', () => {
+    void listener.stop({ force: true }).then(() => {
+      removeDataDir(dataDir);
+      process.exit(0);
+    });
+  });
+}
+
+async function run(): Promise<void> {
+  heading(`QUIC transport patterns (bare echo in its own process, ${CALLERS} callers, 1 KiB frames)`);
+  const body = new Uint8Array(randomBytes(PAYLOAD_BYTES));
+  const results: Result[] = [];
+  for (const tuned of [false, true]) {
+    const echo = await startEchoChild(tuned);
+    try {
+      for (const [index, pattern] of PATTERNS.entries()) {
+        if (pattern.tuned !== tuned) continue;
+        results[index] = await measure(echo.port, echo.certSha256, pattern, (id) =>
+          encodeCall(
+            Method.Enqueue,
+            id,
+            { recipientIdentityKeys: [new Uint8Array(32)], payload: body },
+            new Uint8Array(32),
+          ),
+        );
+      }
+    } finally {
+      echo.child.kill('SIGTERM');
+    }
+  }
+  const baseline = results[0]!;
+  for (const [index, pattern] of PATTERNS.entries()) {
+    const result = results[index]!;
+    figure(
+      pattern.label,
+      result.rate,
+      'req/s',
+      `p50 ${result.p50.toFixed(2)} ms, p99 ${result.p99.toFixed(2)} ms, ${(result.rate / baseline.rate).toFixed(2)}x row 1`,
+    );
+  }
+  await againstServer(body);
+  figure('load average (1 min) during the run', loadavg()[0] ?? Number.NaN, '', 'cores shared');
+}
+
+/** The same two patterns against qpc-server itself (durable Enqueue, limits lifted for the load). */
+async function againstServer(body: Uint8Array): Promise<void> {
+  heading(`qpc-server Enqueue 1 KiB, ${CALLERS} senders: stream per request vs call streams`);
+  const dataDir = makeDataDir();
+  let server: ServerProcess | undefined;
+  try {
+    server = await startServerProcess(dataDir, [
+      '--rate-limit-per-ip',
+      '10000000',
+      '--rate-limit-per-account',
+      '10000000',
+      '--queue-cap',
+      '10000000',
+    ]);
+    const setup = await WireClient.connect(server.port, server.certSha256);
+    const recipient = await registerAccount(setup, 'bench-recipient', 'bench password');
+    await registerAccount(setup, 'bench-sender', 'bench password');
+    await logIn(setup, 'bench-sender', 'bench password');
+    const token = setup.token;
+    await setup.close();
+    const payloadFor = (id: number): Uint8Array =>
+      encodeCall(
+        Method.Enqueue,
+        id,
+        { recipientIdentityKeys: [recipient.identityPublicKey], payload: body },
+        token,
+      );
+    const perRequest = await measure(server.port, server.certSha256, PATTERNS[0]!, payloadFor);
+    const callStreams = await measure(server.port, server.certSha256, PATTERNS[1]!, payloadFor);
+    for (const [label, result] of [
+      ['stream per request (before)', perRequest],
+      ['one call stream per connection (now)', callStreams],
+    ] as const) {
+      figure(
+        label,
+        result.rate,
+        'req/s',
+        `p50 ${result.p50.toFixed(2)} ms, p99 ${result.p99.toFixed(2)} ms, ${(result.rate / perRequest.rate).toFixed(2)}x before`,
+      );
+    }
+  } finally {
+    if (server !== undefined) await server.kill('SIGTERM');
+    removeDataDir(dataDir);
+  }
+}
+
+const childDataDir = process.env[CHILD_ENV];
+if (childDataDir !== undefined) await runEchoChild(childDataDir, process.env[TUNING_ENV] === '1');
+
+export const section: BenchSection = { name: 'transport', run };
