@@ -15,7 +15,7 @@ export const enqueue: MethodHandler<typeof Method.Enqueue> = (ctx, body) => {
   });
   // Durable now (the transaction committed): push to whoever is online.
   for (const { recipient, message } of outcome.stored) online.push(recipient, [message]);
-  return { serverTimeMs: BigInt(outcome.serverTimeMs) };
+  return { serverTimeMs: BigInt(outcome.serverTimeMs), receipts: outcome.receipts };
 };
 
 export const fetchQueue: MethodHandler<typeof Method.FetchQueue> = (ctx, body) => {
