@@ -10,4 +10,8 @@ export const EngineErrorCode = {
   notConnected: 'NOT_CONNECTED',
   /** The connection came back but the session stream could not be reopened (the reason was reported). */
   sessionNotReopened: 'SESSION_NOT_REOPENED',
+  /** A delivery proof from the server does not verify (signature, key, recipient or envelope). */
+  deliveryProofInvalid: 'DELIVERY_PROOF_INVALID',
+  /** `qpc proof` for a message that has no stored delivery proof. */
+  noDeliveryProof: 'NO_DELIVERY_PROOF',
 } as const;

@@ -62,6 +62,7 @@ import {
 } from './client/pendingInvites.js';
 import { OutboxSender, queueOutgoing, type FlushResult } from './client/outboxSender.js';
 import { inboxAfter, loadMessagePage, membersOf, type InboxItem } from './client/views.js';
+import { checkStoredProofs, type DeliveryProofReport } from './proofs/deliveryProofs.js';
 import { SelfUpdateScheduler } from './client/selfUpdateScheduler.js';
 import { logoutSession, type LogoutResult } from './client/logout.js';
 import { assertSendAllowed } from './client/contactTrust.js';
@@ -83,6 +84,7 @@ import {
 export type * from './client/engineTypes.js';
 export type { FlushResult } from './client/outboxSender.js';
 export type { InboxItem } from './client/views.js';
+export type { DeliveryProofReport } from './proofs/deliveryProofs.js';
 export type { LogoutResult } from './client/logout.js';
 export type { SafetyNumberView } from './client/verification.js';
 export type { CommitHooks } from './client/pendingCommits.js';
@@ -537,6 +539,14 @@ export class QpcEngine {
 
   loadMessages(groupRef: string, options: LoadMessagesOptions): Promise<MessagePage> {
     return loadMessagePage(this.context, this.groups.resolve(groupRef).groupId, options);
+  }
+
+  /**
+   * The delivery proofs stored for a message we sent, each checked against the server signing keys this
+   * profile knows; `refresh` first asks the connected server for its current list (retired keys too).
+   */
+  deliveryProofs(messageId: string, options: { refresh: boolean }): Promise<DeliveryProofReport[]> {
+    return checkStoredProofs(this.context, messageId, options);
   }
 
   /** Received messages stored after `seq` (the messages table order), for readers with a cursor. */

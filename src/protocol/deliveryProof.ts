@@ -63,12 +63,10 @@ export function envelopeSha256(payload: Uint8Array): Uint8Array {
   return new Uint8Array(createHash('sha256').update(payload).digest());
 }
 
-export type ProofCheck =
-  | { valid: true; key: SigningKey }
-  | {
-      valid: false;
-      reason: 'unknown_key' | 'bad_signature' | 'wrong_recipient' | 'wrong_envelope' | 'malformed';
-    };
+export type ProofFailure =
+  'unknown_key' | 'bad_signature' | 'wrong_recipient' | 'wrong_envelope' | 'malformed';
+
+export type ProofCheck = { valid: true; key: SigningKey } | { valid: false; reason: ProofFailure };
 
 /** Raw Ed25519 public key (32 bytes) to a KeyObject, through its SPKI DER. */
 function ed25519PublicKey(raw: Uint8Array): ReturnType<typeof createPublicKey> {

@@ -185,21 +185,34 @@ export class DeliveryLedger {
     recipient: Uint8Array,
     envelope: Uint8Array,
     headerAllowance: number,
-  ): { serverTimeMs: number; recipient: Uint8Array; message: QueuedMessageInit } {
+  ): {
+    serverTimeMs: number;
+    recipient: Uint8Array;
+    message: QueuedMessageInit;
+    receipt: DeliveryReceipt;
+  } {
     const now = this.deps.clock.now();
     const share = this.deps.sealedShare;
-    const [stored] = this.db
+    const { stored, receipt } = this.db
       .transaction(() => {
         if (share !== undefined) {
           const waiting = this.statements.sealedDepth.get(Buffer.from(recipient), now)?.n ?? 0;
           if (waiting >= share) throw new QueueFullError(share);
         }
-        return this.deps.queues.enqueueBatch([{ recipient, payload: envelope }], headerAllowance);
+        const [copy] = this.deps.queues.enqueueBatch([{ recipient, payload: envelope }], headerAllowance);
+        if (copy === undefined) throw new Error('enqueueBatch returned nothing');
+        const proof = this.deps.proofs.issue({
+          recipient,
+          payload: envelope,
+          acceptedAtMs: now,
+          keepUntilMs: copy.expiresAt,
+        });
+        return { stored: copy, receipt: proof };
       })
       .immediate();
-    if (stored === undefined) throw new Error('enqueueBatch returned nothing');
     return {
       serverTimeMs: now,
+      receipt,
       recipient,
       message: {
         messageId: BigInt(stored.id),
