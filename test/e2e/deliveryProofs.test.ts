@@ -50,8 +50,10 @@ describe('delivery proofs over QUIC, across a signing-key rotation', () => {
   }, 120_000);
 
   afterAll(async () => {
-    await Promise.allSettled([alice.close(), bob.close()]);
-    await server.kill('SIGTERM');
+    // A beforeAll that failed leaves some of them unset: close what exists.
+    const started: (TestClient | undefined)[] = [alice, bob];
+    await Promise.allSettled(started.map((client) => client?.close() ?? Promise.resolve()));
+    await (server as RunningServer | undefined)?.kill('SIGTERM');
     for (const dir of dirs) removeDir(dir);
   });
 
