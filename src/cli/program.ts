@@ -300,6 +300,31 @@ function addMessageCommands(program: Command, io: CliIo, finish: Finish): void {
 }
 
 function addTrustCommands(program: Command, io: CliIo, finish: Finish): void {
+  const proof = program
+    .command('proof')
+    .description("the server's signed delivery proofs of a message you sent (ids: qpc history --json)");
+  proof
+    .command('show')
+    .description(
+      'the stored proofs, one per recipient, checked with the signing keys already known (offline)',
+    )
+    .argument('<message-id>')
+    .option('--json', 'one JSON object a line')
+    .action(async (messageId, options, command) => {
+      finish(await (await import('./commands/proof.js')).showProof(messageId, options, flagsOf(command), io));
+    });
+  proof
+    .command('verify')
+    .description(
+      "check every proof against the server's published keys (current and retired); exit 1 if one fails",
+    )
+    .argument('<message-id>')
+    .option('--json', 'one JSON object a line')
+    .action(async (messageId, options, command) => {
+      finish(
+        await (await import('./commands/proof.js')).verifyProof(messageId, options, flagsOf(command), io),
+      );
+    });
   program
     .command('safety-number')
     .description(

@@ -49,4 +49,8 @@ export const EngineErrorCode = {
   hybridKeyBadLength: 'HYBRID_KEY_BAD_LENGTH',
   /** A hybrid key seed of the wrong length (crypto). */
   hybridSeedBadLength: 'HYBRID_SEED_BAD_LENGTH',
+  /** A delivery proof from the server does not verify (signature, key, recipient or envelope). */
+  deliveryProofInvalid: 'DELIVERY_PROOF_INVALID',
+  /** `qpc proof` for a message that has no stored delivery proof. */
+  noDeliveryProof: 'NO_DELIVERY_PROOF',
 } as const;

@@ -42,6 +42,7 @@ import {
   wipeLoadedIdentity,
 } from './client/localIdentity.js';
 import { IncomingProcessor } from './client/incoming.js';
+import { checkStoredProofs, type DeliveryProofReport } from './proofs/deliveryProofs.js';
 import { invitePolicy, setInvitePolicy, type InvitePolicy } from './client/pendingInvites.js';
 import { OutboxSender, type FlushResult } from './client/outboxSender.js';
 import {
@@ -78,6 +79,7 @@ export type * from './client/engineTypes.js';
 export type { QpcEngineOptions, ConnectOptions } from './client/engineOptions.js';
 export type { FlushResult } from './client/outboxSender.js';
 export type { InboxItem } from './client/views.js';
+export type { DeliveryProofReport } from './proofs/deliveryProofs.js';
 export type { LogoutResult } from './client/logout.js';
 export type { SafetyNumberView } from './client/verification.js';
 export type { CommitHooks } from './client/pendingCommits.js';
@@ -325,6 +327,14 @@ export class QpcEngine {
 
   loadMessages(groupRef: string, options: LoadMessagesOptions): Promise<MessagePage> {
     return loadMessagePage(this.context, this.groups.resolve(groupRef).groupId, options);
+  }
+
+  /**
+   * The delivery proofs stored for a message we sent, each checked against the server signing keys this
+   * profile knows; `refresh` first asks the connected server for its current list (retired keys too).
+   */
+  deliveryProofs(messageId: string, options: { refresh: boolean }): Promise<DeliveryProofReport[]> {
+    return checkStoredProofs(this.context, messageId, options);
   }
 
   /** Received messages stored after `seq` (the messages table order), for readers with a cursor. */

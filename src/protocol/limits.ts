@@ -139,6 +139,14 @@ export const FIELD_LIMITS: Readonly<Record<string, Readonly<Record<string, Field
     group_id: groupId,
     client_message_id: { exactBytes: CLIENT_MESSAGE_ID_BYTES },
   },
+  'qpc.v1.EnqueueResponse': { receipts: { maxItems: MAX_RECIPIENTS } },
+  'qpc.v1.DeliveryReceipt': {
+    server_name: { maxBytes: 253 },
+    key_id: { exactBytes: SIGNING_KEY_ID_BYTES, required: true },
+    recipient_queue_hash: { exactBytes: 32, required: true },
+    envelope_sha256: { exactBytes: 32, required: true },
+    signature,
+  },
   'qpc.v1.QueuedMessage': {
     payload: { maxBytes: MAX_SEALED_ENVELOPE_BYTES, required: true },
     sender_identity_key: { exactBytes: IDENTITY_PUBLIC_KEY_BYTES },

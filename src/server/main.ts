@@ -54,6 +54,7 @@ export async function startQpcServer(config: ServerConfig, deps: QpcServerDeps):
       queues: foundation.queues,
       commits: foundation.commits,
       directory: foundation.directory,
+      proofs: foundation.proofs,
       sealedShare: Math.max(1, Math.floor((config.queueCap * config.sealedQueueSharePercent) / 100)),
     });
     const services = {

@@ -7,6 +7,7 @@ import { createOpaqueServerSetup, OpaqueAuthService, opaqueReady } from './auth/
 import { SessionStore } from './auth/sessionStore.js';
 import type { ServerConfig } from './config/serverConfig.js';
 import { CommitOrdering } from './delivery/commitOrdering.js';
+import { certificateServerName, DeliveryProofs } from './delivery/deliveryProofs.js';
 import { DeliveryQueues } from './delivery/deliveryQueues.js';
 import { UserDirectory } from './directory/userDirectory.js';
 import { KeyPackageDirectory } from './keyPackages/keyPackageDirectory.js';
@@ -46,6 +47,8 @@ export interface ServerFoundation {
   bearer: BearerTokenVerifier;
   keyPackages: KeyPackageDirectory;
   queues: DeliveryQueues;
+  /** Signs the delivery proof of every copy an Enqueue stores, with the current signing key. */
+  proofs: DeliveryProofs;
   commits: CommitOrdering;
   /** Group commit: message writes arriving in one loop turn share one transaction and one fsync. */
   writes: GroupCommit;
@@ -184,13 +187,20 @@ export async function createServerFoundation(
       'QPC_AUTH_TOKEN holds a token that a rotation retired and whose grace period is over: it is refused; set it to the current token',
     );
   }
+  const signingKeys = publishedSigningKeys(db, state.signingKeySeed);
+  const proofs = new DeliveryProofs(db, {
+    serverName: certificateServerName(certificate.certDer),
+    signingKeySeed: state.signingKeySeed,
+    keyId: signingKeys[0]?.keyId ?? new Uint8Array(),
+  });
   return {
     config,
     certificate,
     federationCertificate,
     db,
     signingKeySeed: state.signingKeySeed,
-    signingKeys: publishedSigningKeys(db, state.signingKeySeed),
+    signingKeys,
+    proofs,
     directory,
     sessions,
     auth,

@@ -1,11 +1,12 @@
 /**
  * `qpc-server rotate signing-key` on a live data directory: the key published in Ping before the
- * rotation is still published after it (marked retired), beside the new current key.
+ * rotation is still published after it (marked retired), beside the new current key, and delivery
+ * proofs signed before and after the rotation both verify against what Ping publishes.
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { toHex } from '../../src/lib/bytes.js';
-import { Method } from '../../src/protocol/index.js';
+import { checkDeliveryProof, Method, type DeliveryReceipt } from '../../src/protocol/index.js';
 import {
   makeDataDir,
   removeDataDir,
@@ -40,8 +41,19 @@ describe('qpc-server rotate signing-key', () => {
     servers.push(server);
     const alice = await WireClient.connect(server.port, server.certSha256);
     clients.push(alice);
-    await registerAccount(alice, 'alice', 'alice password');
+    const account = await registerAccount(alice, 'alice', 'alice password');
     await logIn(alice, 'alice', 'alice password');
+    const payload = new Uint8Array(randomBytes(64));
+    const enqueueToSelf = async (client: WireClient): Promise<DeliveryReceipt> => {
+      const { receipts } = await client.ok(Method.Enqueue, {
+        recipientIdentityKeys: [account.identityPublicKey],
+        payload,
+      });
+      const [receipt] = receipts;
+      if (receipt === undefined) throw new Error('Enqueue answered without a delivery proof');
+      return receipt;
+    };
+    const proofBefore = await enqueueToSelf(alice);
     const before = await publishedKeys(server);
     expect(before).toHaveLength(1);
     expect(before[0]?.retired).toBe(0n);
@@ -68,6 +80,18 @@ describe('qpc-server rotate signing-key', () => {
     const bob = await WireClient.connect(server.port, server.certSha256);
     clients.push(bob);
     await logIn(bob, 'alice', 'alice password');
+    const proofAfter = await enqueueToSelf(bob);
+    const { signingKeys } = await bob.ok(Method.Ping, {});
+    const expected = { recipient: account.identityPublicKey, payload };
+    expect(toHex(proofBefore.keyId)).toBe(before[0]?.id);
+    expect(toHex(proofAfter.keyId)).toBe(after[0]?.id);
+    expect(checkDeliveryProof(proofBefore, signingKeys, expected).valid).toBe(true);
+    expect(checkDeliveryProof(proofAfter, signingKeys, expected).valid).toBe(true);
+    expect(proofAfter.sequence).toBe(proofBefore.sequence + 1n);
+    // A tampered proof stays refused after the rotation.
+    expect(
+      checkDeliveryProof({ ...proofBefore, acceptedAtMs: proofBefore.acceptedAtMs - 1n }, signingKeys),
+    ).toEqual({ valid: false, reason: 'bad_signature' });
     expect(await server.metrics()).toMatch(/qpc_key_rotated_timestamp_seconds\{material="signing-key"\} \d+/);
   });
 });

@@ -33,7 +33,12 @@ export interface GroupSummary {
   readonly sealedSender: boolean;
 }
 
-export type DeliveryState = 'pending' | 'sent' | 'delivered' | 'failed';
+/**
+ * Of an outgoing message: 'pending' (in the outbox), 'sent' (the server accepted it and a delivery proof
+ * it signed verified), 'accepted' (accepted without a proof: sealed sender, or a server that signs none),
+ * 'failed'. Incoming messages are 'delivered'.
+ */
+export type DeliveryState = 'pending' | 'sent' | 'accepted' | 'delivered' | 'failed';
 
 export interface ChatMessage {
   readonly id: string;

@@ -5,7 +5,7 @@
  */
 import { fromHex, toHex } from '../../lib/bytes.js';
 import { NetworkError, QpcError, RateLimitError, StorageError } from '../../lib/errors.js';
-import { Method, WireErrorCode } from '../../protocol/index.js';
+import { Method, WireErrorCode, type DeliveryReceipt } from '../../protocol/index.js';
 import { ownIdentityHex, type ClientContext } from './clientContext.js';
 import { randomBytes } from 'node:crypto';
 import { wipe } from '../../lib/bytes.js';
@@ -15,12 +15,18 @@ import { chatMessageOf } from './clientContext.js';
 import { encodeApplicationContent, messageIdFor } from './payloads.js';
 import { padToBucket } from '../privacy/padding.js';
 import { traceHop } from '../../lib/trace.js';
+import { recordDeliveryProofs } from '../proofs/deliveryProofs.js';
 
 export interface SealedSending {
   enabled(): boolean;
   /** The recipient's access key (a copy the caller wipes), or undefined when not known. */
   accessKeyOf(identityKey: Uint8Array): Uint8Array | undefined;
-  send(recipient: Uint8Array, accessKey: Uint8Array, mlsMessage: Uint8Array): Promise<void>;
+  /** Returns the envelope sent and the server's delivery proof for it (absent from an older server). */
+  send(
+    recipient: Uint8Array,
+    accessKey: Uint8Array,
+    mlsMessage: Uint8Array,
+  ): Promise<{ envelope: Uint8Array; receipt: DeliveryReceipt | undefined }>;
 }
 
 export interface FlushResult {
@@ -62,12 +68,18 @@ export class OutboxSender {
 
   /**
    * Sends to every recipient whose access key we know with SealedSend; returns those left for a normal
-   * Enqueue (no key known, sealed sender off, or a key the recipient has since revoked).
+   * Enqueue (no key known, sealed sender off, or a key the recipient has since revoked). Each sealed
+   * copy's delivery proof is kept like an Enqueue's; `proven` counts those kept.
    */
-  private async sendSealed(recipients: Uint8Array[], ciphertext: Uint8Array): Promise<Uint8Array[]> {
+  private async sendSealed(
+    recipients: Uint8Array[],
+    ciphertext: Uint8Array,
+    message: { messageId: string; groupId: string },
+  ): Promise<{ plain: Uint8Array[]; proven: number }> {
     const sealed = this.sealed;
-    if (sealed === undefined || !sealed.enabled()) return recipients;
+    if (sealed === undefined || !sealed.enabled()) return { plain: recipients, proven: 0 };
     const plain: Uint8Array[] = [];
+    let proven = 0;
     for (const recipient of recipients) {
       const accessKey = sealed.accessKeyOf(recipient);
       if (accessKey === undefined) {
@@ -75,7 +87,15 @@ export class OutboxSender {
         continue;
       }
       try {
-        await sealed.send(recipient, accessKey, ciphertext);
+        const { envelope, receipt } = await sealed.send(recipient, accessKey, ciphertext);
+        if (receipt !== undefined) {
+          proven += await this.keepProofs({
+            ...message,
+            recipients: [recipient],
+            payload: envelope,
+            receipts: [receipt],
+          });
+        }
       } catch (error) {
         if (!(error instanceof QpcError) || error.code !== WireErrorCode.SealedAccessDenied) throw error;
         plain.push(recipient);
@@ -83,7 +103,7 @@ export class OutboxSender {
         wipe(accessKey);
       }
     }
-    return plain;
+    return { plain, proven };
   }
 
   /** Stops a pending rate-limit retry (the engine is closing). */
@@ -138,17 +158,31 @@ export class OutboxSender {
       const session = await context.groups.session(entry.groupId);
       const recipients = session.info().members.filter((member) => toHex(member) !== own);
       const messageId = messageIdOfOutbox(context, entry.id);
+      let proven = 0;
       try {
         if (recipients.length > 0) {
           context.store.outbox.recordAttempt(entry.id);
           const ciphertext = await session.sendMessage(entry.payload, { record: false });
           traceHop('client.encrypted');
-          const plain = await this.sendSealed(recipients, ciphertext);
+          const sealedOutcome = await this.sendSealed(recipients, ciphertext, {
+            messageId,
+            groupId: entry.groupId,
+          });
+          const { plain } = sealedOutcome;
+          proven = sealedOutcome.proven;
           if (plain.length > 0) {
-            await connection.request(Method.Enqueue, {
+            const payload = padToBucket(ciphertext);
+            const { receipts } = await connection.request(Method.Enqueue, {
               recipientIdentityKeys: plain,
-              payload: padToBucket(ciphertext),
+              payload,
               clientMessageId: fromHex(entry.id),
+            });
+            proven += await this.keepProofs({
+              messageId,
+              groupId: entry.groupId,
+              recipients: plain,
+              payload,
+              receipts,
             });
           }
           this.onSent(entry.groupId);
@@ -167,9 +201,32 @@ export class OutboxSender {
       }
       context.store.outbox.delete(entry.id);
       sent += 1;
-      context.emit({ type: 'deliveryStateChanged', groupId: entry.groupId, messageId, state: 'sent' });
+      context.emit({
+        type: 'deliveryStateChanged',
+        groupId: entry.groupId,
+        messageId,
+        state: proven > 0 ? 'sent' : 'accepted',
+      });
     }
     return { sent, stalled: false };
+  }
+
+  /**
+   * Keeps the Enqueue's delivery proofs. The message is accepted whatever happens here: a failure to
+   * fetch the server's keys or to store a proof only costs the ✓, and is reported, never thrown.
+   */
+  private async keepProofs(input: Parameters<typeof recordDeliveryProofs>[1]): Promise<number> {
+    try {
+      return await recordDeliveryProofs(this.context, input);
+    } catch (error) {
+      this.context.emit({
+        type: 'backgroundFailed',
+        task: 'deliveryProof',
+        code: error instanceof QpcError ? error.code : 'UNEXPECTED',
+        message: `the delivery proof of a message in ${input.groupId} could not be kept: ${(error as Error).message}`,
+      });
+      return 0;
+    }
   }
 }
 

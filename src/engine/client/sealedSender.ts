@@ -14,7 +14,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { constantTimeEqual, fromHex, toHex, utf8, wipe } from '../../lib/bytes.js';
 import { CryptoError, NetworkError } from '../../lib/errors.js';
 import { EngineErrorCode } from '../engineErrors.js';
-import { Method } from '../../protocol/index.js';
+import { Method, type DeliveryReceipt } from '../../protocol/index.js';
 import { sealHybridEnvelope } from '../crypto/hybridEnvelope.js';
 import { decodeHybridPublicKey, type HybridPublicKey } from '../crypto/hybridKeys.js';
 import { ServerConnection, type ServerConnectionOptions } from '../net/serverConnection.js';
@@ -134,8 +134,12 @@ export class SealedSendChannel {
     return key;
   }
 
-  /** Seals one MLS message to one recipient whose access key we know. */
-  async send(recipient: Uint8Array, accessKey: Uint8Array, mlsMessage: Uint8Array): Promise<void> {
+  /** Seals one MLS message to one recipient whose access key we know; returns the server's proof, if any. */
+  async send(
+    recipient: Uint8Array,
+    accessKey: Uint8Array,
+    mlsMessage: Uint8Array,
+  ): Promise<{ envelope: Uint8Array; receipt: DeliveryReceipt | undefined }> {
     const envelope = sealHybridEnvelope(
       await this.hybridKeyOf(recipient),
       padToBucket(mlsMessage),
@@ -143,11 +147,12 @@ export class SealedSendChannel {
     );
     traceHop('client.sealed');
     const connection = await this.channel();
-    await connection.request(Method.SealedSend, {
+    const { receipt } = await connection.request(Method.SealedSend, {
       recipientIdentityKey: recipient,
       accessToken: accessKey,
       envelope,
     });
+    return { envelope, receipt };
   }
 
   /** The outbox's way to send sealed: while the setting is on, to members whose access key we hold. */

@@ -121,7 +121,8 @@ export async function chatMessageFromRecord(
     ? (context.identity().username ?? '')
     : await usernameOf(senderKey, context.store, context.connection());
   const pending = outgoing && context.store.outbox.list().some((entry) => entry.groupId === record.groupId);
-  const state = outgoing ? (pending ? 'pending' : 'sent') : 'delivered';
+  const proven = outgoing && !pending && context.store.deliveryProofs.proven([record.id]).size > 0;
+  const state = outgoing ? (pending ? 'pending' : proven ? 'sent' : 'accepted') : 'delivered';
   return chatMessageOf(record, { username, identityKey: senderKey }, outgoing, state);
 }
 

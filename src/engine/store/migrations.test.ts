@@ -41,6 +41,7 @@ describe('migrations', () => {
     expect(schemaVersion(db)).toBe(MIGRATIONS.length);
     expect(tables(db)).toEqual([
       'contacts',
+      'delivery_proofs',
       'groups',
       'held_incoming',
       'identity',
@@ -50,6 +51,7 @@ describe('migrations', () => {
       'pending_commits',
       'read_markers',
       'server_pins',
+      'server_signing_keys',
       'settings',
     ]);
     expect(applyMigrations(db)).toEqual([]);

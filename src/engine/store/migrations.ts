@@ -138,6 +138,34 @@ export const MIGRATIONS: readonly Migration[] = [
         SELECT group_id, MAX(seq), 0 FROM messages GROUP BY group_id;
     `,
   },
+  {
+    // Number 5 belongs to the identity-rotation migration of a parallel branch. This empty stand-in
+    // keeps the numbering contiguous here; the real one replaces it when both branches meet.
+    version: 5,
+    description: 'reserved (identity rotation)',
+    sql: '',
+  },
+  {
+    version: 6,
+    description: 'delivery proofs of sent messages and the server signing keys that check them',
+    sql: `
+      -- One signed DeliveryReceipt (protobuf bytes) per recipient of a message we sent by Enqueue.
+      CREATE TABLE delivery_proofs (
+        message_id TEXT NOT NULL,
+        recipient TEXT NOT NULL,
+        receipt BLOB NOT NULL,
+        stored_at INTEGER NOT NULL,
+        PRIMARY KEY (message_id, recipient)
+      ) WITHOUT ROWID;
+      -- Every signing key the server has published (Ping), current and retired, by key id (hex).
+      CREATE TABLE server_signing_keys (
+        key_id TEXT PRIMARY KEY,
+        public_key BLOB NOT NULL,
+        retired_at INTEGER NOT NULL,
+        seen_at INTEGER NOT NULL
+      );
+    `,
+  },
 ];
 
 export function schemaVersion(db: Database): number {

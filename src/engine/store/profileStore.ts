@@ -22,6 +22,7 @@ import {
 } from './sqliteClientRepositories.js';
 import { SqliteHeldIncomingRepository, SqlitePendingCommitRepository } from './sqlitePendingRepositories.js';
 import { SqliteReadMarkerRepository } from './sqliteReadMarkers.js';
+import { SqliteDeliveryProofRepository } from './sqliteDeliveryProofs.js';
 import { withStorageErrors } from './storageErrors.js';
 import { acquireProfileLock } from './profileLock.js';
 
@@ -63,6 +64,7 @@ export function openProfileStore(options: OpenProfileStoreOptions): ClientProfil
       pendingCommits: new SqlitePendingCommitRepository(db),
       heldIncoming: new SqliteHeldIncomingRepository(db),
       readMarkers: new SqliteReadMarkerRepository(db),
+      deliveryProofs: new SqliteDeliveryProofRepository(db),
       keySource: options.keySource ?? 'raw',
       transaction<T>(fn: () => T): T {
         return withStorageErrors(file, () => db.transaction(fn)());

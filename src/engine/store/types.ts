@@ -233,6 +233,35 @@ export interface ReadMarkerRepository {
   lastMessageAt(): Map<string, number>;
 }
 
+/** A server's signed proof that it stored one copy of a message we sent (DeliveryReceipt bytes). */
+export interface StoredDeliveryProof {
+  messageId: string;
+  /** The recipient's identity key, hex. */
+  recipient: string;
+  /** The encoded qpc.v1.DeliveryReceipt, byte for byte as the server sent it. */
+  receipt: Uint8Array;
+  storedAt: number;
+}
+
+/** A server signing key as published in Ping: current (retiredAt 0) or retired. */
+export interface KnownSigningKey {
+  /** 8 bytes, hex. */
+  keyId: string;
+  publicKey: Uint8Array;
+  retiredAt: number;
+}
+
+export interface DeliveryProofRepository {
+  put(proof: StoredDeliveryProof): void;
+  /** The proofs of one message, by recipient. */
+  list(messageId: string): StoredDeliveryProof[];
+  /** The ids among `messageIds` that have at least one proof. */
+  proven(messageIds: readonly string[]): Set<string>;
+  /** Insert or update published keys; a key once seen is never forgotten (old proofs need it). */
+  saveKeys(keys: readonly KnownSigningKey[], at: number): void;
+  keys(): KnownSigningKey[];
+}
+
 /** The SQLCipher profile store as the network client needs it: ProfileStore plus the client's own tables. */
 export interface ClientProfileStore extends ProfileStore {
   readonly settings: SettingsRepository;
@@ -243,4 +272,5 @@ export interface ClientProfileStore extends ProfileStore {
   readonly pendingCommits: PendingCommitRepository;
   readonly heldIncoming: HeldIncomingRepository;
   readonly readMarkers: ReadMarkerRepository;
+  readonly deliveryProofs: DeliveryProofRepository;
 }

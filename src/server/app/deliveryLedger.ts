@@ -1,8 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../../lib/clock.js';
-import { WireErrorCode, DEFAULT_MAX_FRAME_BYTES, type QueuedMessage } from '../../protocol/index.js';
+import {
+  WireErrorCode,
+  DEFAULT_MAX_FRAME_BYTES,
+  type DeliveryReceipt,
+  type QueuedMessage,
+} from '../../protocol/index.js';
 import type { CommitOrdering } from '../delivery/commitOrdering.js';
 import { CommitConflictError, QueueFullError } from '../delivery/deliveryErrors.js';
+import { decodeReceiptList, encodeReceiptList, type DeliveryProofs } from '../delivery/deliveryProofs.js';
 import type { DeliveryQueues } from '../delivery/deliveryQueues.js';
 import type { UserDirectory } from '../directory/userDirectory.js';
 import type { ServerDatabase } from '../storage/openServerDatabase.js';
@@ -26,6 +32,8 @@ export interface EnqueueInput {
 
 export interface EnqueueOutcome {
   serverTimeMs: number;
+  /** One signed delivery proof per recipient, in request order (the first answer's, on a replay). */
+  receipts: DeliveryReceipt[];
   /** The stored copies, one per recipient (empty for an idempotent replay): what gets pushed. */
   stored: { recipient: Uint8Array; message: QueuedMessageInit }[];
 }
@@ -60,6 +68,8 @@ export class DeliveryLedger {
       queues: DeliveryQueues;
       commits: CommitOrdering;
       directory: UserDirectory;
+      /** Signs a delivery proof for every copy an Enqueue stores. */
+      proofs: DeliveryProofs;
       /**
        * Most sealed messages one recipient's queue may hold (default: all of it). Kept under the queue
        * cap so that anonymous senders can never fill a queue and block commits and ordinary messages.
@@ -68,11 +78,14 @@ export class DeliveryLedger {
     },
   ) {
     this.statements = {
-      receipt: db.prepare<[Buffer, Buffer, number], { server_time_ms: number }>(
-        'SELECT server_time_ms FROM enqueue_receipts WHERE sender = ? AND client_message_id = ? AND created_at > ?',
+      receipt: db.prepare<
+        [Buffer, Buffer, number],
+        { server_time_ms: number; delivery_receipts: Buffer | null }
+      >(
+        'SELECT server_time_ms, delivery_receipts FROM enqueue_receipts WHERE sender = ? AND client_message_id = ? AND created_at > ?',
       ),
-      saveReceipt: db.prepare<[Buffer, Buffer, number, number]>(
-        'INSERT OR REPLACE INTO enqueue_receipts (sender, client_message_id, server_time_ms, created_at) VALUES (?, ?, ?, ?)',
+      saveReceipt: db.prepare<[Buffer, Buffer, number, number, Buffer]>(
+        'INSERT OR REPLACE INTO enqueue_receipts (sender, client_message_id, server_time_ms, created_at, delivery_receipts) VALUES (?, ?, ?, ?, ?)',
       ),
       pruneReceipts: db.prepare<[number]>('DELETE FROM enqueue_receipts WHERE created_at <= ?'),
       saveMeta: db.prepare<[number, Buffer, Buffer | null, bigint | null]>(
@@ -98,7 +111,13 @@ export class DeliveryLedger {
       .transaction((): EnqueueOutcome => {
         if (hasReceipt) {
           const earlier = this.statements.receipt.get(sender, clientMessageId, now - RECEIPT_TTL_MS);
-          if (earlier !== undefined) return { serverTimeMs: earlier.server_time_ms, stored: [] };
+          if (earlier !== undefined) {
+            return {
+              serverTimeMs: earlier.server_time_ms,
+              receipts: decodeReceiptList(earlier.delivery_receipts),
+              stored: [],
+            };
+          }
         }
         for (const recipient of input.recipients) {
           if (this.deps.directory.findByIdentityKey(recipient) === undefined) {
@@ -106,7 +125,7 @@ export class DeliveryLedger {
           }
         }
         const deliveries = input.recipients.map((recipient) => ({ recipient, payload: input.payload }));
-        let ids: number[];
+        let copies: { id: number; expiresAt: number }[];
         if (input.groupId !== undefined && input.epoch !== undefined) {
           const groupIdHash = createHash('sha256').update(input.groupId).digest();
           const outcome = this.deps.commits.acceptCommitAndEnqueue(
@@ -116,16 +135,28 @@ export class DeliveryLedger {
             deliveries,
           );
           if (outcome instanceof CommitConflictError) throw outcome;
-          ids = outcome.ids;
+          copies = outcome.stored;
         } else {
-          ids = this.deps.queues.enqueueBatch(deliveries).map((stored) => stored.id);
+          copies = this.deps.queues.enqueueBatch(deliveries);
         }
+        const ids = copies.map((copy) => copy.id);
+        const receipts = copies.map((copy, index) =>
+          this.deps.proofs.issue({
+            recipient: input.recipients[index] ?? new Uint8Array(),
+            payload: input.payload,
+            acceptedAtMs: now,
+            keepUntilMs: copy.expiresAt,
+          }),
+        );
         const groupId = input.groupId === undefined ? null : Buffer.from(input.groupId);
         const epoch = input.epoch ?? null;
         for (const id of ids) this.statements.saveMeta.run(id, sender, groupId, epoch);
-        if (hasReceipt) this.statements.saveReceipt.run(sender, clientMessageId, now, now);
+        if (hasReceipt) {
+          this.statements.saveReceipt.run(sender, clientMessageId, now, now, encodeReceiptList(receipts));
+        }
         return {
           serverTimeMs: now,
+          receipts,
           stored: ids.map((id, index) => ({
             recipient: input.recipients[index] ?? new Uint8Array(),
             message: withLabels(
@@ -154,21 +185,34 @@ export class DeliveryLedger {
     recipient: Uint8Array,
     envelope: Uint8Array,
     headerAllowance: number,
-  ): { serverTimeMs: number; recipient: Uint8Array; message: QueuedMessageInit } {
+  ): {
+    serverTimeMs: number;
+    recipient: Uint8Array;
+    message: QueuedMessageInit;
+    receipt: DeliveryReceipt;
+  } {
     const now = this.deps.clock.now();
     const share = this.deps.sealedShare;
-    const [stored] = this.db
+    const { stored, receipt } = this.db
       .transaction(() => {
         if (share !== undefined) {
           const waiting = this.statements.sealedDepth.get(Buffer.from(recipient), now)?.n ?? 0;
           if (waiting >= share) throw new QueueFullError(share);
         }
-        return this.deps.queues.enqueueBatch([{ recipient, payload: envelope }], headerAllowance);
+        const [copy] = this.deps.queues.enqueueBatch([{ recipient, payload: envelope }], headerAllowance);
+        if (copy === undefined) throw new Error('enqueueBatch returned nothing');
+        const proof = this.deps.proofs.issue({
+          recipient,
+          payload: envelope,
+          acceptedAtMs: now,
+          keepUntilMs: copy.expiresAt,
+        });
+        return { stored: copy, receipt: proof };
       })
       .immediate();
-    if (stored === undefined) throw new Error('enqueueBatch returned nothing');
     return {
       serverTimeMs: now,
+      receipt,
       recipient,
       message: {
         messageId: BigInt(stored.id),

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../lib/clock.js';
 import { silentLogger } from '../../lib/logger.js';
 import {
+  checkDeliveryProof,
   decodeResponse,
   decodeResponseBody,
   encodeCall,
@@ -131,6 +132,71 @@ describe('RequestRouter', () => {
     clock.advance(1);
     expect((await call(Method.Enqueue, body, alice.token)).code).toBe('ok');
     expect(foundation.queues.depth(bob.identityKey)).toBe(2);
+  });
+
+  it('signs one delivery proof per recipient that verifies with the key Ping publishes', async () => {
+    const alice = account(1);
+    const bob = account(2);
+    const carol = account(3);
+    const payload = new Uint8Array([5, 6, 7]);
+    const send = async () => {
+      const answer = await call(
+        Method.Enqueue,
+        { recipientIdentityKeys: [bob.identityKey, carol.identityKey], payload },
+        alice.token,
+      );
+      if (answer.body === undefined) throw new Error(answer.code);
+      return answer.body.receipts;
+    };
+    const first = await send();
+    const ping = await call(Method.Ping, {});
+    const keys = ping.body?.signingKeys ?? [];
+    expect(first).toHaveLength(2);
+    const [toBob, toCarol] = first;
+    if (toBob === undefined || toCarol === undefined) throw new Error('missing receipts');
+    expect(checkDeliveryProof(toBob, keys, { recipient: bob.identityKey, payload })).toMatchObject({
+      valid: true,
+    });
+    expect(checkDeliveryProof(toCarol, keys, { recipient: carol.identityKey, payload }).valid).toBe(true);
+    expect(toBob).toMatchObject({
+      serverName: 'localhost',
+      sequence: 1n,
+      acceptedAtMs: BigInt(clock.now()),
+      keepUntilMs: BigInt(clock.now() + foundation.config.messageTtlMs),
+    });
+    // The proof names its queue and its envelope: it cannot pass for another recipient or payload.
+    expect(checkDeliveryProof(toBob, keys, { recipient: carol.identityKey })).toEqual({
+      valid: false,
+      reason: 'wrong_recipient',
+    });
+    expect(checkDeliveryProof(toBob, keys, { payload: new Uint8Array([5, 6]) })).toEqual({
+      valid: false,
+      reason: 'wrong_envelope',
+    });
+    // Tampered: any signed field changed, or the signature itself, is refused.
+    expect(checkDeliveryProof({ ...toBob, sequence: 7n }, keys)).toEqual({
+      valid: false,
+      reason: 'bad_signature',
+    });
+    expect(checkDeliveryProof({ ...toBob, keepUntilMs: toBob.keepUntilMs + 1n }, keys).valid).toBe(false);
+    const flipped = Uint8Array.from(toBob.signature);
+    flipped[0] = (flipped[0] ?? 0) ^ 1;
+    expect(checkDeliveryProof({ ...toBob, signature: flipped }, keys).valid).toBe(false);
+    expect(checkDeliveryProof(toBob, [])).toEqual({ valid: false, reason: 'unknown_key' });
+
+    // Per-queue sequences: each queue counts its own proved copies, and a refused Enqueue uses none.
+    const refused = await call(
+      Method.Enqueue,
+      { recipientIdentityKeys: [bob.identityKey, new Uint8Array(32).fill(9)], payload },
+      alice.token,
+    );
+    expect(refused.code).toBe(WireErrorCode.NotFound);
+    const second = await call(
+      Method.Enqueue,
+      { recipientIdentityKeys: [bob.identityKey], payload },
+      carol.token,
+    );
+    expect(second.body?.receipts.map((receipt) => receipt.sequence)).toEqual([2n]);
   });
 
   it('enqueues all or nothing: an unknown recipient stores no copy for the known ones', async () => {

@@ -67,12 +67,12 @@ export class CommitOrdering {
     groupIdHash: Uint8Array,
     epoch: bigint,
     deliveries: readonly Delivery[],
-  ): { accepted: true; ids: number[] } | CommitConflictError {
+  ): { accepted: true; stored: { id: number; expiresAt: number }[] } | CommitConflictError {
     return this.db
       .transaction(() => {
         const outcome = this.acceptCommit(groupIdHash, epoch);
         if (outcome instanceof CommitConflictError) return outcome;
-        return { accepted: true as const, ids: queues.enqueueBatch(deliveries).map((stored) => stored.id) };
+        return { accepted: true as const, stored: queues.enqueueBatch(deliveries) };
       })
       .immediate();
   }

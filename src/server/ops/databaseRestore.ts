@@ -1,4 +1,4 @@
-import { chmodSync, copyFileSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { Clock } from '../../lib/clock.js';
 import { openServerDatabase } from '../storage/openServerDatabase.js';
@@ -78,6 +78,8 @@ export function restoreDatabase(input: {
   }
   const incoming = `${target}.restoring`;
   rmSync(incoming, { force: true });
+  // Created 0600 before the bytes arrive (copyFile keeps an existing target's mode), then made exact.
+  writeFileSync(incoming, '', { mode: 0o600, flag: 'wx' });
   copyFileSync(from, incoming);
   chmodSync(incoming, 0o600);
   renameSync(incoming, target);

@@ -1,3 +1,4 @@
+import { DELIVERY_PROOFS_MIGRATION } from '../delivery/deliveryProofsSchema.js';
 import type { ServerDatabase } from './openServerDatabase.js';
 
 /**
@@ -89,6 +90,8 @@ export const SERVER_MIGRATIONS: readonly string[] = [
     key_hash BLOB NOT NULL
   );
   `,
+  // 4: delivery proofs (per-queue sequences, proofs remembered with their Enqueue answer).
+  DELIVERY_PROOFS_MIGRATION,
 ];
 
 /** Bring the schema up to date; returns the version reached. */

@@ -1,9 +1,8 @@
 import Database from 'better-sqlite3-multiple-ciphers';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { toHex } from '../../lib/bytes.js';
 import { StorageError } from '../../lib/errors.js';
 import { migrateServerDatabase, SERVER_MIGRATIONS } from './migrations.js';
+import { preparePrivateDatabaseFile } from './privateDatabaseFile.js';
 import { StorageErrorCode, WrongDatabaseKeyError } from './storageErrors.js';
 
 export type ServerDatabase = Database.Database;
@@ -20,7 +19,7 @@ export function openServerDatabase(path: string, key: Uint8Array): ServerDatabas
   if (key.length !== 32) {
     throw new StorageError(StorageErrorCode.KeyMissing, 'the database key must be 32 bytes');
   }
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  if (path !== ':memory:') preparePrivateDatabaseFile(path);
   let db: ServerDatabase;
   try {
     db = new Database(path);

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -36,6 +36,34 @@ describe('openServerDatabase', () => {
     db.close();
     // SQLCipher: no plaintext SQLite header on disk.
     expect(readFileSync(path).subarray(0, 15).toString('latin1')).not.toBe('SQLite format 3');
+  });
+
+  it('creates the database, -wal and -shm 0600 and the data directory 0700, whatever the umask', () => {
+    const previous = process.umask(0o022);
+    try {
+      const data = join(dir, 'fresh');
+      const path = join(data, SERVER_DATABASE_FILE);
+      const db = openServerDatabase(path, keyA);
+      db.prepare("INSERT INTO server_state (name, value) VALUES ('probe', x'01')").run();
+      for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+        expect((statSync(file).mode & 0o777).toString(8)).toBe('600');
+      }
+      expect((statSync(data).mode & 0o777).toString(8)).toBe('700');
+      db.close();
+    } finally {
+      process.umask(previous);
+    }
+  });
+
+  it('tightens a database left 0644 by an older qpc-server when it opens it', () => {
+    const path = join(dir, SERVER_DATABASE_FILE);
+    openServerDatabase(path, keyA).close();
+    chmodSync(path, 0o644);
+    const db = openServerDatabase(path, keyA);
+    for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+      expect((statSync(file).mode & 0o777).toString(8)).toBe('600');
+    }
+    db.close();
   });
 
   it('reopens with the same key and refuses a wrong one with a typed error', () => {

@@ -67,6 +67,8 @@ export function groupFingerprint(hex: string): string[] {
 const deliveryGlyphs: Record<DeliveryState, string> = {
   pending: '…',
   sent: '✓',
+  // Accepted without a delivery proof (sealed sender, or a server that signs none): no ✓ to show.
+  accepted: '↑',
   delivered: '✓✓',
   failed: '✗ not sent',
 };

@@ -19,7 +19,7 @@ export const enqueue: MethodHandler<typeof Method.Enqueue> = async (ctx, body) =
   traceHop('server.durable');
   // Durable now (the batch holding it committed): push to whoever is online.
   for (const { recipient, message } of outcome.stored) online.push(recipient, [message]);
-  return { serverTimeMs: BigInt(outcome.serverTimeMs) };
+  return { serverTimeMs: BigInt(outcome.serverTimeMs), receipts: outcome.receipts };
 };
 
 export const fetchQueue: MethodHandler<typeof Method.FetchQueue> = (ctx, body) => {

@@ -24,7 +24,7 @@ export const sealedSend: MethodHandler<typeof Method.SealedSend> = async (ctx, b
   );
   traceHop('server.durable');
   online.push(outcome.recipient, [outcome.message]);
-  return { serverTimeMs: BigInt(outcome.serverTimeMs) };
+  return { serverTimeMs: BigInt(outcome.serverTimeMs), receipt: outcome.receipt };
 };
 
 /** 501 SetSealedAccess: the caller's SHA-256(access key) replaces the previous one; empty turns it off. */

@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file qpc/v1/delivery.proto.
  */
 export const file_qpc_v1_delivery: GenFile = /*@__PURE__*/
-  fileDesc("ChVxcGMvdjEvZGVsaXZlcnkucHJvdG8SBnFwYy52MSKfAQoORW5xdWV1ZVJlcXVlc3QSHwoXcmVjaXBpZW50X2lkZW50aXR5X2tleXMYASADKAwSDwoHcGF5bG9hZBgCIAEoDBIVCghncm91cF9pZBgDIAEoDEgAiAEBEhIKBWVwb2NoGAQgASgESAGIAQESGQoRY2xpZW50X21lc3NhZ2VfaWQYBSABKAxCCwoJX2dyb3VwX2lkQggKBl9lcG9jaCIpCg9FbnF1ZXVlUmVzcG9uc2USFgoOc2VydmVyX3RpbWVfbXMYASABKAQiqwEKDVF1ZXVlZE1lc3NhZ2USEgoKbWVzc2FnZV9pZBgBIAEoBBIPCgdwYXlsb2FkGAIgASgMEhsKE3NlbmRlcl9pZGVudGl0eV9rZXkYAyABKAwSFgoOcmVjZWl2ZWRfYXRfbXMYBCABKAQSFQoIZ3JvdXBfaWQYBSABKAxIAIgBARISCgVlcG9jaBgGIAEoBEgBiAEBQgsKCV9ncm91cF9pZEIICgZfZXBvY2giPAoRRmV0Y2hRdWV1ZVJlcXVlc3QSGAoQYWZ0ZXJfbWVzc2FnZV9pZBgBIAEoBBINCgVsaW1pdBgCIAEoDSJLChJGZXRjaFF1ZXVlUmVzcG9uc2USJwoIbWVzc2FnZXMYASADKAsyFS5xcGMudjEuUXVldWVkTWVzc2FnZRIMCgRtb3JlGAIgASgIIiEKCkFja1JlcXVlc3QSEwoLbWVzc2FnZV9pZHMYASADKAQiHgoLQWNrUmVzcG9uc2USDwoHcmVtb3ZlZBgBIAEoDWIGcHJvdG8z");
+  fileDesc("ChVxcGMvdjEvZGVsaXZlcnkucHJvdG8SBnFwYy52MSKfAQoORW5xdWV1ZVJlcXVlc3QSHwoXcmVjaXBpZW50X2lkZW50aXR5X2tleXMYASADKAwSDwoHcGF5bG9hZBgCIAEoDBIVCghncm91cF9pZBgDIAEoDEgAiAEBEhIKBWVwb2NoGAQgASgESAGIAQESGQoRY2xpZW50X21lc3NhZ2VfaWQYBSABKAxCCwoJX2dyb3VwX2lkQggKBl9lcG9jaCJUCg9FbnF1ZXVlUmVzcG9uc2USFgoOc2VydmVyX3RpbWVfbXMYASABKAQSKQoIcmVjZWlwdHMYAiADKAsyFy5xcGMudjEuRGVsaXZlcnlSZWNlaXB0IsEBCg9EZWxpdmVyeVJlY2VpcHQSEwoLc2VydmVyX25hbWUYASABKAkSDgoGa2V5X2lkGAIgASgMEhwKFHJlY2lwaWVudF9xdWV1ZV9oYXNoGAMgASgMEhcKD2VudmVsb3BlX3NoYTI1NhgEIAEoDBIQCghzZXF1ZW5jZRgFIAEoBBIWCg5hY2NlcHRlZF9hdF9tcxgGIAEoBBIVCg1rZWVwX3VudGlsX21zGAcgASgEEhEKCXNpZ25hdHVyZRgIIAEoDCKrAQoNUXVldWVkTWVzc2FnZRISCgptZXNzYWdlX2lkGAEgASgEEg8KB3BheWxvYWQYAiABKAwSGwoTc2VuZGVyX2lkZW50aXR5X2tleRgDIAEoDBIWCg5yZWNlaXZlZF9hdF9tcxgEIAEoBBIVCghncm91cF9pZBgFIAEoDEgAiAEBEhIKBWVwb2NoGAYgASgESAGIAQFCCwoJX2dyb3VwX2lkQggKBl9lcG9jaCI8ChFGZXRjaFF1ZXVlUmVxdWVzdBIYChBhZnRlcl9tZXNzYWdlX2lkGAEgASgEEg0KBWxpbWl0GAIgASgNIksKEkZldGNoUXVldWVSZXNwb25zZRInCghtZXNzYWdlcxgBIAMoCzIVLnFwYy52MS5RdWV1ZWRNZXNzYWdlEgwKBG1vcmUYAiABKAgiIQoKQWNrUmVxdWVzdBITCgttZXNzYWdlX2lkcxgBIAMoBCIeCgtBY2tSZXNwb25zZRIPCgdyZW1vdmVkGAEgASgNYgZwcm90bzM");
 
 /**
  * 400 Enqueue: puts one payload into each recipient's queue, all or nothing.
@@ -71,6 +71,15 @@ export type EnqueueResponse = Message<"qpc.v1.EnqueueResponse"> & {
    * @generated from field: uint64 server_time_ms = 1;
    */
   serverTimeMs: bigint;
+
+  /**
+   * One signed delivery proof per recipient, in the order of recipient_identity_keys (docs/protocol.md,
+   * "Delivery proofs"). A repeated client_message_id gets the same proofs again. Empty from a server
+   * older than proofs, and for an answer remembered from before the server had them.
+   *
+   * @generated from field: repeated qpc.v1.DeliveryReceipt receipts = 2;
+   */
+  receipts: DeliveryReceipt[];
 };
 
 /**
@@ -79,6 +88,75 @@ export type EnqueueResponse = Message<"qpc.v1.EnqueueResponse"> & {
  */
 export const EnqueueResponseSchema: GenMessage<EnqueueResponse> = /*@__PURE__*/
   messageDesc(file_qpc_v1_delivery, 1);
+
+/**
+ * What the server signs when it accepts a copy into a queue: the copy is stored, in this queue, under
+ * this sequence number, until keep_until_ms at least (unless the recipient fetches and acks it sooner).
+ *
+ * @generated from message qpc.v1.DeliveryReceipt
+ */
+export type DeliveryReceipt = Message<"qpc.v1.DeliveryReceipt"> & {
+  /**
+   * The server's name (first DNS name of its TLS certificate), at most 253 bytes of UTF-8.
+   *
+   * @generated from field: string server_name = 1;
+   */
+  serverName: string;
+
+  /**
+   * Id of the signing key (first 8 bytes of SHA-256 of the public key; PingResponse.signing_keys).
+   *
+   * @generated from field: bytes key_id = 2;
+   */
+  keyId: Uint8Array;
+
+  /**
+   * SHA-256 of the recipient's identity public key (32 bytes).
+   *
+   * @generated from field: bytes recipient_queue_hash = 3;
+   */
+  recipientQueueHash: Uint8Array;
+
+  /**
+   * SHA-256 of the stored payload, byte for byte as sent in EnqueueRequest.payload (32 bytes).
+   *
+   * @generated from field: bytes envelope_sha256 = 4;
+   */
+  envelopeSha256: Uint8Array;
+
+  /**
+   * Per-queue sequence: 1 for the first proved copy in that queue, then +1 for each, never reused.
+   *
+   * @generated from field: uint64 sequence = 5;
+   */
+  sequence: bigint;
+
+  /**
+   * @generated from field: uint64 accepted_at_ms = 6;
+   */
+  acceptedAtMs: bigint;
+
+  /**
+   * When the server may drop the copy unfetched (the message TTL).
+   *
+   * @generated from field: uint64 keep_until_ms = 7;
+   */
+  keepUntilMs: bigint;
+
+  /**
+   * Ed25519 over the bytes of docs/protocol.md "Delivery proofs" (not over this protobuf), 64 bytes.
+   *
+   * @generated from field: bytes signature = 8;
+   */
+  signature: Uint8Array;
+};
+
+/**
+ * Describes the message qpc.v1.DeliveryReceipt.
+ * Use `create(DeliveryReceiptSchema)` to create a new message.
+ */
+export const DeliveryReceiptSchema: GenMessage<DeliveryReceipt> = /*@__PURE__*/
+  messageDesc(file_qpc_v1_delivery, 2);
 
 /**
  * @generated from message qpc.v1.QueuedMessage
@@ -124,7 +202,7 @@ export type QueuedMessage = Message<"qpc.v1.QueuedMessage"> & {
  * Use `create(QueuedMessageSchema)` to create a new message.
  */
 export const QueuedMessageSchema: GenMessage<QueuedMessage> = /*@__PURE__*/
-  messageDesc(file_qpc_v1_delivery, 2);
+  messageDesc(file_qpc_v1_delivery, 3);
 
 /**
  * 401 FetchQueue: messages with message_id > after_message_id, oldest first.
@@ -150,7 +228,7 @@ export type FetchQueueRequest = Message<"qpc.v1.FetchQueueRequest"> & {
  * Use `create(FetchQueueRequestSchema)` to create a new message.
  */
 export const FetchQueueRequestSchema: GenMessage<FetchQueueRequest> = /*@__PURE__*/
-  messageDesc(file_qpc_v1_delivery, 3);
+  messageDesc(file_qpc_v1_delivery, 4);
 
 /**
  * @generated from message qpc.v1.FetchQueueResponse
@@ -174,7 +252,7 @@ export type FetchQueueResponse = Message<"qpc.v1.FetchQueueResponse"> & {
  * Use `create(FetchQueueResponseSchema)` to create a new message.
  */
 export const FetchQueueResponseSchema: GenMessage<FetchQueueResponse> = /*@__PURE__*/
-  messageDesc(file_qpc_v1_delivery, 4);
+  messageDesc(file_qpc_v1_delivery, 5);
 
 /**
  * 402 Ack: deletes delivered messages. Ids that are not (or no longer) in the queue are ignored.
@@ -193,7 +271,7 @@ export type AckRequest = Message<"qpc.v1.AckRequest"> & {
  * Use `create(AckRequestSchema)` to create a new message.
  */
 export const AckRequestSchema: GenMessage<AckRequest> = /*@__PURE__*/
-  messageDesc(file_qpc_v1_delivery, 5);
+  messageDesc(file_qpc_v1_delivery, 6);
 
 /**
  * @generated from message qpc.v1.AckResponse
@@ -210,5 +288,5 @@ export type AckResponse = Message<"qpc.v1.AckResponse"> & {
  * Use `create(AckResponseSchema)` to create a new message.
  */
 export const AckResponseSchema: GenMessage<AckResponse> = /*@__PURE__*/
-  messageDesc(file_qpc_v1_delivery, 6);
+  messageDesc(file_qpc_v1_delivery, 7);
 

@@ -7,13 +7,15 @@
 
 import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
+import type { DeliveryReceipt } from "./delivery_pb.js";
+import { file_qpc_v1_delivery } from "./delivery_pb.js";
 import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file qpc/v1/sealed_sender.proto.
  */
 export const file_qpc_v1_sealed_sender: GenFile = /*@__PURE__*/
-  fileDesc("ChpxcGMvdjEvc2VhbGVkX3NlbmRlci5wcm90bxIGcXBjLnYxIlsKEVNlYWxlZFNlbmRSZXF1ZXN0Eh4KFnJlY2lwaWVudF9pZGVudGl0eV9rZXkYASABKAwSFAoMYWNjZXNzX3Rva2VuGAIgASgMEhAKCGVudmVsb3BlGAMgASgMIiwKElNlYWxlZFNlbmRSZXNwb25zZRIWCg5zZXJ2ZXJfdGltZV9tcxgBIAEoBCIxChZTZXRTZWFsZWRBY2Nlc3NSZXF1ZXN0EhcKD2FjY2Vzc19rZXlfaGFzaBgBIAEoDCIZChdTZXRTZWFsZWRBY2Nlc3NSZXNwb25zZWIGcHJvdG8z");
+  fileDesc("ChpxcGMvdjEvc2VhbGVkX3NlbmRlci5wcm90bxIGcXBjLnYxIlsKEVNlYWxlZFNlbmRSZXF1ZXN0Eh4KFnJlY2lwaWVudF9pZGVudGl0eV9rZXkYASABKAwSFAoMYWNjZXNzX3Rva2VuGAIgASgMEhAKCGVudmVsb3BlGAMgASgMImcKElNlYWxlZFNlbmRSZXNwb25zZRIWCg5zZXJ2ZXJfdGltZV9tcxgBIAEoBBItCgdyZWNlaXB0GAIgASgLMhcucXBjLnYxLkRlbGl2ZXJ5UmVjZWlwdEgAiAEBQgoKCF9yZWNlaXB0IjEKFlNldFNlYWxlZEFjY2Vzc1JlcXVlc3QSFwoPYWNjZXNzX2tleV9oYXNoGAEgASgMIhkKF1NldFNlYWxlZEFjY2Vzc1Jlc3BvbnNlYgZwcm90bzM", [file_qpc_v1_delivery]);
 
 /**
  * 500 SealedSend. No session token (Request.auth_token must be empty): the sender stays unknown to the
@@ -60,6 +62,14 @@ export type SealedSendResponse = Message<"qpc.v1.SealedSendResponse"> & {
    * @generated from field: uint64 server_time_ms = 1;
    */
   serverTimeMs: bigint;
+
+  /**
+   * The signed delivery proof of the stored envelope (docs/protocol.md "Delivery proofs"); it names the
+   * queue and the envelope, never a sender. Absent from a server older than proofs.
+   *
+   * @generated from field: optional qpc.v1.DeliveryReceipt receipt = 2;
+   */
+  receipt?: DeliveryReceipt | undefined;
 };
 
 /**
