@@ -65,6 +65,8 @@ import { inboxAfter, loadMessagePage, membersOf, type InboxItem } from './client
 import { SelfUpdateScheduler } from './client/selfUpdateScheduler.js';
 import { logoutSession, type LogoutResult } from './client/logout.js';
 import { assertSendAllowed } from './client/contactTrust.js';
+import { KeyRotations } from './keys/keyRotations.js';
+import { lostMember } from './client/incoming.js';
 import {
   peerAccessKey,
   queueAccessKeyShare,
@@ -129,6 +131,7 @@ export class QpcEngine {
   private readonly healing: SelfUpdateScheduler;
   private readonly sealedChannel: SealedSendChannel;
   private readonly background: BackgroundWork;
+  private readonly rotations: KeyRotations;
 
   constructor(private readonly options: QpcEngineOptions) {
     this.store = options.store;
@@ -143,7 +146,7 @@ export class QpcEngine {
       () => sealedSenderEnabled(this.context),
       this.store.readMarkers,
     );
-    this.identity = loadIdentity(this.store);
+    this.identity = loadIdentity(this.store, this.mls.clock.now());
     this.status = new ConnectionStatus(this.serverText() ?? '', (connection) =>
       this.emit({ type: 'connectionChanged', connection }),
     );
@@ -185,6 +188,14 @@ export class QpcEngine {
     };
     this.incoming.onJoined = share;
     this.incoming.onMembersAdded = share;
+    // Issue 13: access keys and the hybrid key rotate (keys/).
+    this.rotations = new KeyRotations(this.context, {
+      flush: () => this.background.run(BackgroundTask.flushOutbox, () => this.outbox.flush()),
+      replenish: () => this.replenish(),
+      onError: (error) => this.background.report(BackgroundTask.keyRotation, error),
+    });
+    this.incoming.onMembersRemoved = () =>
+      this.background.run(BackgroundTask.keyRotation, () => this.rotations.rotateAccessKey());
   }
 
   /** Creates the identity of a new profile; returns the 24 recovery words (shown once, never stored). */
@@ -476,10 +487,17 @@ export class QpcEngine {
   /** Our commit on the newest epoch (caught up first), incoming lane held, conflicts retried. */
   private async commitExclusive(groupId: string, change: CommitChange): Promise<void> {
     const catchUp = () => this.incoming.fetchAll();
+    let removed = false;
     await this.incoming.exclusive(async () => {
       await catchUp();
-      if (this.groups.has(groupId)) await commitToGroup(this.context, groupId, change, catchUp);
+      if (!this.groups.has(groupId)) return;
+      const before = (await this.groups.session(groupId)).info().members;
+      await commitToGroup(this.context, groupId, change, catchUp);
+      removed =
+        this.groups.has(groupId) && lostMember(before, (await this.groups.session(groupId)).info().members);
     });
+    // Our own commit removed someone (a kick, or a leave we committed): they knew our access key.
+    if (removed) this.background.run(BackgroundTask.keyRotation, () => this.rotations.rotateAccessKey());
     await this.announceGroup(groupId);
     // Messages held back while the commit was pending go out in the new epoch.
     void this.outbox.flush().catch(() => undefined);
@@ -570,6 +588,18 @@ export class QpcEngine {
     return Promise.resolve().then(() => acknowledgeUser(this.context, username));
   }
 
+  // ---- key rotation (keys/) ------------------------------------------------------------------------
+
+  /** A new sealed-sender access key, registered with the server and shared in every group. */
+  rotateAccessKey(): Promise<void> {
+    return this.rotations.rotateAccessKey();
+  }
+
+  /** A new hybrid key pair, published; the previous private key opens late envelopes for the grace period. */
+  rotateHybridKey(): Promise<void> {
+    return this.rotations.rotateHybridKey();
+  }
+
   /** Revokes the session on the server (when connected) and forgets its token in the profile. */
   logout(): Promise<LogoutResult> {
     this.sessionOpen = false;
@@ -578,6 +608,7 @@ export class QpcEngine {
 
   async close(): Promise<void> {
     this.healing.stop();
+    this.rotations.stop();
     await this.background.settle(BackgroundTask.closeSealedChannel, () => this.sealedChannel.close());
     const connection = this.connection;
     this.connection = undefined;
@@ -618,7 +649,9 @@ export class QpcEngine {
     if (sealedSenderEnabled(this.context)) {
       await this.background.settle(BackgroundTask.sealedAccess, () => registerSealedAccess(this.context));
     }
+    await this.background.settle(BackgroundTask.keyRotation, () => this.rotations.runDue());
     this.healing.start();
+    this.rotations.start();
   }
 
   private async replenish(): Promise<void> {
@@ -640,7 +673,7 @@ export class QpcEngine {
   }
 
   private requireIdentity(): LoadedIdentity {
-    if (this.identity === undefined) this.identity = loadIdentity(this.store);
+    if (this.identity === undefined) this.identity = loadIdentity(this.store, this.mls.clock.now());
     if (this.identity === undefined) {
       throw new ValidationError('NO_IDENTITY', 'this profile has no identity yet', {
         hint: 'create one with `qpc account register USER --password-stdin`',

@@ -9,7 +9,7 @@
  */
 import { constantTimeEqual, fromUtf8, toHex, wipe } from '../../lib/bytes.js';
 import { Method, type QueuedMessage } from '../../protocol/index.js';
-import { openHybridEnvelope } from '../crypto/hybridEnvelope.js';
+import { openWithOwnHybridKeys } from '../keys/retiredHybridKeys.js';
 import { MlsGroupSession } from '../mls/groupSession.js';
 import { mlsErrorCodes, MlsMessageRejected } from '../mls/mlsErrors.js';
 import { unpad } from '../privacy/padding.js';
@@ -69,6 +69,8 @@ export class IncomingProcessor {
   onJoined: (groupId: string) => void = () => undefined;
   /** Called (outside the lane) when a commit added members (they learn our access key). */
   onMembersAdded: (groupId: string) => void = () => undefined;
+  /** Someone left the group or was removed (our access key must change: keys/accessKeyRotation.ts). */
+  onMembersRemoved: (groupId: string) => void = () => undefined;
 
   constructor(private readonly context: ClientContext) {}
 
@@ -236,7 +238,7 @@ export class IncomingProcessor {
     // An empty sender marks a sealed message: the padded MLS message is inside a hybrid envelope to us.
     const sealed = message.senderIdentityKey.length === 0;
     const payload = sealed
-      ? unpad(openHybridEnvelope(this.context.identity().hybrid, message.payload, SEALED_ENVELOPE_AAD))
+      ? unpad(openWithOwnHybridKeys(this.context.identity(), message.payload, SEALED_ENVELOPE_AAD))
       : unpad(message.payload);
     return {
       payload,
@@ -258,11 +260,7 @@ export class IncomingProcessor {
 
   /** An invite the policy does not join at once waits for the person's decision (pendingInvites.ts). */
   private keepForConsent(opened: Opened): void {
-    const plaintext = openHybridEnvelope(
-      this.context.identity().hybrid,
-      opened.payload,
-      WELCOME_ENVELOPE_AAD,
-    );
+    const plaintext = openWithOwnHybridKeys(this.context.identity(), opened.payload, WELCOME_ENVELOPE_AAD);
     const { groupName } = decodeWelcomeBundle(plaintext);
     wipe(plaintext);
     keepInvite(this.context, { from: opened.sender, groupName, payload: opened.payload });
@@ -280,7 +278,7 @@ export class IncomingProcessor {
 
   private async joinFromWelcome(payload: Uint8Array): Promise<string> {
     const { context } = this;
-    const plaintext = openHybridEnvelope(context.identity().hybrid, payload, WELCOME_ENVELOPE_AAD);
+    const plaintext = openWithOwnHybridKeys(context.identity(), payload, WELCOME_ENVELOPE_AAD);
     const bundle = decodeWelcomeBundle(plaintext);
     const session = await MlsGroupSession.join(context.mls, {
       identity: context.identity().mls,
@@ -350,6 +348,7 @@ export class IncomingProcessor {
       const changes = membershipChanges(context, groupId, toHex(result.sender), membersBefore, membersAfter);
       entries = recordMembership(context, groupId, session.info().epoch, changes);
       if (membersAfter.length > membersBefore.length) queueMicrotask(() => this.onMembersAdded(groupId));
+      if (lostMember(membersBefore, membersAfter)) queueMicrotask(() => this.onMembersRemoved(groupId));
     }
     if (result.kind === 'proposal') {
       // The engine's members propose only their own removal (a leave): the commit that applies it says 'left'.
@@ -412,6 +411,12 @@ export class IncomingProcessor {
     this.lane = run.catch(() => undefined);
     return run;
   }
+}
+
+/** Does `after` lack any identity key of `before`? */
+export function lostMember(before: readonly Uint8Array[], after: readonly Uint8Array[]): boolean {
+  const remaining = new Set(after.map(toHex));
+  return before.some((member) => !remaining.has(toHex(member)));
 }
 
 /** The hex group id an MLS group message names, or '' when the bytes are not one. */

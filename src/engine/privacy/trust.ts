@@ -12,21 +12,9 @@
 import { constantTimeEqual, fromHex } from '../../lib/bytes.js';
 import { ConflictError, ValidationError } from '../../lib/errors.js';
 import { fingerprintOf } from '../identity/fingerprint.js';
+import type { ContactTrustRecord } from '../store/types.js';
 
-export interface ContactTrustRecord {
-  /** The key the user has accepted for this username (first seen, verified or acknowledged), hex. */
-  identityKey: string;
-  username: string;
-  /** fingerprintOf(key).hex of the key the user verified; absent when never verified (or reset). */
-  verifiedFingerprint?: string;
-  verifiedAt?: number;
-  /** The key most recently observed for this username (directory, KeyPackage or MLS credential), hex. */
-  lastSeenKey: string;
-  /** When lastSeenKey last moved away from a previous key. */
-  keyChangedAt?: number;
-  /** False while a key change awaits the user's acknowledgement; true once acknowledged. */
-  acknowledged?: boolean;
-}
+export type { ContactTrustRecord };
 
 export type VerificationState = 'unverified' | 'verified' | 'changed';
 

@@ -22,6 +22,12 @@ import {
 } from './sqliteClientRepositories.js';
 import { SqliteHeldIncomingRepository, SqlitePendingCommitRepository } from './sqlitePendingRepositories.js';
 import { SqliteReadMarkerRepository } from './sqliteReadMarkers.js';
+import {
+  SqliteContactTrustRepository,
+  SqlitePeerAccessKeyRepository,
+  SqliteRetiredHybridKeyRepository,
+  SqliteSelfUpdateStateRepository,
+} from './sqliteKeyRepositories.js';
 import { withStorageErrors } from './storageErrors.js';
 import { acquireProfileLock } from './profileLock.js';
 
@@ -63,6 +69,10 @@ export function openProfileStore(options: OpenProfileStoreOptions): ClientProfil
       pendingCommits: new SqlitePendingCommitRepository(db),
       heldIncoming: new SqliteHeldIncomingRepository(db),
       readMarkers: new SqliteReadMarkerRepository(db),
+      contactTrust: new SqliteContactTrustRepository(db),
+      peerAccessKeys: new SqlitePeerAccessKeyRepository(db),
+      selfUpdateStates: new SqliteSelfUpdateStateRepository(db),
+      retiredHybridKeys: new SqliteRetiredHybridKeyRepository(db),
       keySource: options.keySource ?? 'raw',
       transaction<T>(fn: () => T): T {
         return withStorageErrors(file, () => db.transaction(fn)());
