@@ -66,6 +66,7 @@ import { SelfUpdateScheduler } from './client/selfUpdateScheduler.js';
 import { logoutSession, type LogoutResult } from './client/logout.js';
 import { assertSendAllowed } from './client/contactTrust.js';
 import { KeyRotations } from './keys/keyRotations.js';
+import { readKeySchedule, writeKeySchedule, type KeySchedule } from './keys/keySettings.js';
 import { lostMember } from './client/incoming.js';
 import {
   peerAccessKey,
@@ -88,6 +89,7 @@ export type { InboxItem } from './client/views.js';
 export type { LogoutResult } from './client/logout.js';
 export type { SafetyNumberView } from './client/verification.js';
 export type { CommitHooks } from './client/pendingCommits.js';
+export type { KeySchedule } from './keys/keySettings.js';
 export type { InvitePolicy } from './client/pendingInvites.js';
 export { SendHeldError, SEND_HELD_KEY_CHANGED } from './client/contactTrust.js';
 
@@ -598,6 +600,21 @@ export class QpcEngine {
   /** A new hybrid key pair, published; the previous private key opens late envelopes for the grace period. */
   rotateHybridKey(): Promise<void> {
     return this.rotations.rotateHybridKey();
+  }
+
+  /** The profile's key rotation schedule, in days. */
+  keySchedule(): KeySchedule {
+    return readKeySchedule(this.store.settings);
+  }
+
+  /** Changes parts of the rotation schedule (typed error KEYS_BAD_SCHEDULE for a bad number of days). */
+  setKeySchedule(change: Partial<KeySchedule>): KeySchedule {
+    return writeKeySchedule(this.store.settings, change);
+  }
+
+  /** Scheduled key rotations due now (normally they run by themselves at session start and on a timer). */
+  runDueKeyRotations(): Promise<void> {
+    return this.rotations.runDue();
   }
 
   /** Revokes the session on the server (when connected) and forgets its token in the profile. */
