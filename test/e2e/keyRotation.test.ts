@@ -81,14 +81,14 @@ describe('key rotation over QUIC', () => {
 
   beforeAll(async () => {
     server = await startServer(dir('server'));
-    [alice, bob, carol, dave] = (await Promise.all([
+    [alice, bob, carol, dave] = await Promise.all([
       registeredClient(dir('alice'), server.address, 'alice'),
       registeredClient(dir('bob'), server.address, 'bob'),
       registeredClient(dir('carol'), server.address, 'carol'),
       registeredClient(dir('dave'), server.address, 'dave', {
         clock: { now: () => Date.now() + daveOffset },
       }),
-    ])) as [TestClient, TestClient, TestClient, TestClient];
+    ]);
     groupId = (await alice.engine.createGroup('rotating')).id;
     await alice.engine.invite(groupId, 'bob');
     await bob.waitFor(isJoined(groupId));
