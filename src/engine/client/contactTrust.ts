@@ -6,8 +6,11 @@
  * Storage: the profile's contact_trust table, one row per username (a trust record follows a username
  * across key changes, while the contacts table is keyed by identity key), inside the encrypted store.
  */
+import { toHex } from '../../lib/bytes.js';
 import { ConflictError } from '../../lib/errors.js';
+import type { RotationStatement } from '../identity/rotationStatement.js';
 import {
+  acceptOwnerRotation,
   acknowledgeChange,
   markVerified,
   newContact,
@@ -69,6 +72,25 @@ export function verifyContact(
   const verified = markVerified(seen, keyHex, now);
   saveTrust(store, verified);
   return verified;
+}
+
+/**
+ * `statement` says the contact moved to a new identity key, signed by the old and the new key. Accepted
+ * when the old key is the one we hold for them (typed errors otherwise); unknown contacts get a record.
+ */
+export function acceptContactRotation(
+  store: ClientProfileStore,
+  statement: RotationStatement,
+  now: number,
+): ContactTrustRecord {
+  const known =
+    loadTrust(store, statement.username) ?? newContact(statement.username, toHex(statement.previousKey));
+  const next = acceptOwnerRotation(known, statement, now);
+  store.transaction(() => {
+    saveTrust(store, next);
+    store.contacts.saveUsername(next.identityKey, statement.username);
+  });
+  return next;
 }
 
 /** The user accepts `username`'s changed key (unverified from now on). */
