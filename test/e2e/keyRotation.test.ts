@@ -81,14 +81,14 @@ describe('key rotation over QUIC', () => {
 
   beforeAll(async () => {
     server = await startServer(dir('server'));
-    [alice, bob, carol, dave] = await Promise.all([
-      registeredClient(dir('alice'), server.address, 'alice'),
-      registeredClient(dir('bob'), server.address, 'bob'),
-      registeredClient(dir('carol'), server.address, 'carol'),
-      registeredClient(dir('dave'), server.address, 'dave', {
-        clock: { now: () => Date.now() + daveOffset },
-      }),
-    ]);
+    // One at a time: four registrations at once (argon2id, KeyPackages) stall this process's event loop
+    // long enough on a loaded machine for the short test idle timeout to cut a connection.
+    alice = await registeredClient(dir('alice'), server.address, 'alice');
+    bob = await registeredClient(dir('bob'), server.address, 'bob');
+    carol = await registeredClient(dir('carol'), server.address, 'carol');
+    dave = await registeredClient(dir('dave'), server.address, 'dave', {
+      clock: { now: () => Date.now() + daveOffset },
+    });
     groupId = (await alice.engine.createGroup('rotating')).id;
     await alice.engine.invite(groupId, 'bob');
     await bob.waitFor(isJoined(groupId));
@@ -171,6 +171,32 @@ describe('key rotation over QUIC', () => {
     expect(ownAccessKeyHex(bob)).not.toBe(before);
     await waitUntil(() => learnedKeyHex(alice, bob) === ownAccessKeyHex(bob));
   }, 60_000);
+
+  it('rotates when a member leaves: the key the leaver held is refused', async () => {
+    const leavers = (await alice.engine.createGroup('leavers')).id;
+    await alice.engine.invite(leavers, 'bob');
+    await bob.waitFor(isJoined(leavers));
+    await waitUntil(() => learnedKeyHex(bob, alice) === ownAccessKeyHex(alice));
+    const aliceKeyAtBob = bob.store.peerAccessKeys.get(toHex(identityOf(alice)))!;
+    const aliceKeyBefore = ownAccessKeyHex(alice);
+    const hashBeforeLeave = alice.store.settings.get(SealedSettingKey.registeredHash);
+    await bob.engine.leave(leavers);
+    // Alice commits Bob's leave proposal by herself, then rotates.
+    await waitUntil(async () => (await alice.engine.listMembers(leavers)).length === 1);
+    await waitUntil(() => ownAccessKeyHex(alice) !== aliceKeyBefore);
+    await waitUntil(
+      () =>
+        alice.store.settings.get(SealedSettingKey.registeredHash) !== undefined &&
+        alice.store.settings.get(SealedSettingKey.registeredHash) !== hashBeforeLeave,
+    );
+    const channel = new SealedSendChannel(contextOf(bob), FAST_CONNECTION);
+    const refused = await channel.send(identityOf(alice), aliceKeyAtBob, utf8('after leaving')).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    await channel.close();
+    expect((refused as QpcError | undefined)?.code).toBe(WireErrorCode.SealedAccessDenied);
+  }, 120_000);
 
   it('opens a Welcome sealed to the previous hybrid key within the grace period', async () => {
     const aliceConnection = contextOf(alice).connection()!;
