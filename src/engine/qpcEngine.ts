@@ -190,7 +190,7 @@ export class QpcEngine {
     };
     this.incoming.onJoined = share;
     this.incoming.onMembersAdded = share;
-    // Issue 13: access keys and the hybrid key rotate (keys/).
+    // Access keys and the hybrid key rotate on events and schedules (keys/).
     this.rotations = new KeyRotations(this.context, {
       flush: () => this.background.run(BackgroundTask.flushOutbox, () => this.outbox.flush()),
       replenish: () => this.replenish(),
