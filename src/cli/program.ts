@@ -380,6 +380,33 @@ function addKeysCommands(program: Command, io: CliIo, finish: Finish): void {
     .option('--seed-hex', 'stdin holds a hex seed instead of a mnemonic')
     .option('--passphrase <p>', 'BIP39 passphrase ("25th word")', '')
     .action(async (options) => finish(await (await load()).keysDerive(options, io)));
+  const loadRotation = () => import('./commands/keyRotation.js');
+  keys
+    .command('rotate-hybrid')
+    .description(
+      'replace the hybrid key Welcomes and sealed messages are sealed to (also on a schedule: qpc keys schedule)',
+    )
+    .action(async (_options, command) =>
+      finish(await (await loadRotation()).rotateHybrid(flagsOf(command), io)),
+    );
+  keys
+    .command('rotate-access')
+    .description(
+      'replace your sealed-sender access key (also when a member leaves a group of yours, and weekly)',
+    )
+    .action(async (_options, command) =>
+      finish(await (await loadRotation()).rotateAccess(flagsOf(command), io)),
+    );
+  keys
+    .command('schedule')
+    .description('show or change how often keys rotate by themselves, in days (0: never)')
+    .option('--hybrid-days <n>', 'hybrid key: rotate when older than this (default 30)')
+    .option('--grace-days <n>', 'keep a replaced hybrid private key this long, then wipe it (default 7)')
+    .option('--access-days <n>', 'sealed-sender access key: rotate when older than this (default 7)')
+    .option('--json', 'print the schedule as JSON')
+    .action(async (options, command) =>
+      finish(await (await loadRotation()).schedule(options, flagsOf(command), io)),
+    );
 }
 
 function addConfigCommands(program: Command, io: CliIo, finish: Finish): void {

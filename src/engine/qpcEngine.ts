@@ -41,7 +41,9 @@ import {
   restoreProfileIdentity,
   wipeLoadedIdentity,
 } from './client/localIdentity.js';
-import { IncomingProcessor } from './client/incoming.js';
+import { IncomingProcessor, lostMember } from './client/incoming.js';
+import { KeyRotations } from './keys/keyRotations.js';
+import { readKeySchedule, writeKeySchedule, type KeySchedule } from './keys/keySettings.js';
 import { checkStoredProofs, type DeliveryProofReport } from './proofs/deliveryProofs.js';
 import { invitePolicy, setInvitePolicy, type InvitePolicy } from './client/pendingInvites.js';
 import { OutboxSender, type FlushResult } from './client/outboxSender.js';
@@ -81,6 +83,7 @@ export type { FlushResult } from './client/outboxSender.js';
 export type { InboxItem } from './client/views.js';
 export type { DeliveryProofReport } from './proofs/deliveryProofs.js';
 export type { LogoutResult } from './client/logout.js';
+export type { KeySchedule } from './keys/keySettings.js';
 export type { SafetyNumberView } from './client/verification.js';
 export type { CommitHooks } from './client/pendingCommits.js';
 export type { InvitePolicy } from './client/pendingInvites.js';
@@ -100,6 +103,7 @@ export class QpcEngine {
   private readonly healing: SelfUpdateScheduler;
   private readonly sealedChannel: SealedSendChannel;
   private readonly background: BackgroundWork;
+  private readonly rotations: KeyRotations;
   private readonly session: EngineSession;
   private readonly actions: GroupActions;
 
@@ -116,7 +120,7 @@ export class QpcEngine {
       () => sealedSenderEnabled(this.context),
       this.store.readMarkers,
     );
-    this.identity = loadIdentity(this.store);
+    this.identity = loadIdentity(this.store, this.mls.clock.now());
     this.status = new ConnectionStatus(this.serverText() ?? '', (connection) =>
       this.emit({ type: 'connectionChanged', connection }),
     );
@@ -155,6 +159,14 @@ export class QpcEngine {
     };
     this.incoming.onJoined = share;
     this.incoming.onMembersAdded = share;
+    // Access keys and the hybrid key rotate on events and schedules (keys/).
+    this.rotations = new KeyRotations(this.context, {
+      flush: () => this.background.run(BackgroundTask.flushOutbox, () => this.outbox.flush()),
+      replenish: () => this.session.replenish(),
+      onError: (error) => this.background.report(BackgroundTask.keyRotation, error),
+    });
+    this.incoming.onMembersRemoved = () =>
+      this.background.run(BackgroundTask.keyRotation, () => this.rotations.rotateAccessKey());
     const parts = {
       store: this.store,
       context: this.context,
@@ -163,6 +175,7 @@ export class QpcEngine {
       incoming: this.incoming,
       outbox: this.outbox,
       healing: this.healing,
+      rotations: this.rotations,
     };
     this.session = new EngineSession({
       ...parts,
@@ -385,6 +398,33 @@ export class QpcEngine {
     return Promise.resolve().then(() => importBackup(this.store, file, words, this.mls.clock));
   }
 
+  // ---- key rotation (keys/) ------------------------------------------------------------------------
+
+  /** A new sealed-sender access key, registered with the server and shared in every group. */
+  rotateAccessKey(): Promise<void> {
+    return this.rotations.rotateAccessKey();
+  }
+
+  /** A new hybrid key pair, published; the previous private key opens late envelopes for the grace period. */
+  rotateHybridKey(): Promise<void> {
+    return this.rotations.rotateHybridKey();
+  }
+
+  /** The profile's key rotation schedule, in days. */
+  keySchedule(): KeySchedule {
+    return readKeySchedule(this.store.settings);
+  }
+
+  /** Changes parts of the rotation schedule (typed error KEYS_BAD_SCHEDULE for a bad number of days). */
+  setKeySchedule(change: Partial<KeySchedule>): KeySchedule {
+    return writeKeySchedule(this.store.settings, change);
+  }
+
+  /** Scheduled key rotations due now (normally they run by themselves at session start and on a timer). */
+  runDueKeyRotations(): Promise<void> {
+    return this.rotations.runDue();
+  }
+
   /** Revokes the session on the server (when connected) and forgets its token in the profile. */
   logout(): Promise<LogoutResult> {
     this.session.forgetSession();
@@ -393,6 +433,7 @@ export class QpcEngine {
 
   async close(): Promise<void> {
     this.healing.stop();
+    this.rotations.stop();
     await this.background.settle(BackgroundTask.closeSealedChannel, () => this.sealedChannel.close());
     const connection = this.session.detach();
     this.outbox.cancelRetry();
@@ -403,7 +444,7 @@ export class QpcEngine {
   }
 
   private requireIdentity(): LoadedIdentity {
-    if (this.identity === undefined) this.identity = loadIdentity(this.store);
+    if (this.identity === undefined) this.identity = loadIdentity(this.store, this.mls.clock.now());
     if (this.identity === undefined) {
       throw new ValidationError(EngineErrorCode.noIdentity, 'this profile has no identity yet', {
         hint: 'create one with `qpc account register USER --password-stdin`',

@@ -58,7 +58,7 @@ const contextOf = (client: TestClient): ClientContext =>
 
 const hasPeerKey = (client: TestClient, peer: TestClient) => (): boolean => {
   const key = contextOf(peer).identity().mls.signingPublicKey;
-  return client.store.settings.get(SealedSettingKey.peerPrefix + toHex(key)) !== undefined;
+  return client.store.peerAccessKeys.get(toHex(key)) !== undefined;
 };
 
 describe('privacy over QUIC', () => {

@@ -24,6 +24,8 @@ export const BackgroundTask = {
   selfUpdates: 'selfUpdates',
   /** Registering our sealed-sender access key with the server. */
   sealedAccess: 'sealedAccess',
+  /** Rotating our access key or hybrid key (a member removed, a schedule). */
+  keyRotation: 'keyRotation',
   /** Closing the sealed-sender connection at shutdown. */
   closeSealedChannel: 'closeSealedChannel',
 } as const;

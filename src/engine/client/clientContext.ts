@@ -13,6 +13,8 @@ import type { CommitHooks } from './pendingCommits.js';
 export interface LoadedIdentity {
   mls: MlsIdentity;
   hybrid: HybridPrivateKey;
+  /** Replaced hybrid keys still in their grace period, newest first (keys/hybridKeyRotation.ts). */
+  retiredHybrid: HybridPrivateKey[];
   username: string | null;
 }
 

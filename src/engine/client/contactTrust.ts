@@ -3,12 +3,14 @@
  * this file keeps one ContactTrustRecord per username in the profile and applies the rules where the
  * client sees keys: a group's members before a send, the directory at `qpc verify`.
  *
- * Storage: the profile's settings table, one JSON record per username under `trust.contact.<name>`
- * plus an index of names, inside the encrypted store. (The contacts table is keyed by identity key,
- * while a trust record follows a username across key changes; a contacts-table migration is future work.)
+ * Storage: the profile's contact_trust table, one row per username (a trust record follows a username
+ * across key changes, while the contacts table is keyed by identity key), inside the encrypted store.
  */
+import { toHex } from '../../lib/bytes.js';
 import { ConflictError } from '../../lib/errors.js';
+import type { RotationStatement } from '../identity/rotationStatement.js';
 import {
+  acceptOwnerRotation,
   acknowledgeChange,
   markVerified,
   newContact,
@@ -19,9 +21,6 @@ import {
   type VerificationState,
 } from '../privacy/trust.js';
 import type { ClientProfileStore } from '../store/types.js';
-
-const RECORD_PREFIX = 'trust.contact.';
-const INDEX_KEY = 'trust.usernames';
 
 export const SEND_HELD_KEY_CHANGED = 'SEND_HELD_KEY_CHANGED';
 
@@ -37,28 +36,16 @@ export class SendHeldError extends ConflictError {
   }
 }
 
-function usernames(store: ClientProfileStore): string[] {
-  const text = store.settings.get(INDEX_KEY);
-  return text === undefined ? [] : (JSON.parse(text) as string[]);
-}
-
 export function loadTrust(store: ClientProfileStore, username: string): ContactTrustRecord | undefined {
-  const text = store.settings.get(RECORD_PREFIX + username);
-  return text === undefined ? undefined : (JSON.parse(text) as ContactTrustRecord);
+  return store.contactTrust.get(username);
 }
 
 export function saveTrust(store: ClientProfileStore, record: ContactTrustRecord): void {
-  store.transaction(() => {
-    const names = usernames(store);
-    if (!names.includes(record.username)) {
-      store.settings.set(INDEX_KEY, JSON.stringify([...names, record.username]));
-    }
-    store.settings.set(RECORD_PREFIX + record.username, JSON.stringify(record));
-  });
+  store.contactTrust.save(record);
 }
 
 export function allTrust(store: ClientProfileStore): ContactTrustRecord[] {
-  return usernames(store).flatMap((name) => loadTrust(store, name) ?? []);
+  return store.contactTrust.list();
 }
 
 /** A key seen for `username` (directory or group membership): recorded, the rules of trust.ts applied. */
@@ -85,6 +72,25 @@ export function verifyContact(
   const verified = markVerified(seen, keyHex, now);
   saveTrust(store, verified);
   return verified;
+}
+
+/**
+ * `statement` says the contact moved to a new identity key, signed by the old and the new key. Accepted
+ * when the old key is the one we hold for them (typed errors otherwise); unknown contacts get a record.
+ */
+export function acceptContactRotation(
+  store: ClientProfileStore,
+  statement: RotationStatement,
+  now: number,
+): ContactTrustRecord {
+  const known =
+    loadTrust(store, statement.username) ?? newContact(statement.username, toHex(statement.previousKey));
+  const next = acceptOwnerRotation(known, statement, now);
+  store.transaction(() => {
+    saveTrust(store, next);
+    store.contacts.saveUsername(next.identityKey, statement.username);
+  });
+  return next;
 }
 
 /** The user accepts `username`'s changed key (unverified from now on). */

@@ -20,6 +20,7 @@ import type { OutboxSender } from './outboxSender.js';
 import { resolveAllPendingCommits } from './pendingCommits.js';
 import { registerSealedAccess, sealedSenderEnabled } from './sealedSender.js';
 import type { SelfUpdateScheduler } from './selfUpdateScheduler.js';
+import type { KeyRotations } from '../keys/keyRotations.js';
 
 /** The parts of the engine a session drives. */
 export interface EngineSessionParts {
@@ -33,6 +34,7 @@ export interface EngineSessionParts {
   incoming: IncomingProcessor;
   outbox: OutboxSender;
   healing: SelfUpdateScheduler;
+  rotations: KeyRotations;
   /** The server to connect to (options, else the profile's), if any. */
   serverText(): string | undefined;
 }
@@ -163,6 +165,8 @@ export class EngineSession {
     if (sealedSenderEnabled(parts.context)) {
       await parts.background.settle(BackgroundTask.sealedAccess, () => registerSealedAccess(parts.context));
     }
+    await parts.background.settle(BackgroundTask.keyRotation, () => parts.rotations.runDue());
     parts.healing.start();
+    parts.rotations.start();
   }
 }

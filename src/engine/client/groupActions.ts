@@ -23,6 +23,8 @@ import type { IncomingProcessor } from './incoming.js';
 import type { OutboxSender } from './outboxSender.js';
 import { queueAccessKeyShare } from './sealedSender.js';
 import type { SelfUpdateScheduler } from './selfUpdateScheduler.js';
+import type { KeyRotations } from '../keys/keyRotations.js';
+import { lostMember } from './incoming.js';
 import { membersOf } from './views.js';
 
 export interface GroupActionParts {
@@ -32,6 +34,7 @@ export interface GroupActionParts {
   outbox: OutboxSender;
   background: BackgroundWork;
   healing: SelfUpdateScheduler;
+  rotations: KeyRotations;
 }
 
 export class GroupActions {
@@ -146,10 +149,18 @@ export class GroupActions {
   async commitExclusive(groupId: string, change: CommitChange): Promise<void> {
     const { context, incoming, outbox, background } = this.parts;
     const catchUp = () => incoming.fetchAll();
+    let removed = false;
     await incoming.exclusive(async () => {
       await catchUp();
-      if (context.groups.has(groupId)) await commitToGroup(context, groupId, change, catchUp);
+      if (!context.groups.has(groupId)) return;
+      const before = (await context.groups.session(groupId)).info().members;
+      await commitToGroup(context, groupId, change, catchUp);
+      removed =
+        context.groups.has(groupId) &&
+        lostMember(before, (await context.groups.session(groupId)).info().members);
     });
+    // Our own commit removed someone (a kick, or a leave we committed): they knew our access key.
+    if (removed) background.run(BackgroundTask.keyRotation, () => this.parts.rotations.rotateAccessKey());
     await context.announceGroup(groupId);
     // Messages held back while the commit was pending go out in the new epoch.
     background.run(BackgroundTask.flushOutbox, () => outbox.flush());

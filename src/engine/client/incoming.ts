@@ -10,7 +10,8 @@
 import { constantTimeEqual, toHex } from '../../lib/bytes.js';
 import { QpcError } from '../../lib/errors.js';
 import { Method, type QueuedMessage } from '../../protocol/index.js';
-import { openHybridEnvelope } from '../crypto/hybridEnvelope.js';
+import { openWithOwnHybridKeys } from '../keys/retiredHybridKeys.js';
+import { MlsGroupSession } from '../mls/groupSession.js';
 import { mlsErrorCodes, MlsMessageRejected } from '../mls/mlsErrors.js';
 import { decodeWholeMlsMessage } from '../mls/wireMessages.js';
 import { unpad } from '../privacy/padding.js';
@@ -63,6 +64,8 @@ export class IncomingProcessor {
   onJoined: (groupId: string) => void = () => undefined;
   /** Called (outside the lane) when a commit added members (they learn our access key). */
   onMembersAdded: (groupId: string) => void = () => undefined;
+  /** Someone left the group or was removed (our access key must change: keys/accessKeyRotation.ts). */
+  onMembersRemoved: (groupId: string) => void = () => undefined;
 
   constructor(private readonly context: ClientContext) {}
 
@@ -230,7 +233,7 @@ export class IncomingProcessor {
     // An empty sender marks a sealed message: the padded MLS message is inside a hybrid envelope to us.
     const sealed = message.senderIdentityKey.length === 0;
     const payload = sealed
-      ? unpad(openHybridEnvelope(this.context.identity().hybrid, message.payload, SEALED_ENVELOPE_AAD))
+      ? unpad(openWithOwnHybridKeys(this.context.identity(), message.payload, SEALED_ENVELOPE_AAD))
       : unpad(message.payload);
     if (sealed) traceHop('client.unsealed');
     return {
@@ -320,6 +323,7 @@ export class IncomingProcessor {
       const changes = membershipChanges(context, groupId, toHex(result.sender), membersBefore, membersAfter);
       entries = recordMembership(context, groupId, session.info().epoch, changes);
       if (membersAfter.length > membersBefore.length) queueMicrotask(() => this.onMembersAdded(groupId));
+      if (lostMember(membersBefore, membersAfter)) queueMicrotask(() => this.onMembersRemoved(groupId));
     }
     if (result.kind === 'proposal') {
       // The engine's members propose only their own removal (a leave): the commit that applies it says 'left'.
@@ -337,4 +341,10 @@ export class IncomingProcessor {
     this.lane = run.catch(() => undefined);
     return run;
   }
+}
+
+/** Does `after` lack any identity key of `before`? */
+export function lostMember(before: readonly Uint8Array[], after: readonly Uint8Array[]): boolean {
+  const remaining = new Set(after.map(toHex));
+  return before.some((member) => !remaining.has(toHex(member)));
 }

@@ -20,6 +20,7 @@ import type { ClientProfileStore } from '../store/types.js';
 import { hybridKeySignedBytes, Method } from '../../protocol/index.js';
 import { SettingKey, type LoadedIdentity } from './clientContext.js';
 import { ClientErrorCode } from './clientErrors.js';
+import { loadRetiredHybridKeys } from '../keys/retiredHybridKeys.js';
 
 /**
  * A fresh 24-word identity (Ed25519 by SLIP-0010) and a hybrid key pair, saved in the store. Returns the
@@ -147,7 +148,7 @@ function saveIdentityFromMnemonic(
   return identity.publicKey;
 }
 
-export function loadIdentity(store: ClientProfileStore): LoadedIdentity | undefined {
+export function loadIdentity(store: ClientProfileStore, now: number): LoadedIdentity | undefined {
   const record = store.identity.load();
   if (record === undefined) return undefined;
   const hybrid = decodeHybridPrivateKey(record.hybridPrivateKey);
@@ -155,6 +156,7 @@ export function loadIdentity(store: ClientProfileStore): LoadedIdentity | undefi
   return {
     mls: { signingPrivateKey: record.signingPrivateKey, signingPublicKey: record.signingPublicKey },
     hybrid,
+    retiredHybrid: loadRetiredHybridKeys(store, now),
     username: record.username,
   };
 }
@@ -164,4 +166,6 @@ export function wipeLoadedIdentity(identity: LoadedIdentity | undefined): void {
   if (identity === undefined) return;
   wipe(identity.mls.signingPrivateKey);
   wipeHybridPrivateKey(identity.hybrid);
+  for (const retired of identity.retiredHybrid) wipeHybridPrivateKey(retired);
+  identity.retiredHybrid.length = 0;
 }

@@ -7,7 +7,8 @@
  * - A sealed send: the padded MLS message inside a hybrid envelope to the recipient's (signed)
  *   directory hybrid key, sent with SealedSend on a QUIC connection of its own that never logs in.
  *
- * Storage: profile settings (`privacy.sealed.*`), inside the encrypted store.
+ * Storage: our own key in the profile settings (`privacy.sealed.*`), learned keys in the
+ * peer_access_keys table, inside the encrypted store. Rotation: keys/accessKeyRotation.ts.
  */
 import type { SealedSending } from './outboxSender.js';
 import { createHash, randomBytes } from 'node:crypto';
@@ -36,8 +37,8 @@ export const SealedSettingKey = {
   accessKey: 'privacy.sealed.access_key',
   /** SHA-256 of the access key last registered with the server, hex. */
   registeredHash: 'privacy.sealed.registered_hash',
-  /** Prefix of a member's access key (hex); the member's identity key (hex) follows. */
-  peerPrefix: 'privacy.sealed.peer.',
+  /** When our access key was made (ms since the epoch), for the rotation schedule. */
+  accessKeyCreatedAt: 'privacy.sealed.access_key_created_at',
 } as const;
 
 export function sealedSenderEnabled(context: ClientContext): boolean {
@@ -52,8 +53,19 @@ export function setSealedSenderEnabled(context: ClientContext, enabled: boolean)
 export function ownAccessKey(context: ClientContext): Uint8Array {
   const known = context.store.settings.get(SealedSettingKey.accessKey);
   if (known !== undefined) return fromHex(known);
+  return replaceOwnAccessKey(context);
+}
+
+/**
+ * A fresh access key replaces ours (the old one stops working once the new hash is registered). Returns
+ * a copy the caller wipes.
+ */
+export function replaceOwnAccessKey(context: ClientContext): Uint8Array {
   const key = new Uint8Array(randomBytes(32));
-  context.store.settings.set(SealedSettingKey.accessKey, toHex(key));
+  context.store.transaction(() => {
+    context.store.settings.set(SealedSettingKey.accessKey, toHex(key));
+    context.store.settings.set(SealedSettingKey.accessKeyCreatedAt, String(context.mls.clock.now()));
+  });
   return key;
 }
 
@@ -74,18 +86,24 @@ export function rememberPeerAccessKey(
   identityKey: Uint8Array,
   key: Uint8Array,
 ): void {
-  context.store.settings.set(SealedSettingKey.peerPrefix + toHex(identityKey), toHex(key));
+  context.store.peerAccessKeys.save(toHex(identityKey), key, context.mls.clock.now());
 }
 
 export function peerAccessKey(context: ClientContext, identityKey: Uint8Array): Uint8Array | undefined {
-  const hex = context.store.settings.get(SealedSettingKey.peerPrefix + toHex(identityKey));
-  return hex === undefined ? undefined : fromHex(hex);
+  return context.store.peerAccessKeys.get(toHex(identityKey));
 }
+
+/**
+ * Recipients rotate their hybrid key (keys/hybridKeyRotation.ts) and keep the old one only for a grace
+ * period of days: an hour-old lookup is well inside it.
+ */
+const HYBRID_KEY_CACHE_MS = 60 * 60_000;
 
 /** Sends sealed messages on a connection of its own (no session token, ever). */
 export class SealedSendChannel {
   private connection: ServerConnection | undefined;
-  private readonly hybridKeys = new Map<string, HybridPublicKey>();
+  /** Recipients' directory hybrid keys, each looked up again after HYBRID_KEY_CACHE_MS. */
+  private readonly hybridKeys = new Map<string, { key: HybridPublicKey; until: number }>();
 
   constructor(
     private readonly context: ClientContext,
@@ -116,8 +134,9 @@ export class SealedSendChannel {
   /** The recipient's hybrid key from the signed directory entry, checked to belong to that identity. */
   private async hybridKeyOf(identityKey: Uint8Array): Promise<HybridPublicKey> {
     const hex = toHex(identityKey);
+    const now = this.context.mls.clock.now();
     const cached = this.hybridKeys.get(hex);
-    if (cached !== undefined) return cached;
+    if (cached !== undefined && cached.until > now) return cached.key;
     const main = this.context.connection();
     if (main === undefined)
       throw new NetworkError(EngineErrorCode.notConnected, 'no server for a directory lookup');
@@ -130,7 +149,7 @@ export class SealedSendChannel {
       );
     }
     const key = decodeHybridPublicKey(entry.hybridPublicKey);
-    this.hybridKeys.set(hex, key);
+    this.hybridKeys.set(hex, { key, until: now + HYBRID_KEY_CACHE_MS });
     return key;
   }
 

@@ -2,7 +2,7 @@
  * Automatic healing (docs/post-compromise-security.md): each group's own leaf is refreshed by a self-update commit once
  * we sent `maxMessages` application messages in it, or once it is older than `maxAgeMs`, whichever comes
  * first (privacy/selfUpdatePolicy.ts decides; this file keeps the per-group state in the profile's
- * settings and runs the update). Checked after each flush of the outbox and on a timer while connected.
+ * self_update_state table and runs the update). Checked after each flush of the outbox and on a timer while connected.
  */
 import {
   dueForSelfUpdate,
@@ -21,8 +21,6 @@ export const PrivacySettingKey = {
   selfUpdateMaxMessages: 'privacy.self_update.max_messages',
   /** Self-update when our leaf is older than this, ms (default 24 h). */
   selfUpdateMaxAgeMs: 'privacy.self_update.max_age_ms',
-  /** Per group: JSON SelfUpdateState; the group id follows the prefix. */
-  selfUpdateStatePrefix: 'privacy.self_update.state.',
 } as const;
 
 /** How often the timer looks for groups whose leaf got too old (the age limit is hours, not seconds). */
@@ -52,21 +50,15 @@ export class SelfUpdateScheduler {
 
   /** The group's state; a group seen for the first time starts fresh now (and is saved so). */
   stateOf(groupId: string): SelfUpdateState {
-    const key = PrivacySettingKey.selfUpdateStatePrefix + groupId;
-    const text = this.context.store.settings.get(key);
-    if (text !== undefined) {
-      const parsed = JSON.parse(text) as Partial<SelfUpdateState>;
-      if (typeof parsed.lastUpdateAt === 'number' && typeof parsed.messagesSinceUpdate === 'number') {
-        return { lastUpdateAt: parsed.lastUpdateAt, messagesSinceUpdate: parsed.messagesSinceUpdate };
-      }
-    }
+    const known = this.context.store.selfUpdateStates.get(groupId);
+    if (known !== undefined) return known;
     const fresh = freshSelfUpdateState(this.context.mls.clock.now());
     this.save(groupId, fresh);
     return fresh;
   }
 
   private save(groupId: string, state: SelfUpdateState): void {
-    this.context.store.settings.set(PrivacySettingKey.selfUpdateStatePrefix + groupId, JSON.stringify(state));
+    this.context.store.selfUpdateStates.save(groupId, state);
   }
 
   /** One application message of ours went out in the group. */

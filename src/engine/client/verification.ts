@@ -9,7 +9,7 @@ import { EngineErrorCode } from '../engineErrors.js';
 import { normalizeUsername } from '../account/opaqueAccount.js';
 import { renderSafetyNumberQr, safetyNumberFor } from '../identity/safetyNumber.js';
 import type { VerificationState } from '../privacy/trust.js';
-import { verificationStateOf } from '../privacy/trust.js';
+import { OWNER_ROTATION_NOTE, verificationStateOf } from '../privacy/trust.js';
 import type { ClientContext } from './clientContext.js';
 import { acknowledgeContact, observeContactKey, verifyContact } from './contactTrust.js';
 import { lookupUsername } from './directory.js';
@@ -25,6 +25,8 @@ export interface SafetyNumberView {
   /** The QR code of the scannable payload, as UTF-8 text. */
   qr: string;
   verification: VerificationState;
+  /** Set when the key in use replaced the verified one under a statement that key signed. */
+  note?: string;
 }
 
 function requireOnline(context: ClientContext) {
@@ -67,6 +69,7 @@ export async function safetyNumberWith(
     display: number.display,
     qr: await renderSafetyNumberQr(number.qrPayload, 'utf8'),
     verification: verificationStateOf(record),
+    ...(record.rotatedByOwner === true ? { note: OWNER_ROTATION_NOTE } : {}),
   };
 }
 

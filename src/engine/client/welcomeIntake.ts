@@ -3,7 +3,7 @@
  * the person's decision (pendingInvites.ts).
  */
 import { wipe } from '../../lib/bytes.js';
-import { openHybridEnvelope } from '../crypto/hybridEnvelope.js';
+import { openWithOwnHybridKeys } from '../keys/retiredHybridKeys.js';
 import { MlsGroupSession } from '../mls/groupSession.js';
 import { ownIdentityHex, type ClientContext } from './clientContext.js';
 import { recordMembership } from './membershipTimeline.js';
@@ -21,7 +21,7 @@ export interface JoinListeners {
 
 /** An invite the policy does not join at once waits for the person's decision. */
 export function keepForConsent(context: ClientContext, sender: Uint8Array, payload: Uint8Array): void {
-  const plaintext = openHybridEnvelope(context.identity().hybrid, payload, WELCOME_ENVELOPE_AAD);
+  const plaintext = openWithOwnHybridKeys(context.identity(), payload, WELCOME_ENVELOPE_AAD);
   const { groupName } = decodeWelcomeBundle(plaintext);
   wipe(plaintext);
   keepInvite(context, { from: sender, groupName, payload });
@@ -34,7 +34,7 @@ export async function joinFromWelcome(
   payload: Uint8Array,
   listeners: JoinListeners,
 ): Promise<string> {
-  const plaintext = openHybridEnvelope(context.identity().hybrid, payload, WELCOME_ENVELOPE_AAD);
+  const plaintext = openWithOwnHybridKeys(context.identity(), payload, WELCOME_ENVELOPE_AAD);
   const bundle = decodeWelcomeBundle(plaintext);
   const session = await MlsGroupSession.join(context.mls, {
     identity: context.identity().mls,

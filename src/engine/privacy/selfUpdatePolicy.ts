@@ -7,6 +7,7 @@
  * Pure functions over small records; time is always passed in (`now`, ms since the Unix epoch).
  */
 import { ValidationError } from '../../lib/errors.js';
+import type { SelfUpdateState } from '../store/types.js';
 
 const HOUR_MS = 60 * 60 * 1000;
 const DAY_MS = 24 * HOUR_MS;
@@ -25,11 +26,7 @@ export interface SelfUpdatePolicy {
 
 export const DEFAULT_SELF_UPDATE_POLICY: SelfUpdatePolicy = { maxAgeMs: DAY_MS, maxMessages: 100 };
 
-/** Per group: when our leaf keys were last refreshed and how much we sent since. */
-export interface SelfUpdateState {
-  lastUpdateAt: number;
-  messagesSinceUpdate: number;
-}
+export type { SelfUpdateState };
 
 export type SelfUpdateDecision =
   | { due: true; reason: 'age' | 'messages' }

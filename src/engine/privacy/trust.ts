@@ -9,24 +9,13 @@
  * Pure functions over records: no store, no clock (the caller passes `now`). Keys are lower-case hex
  * of the 32-byte Ed25519 identity key; fingerprints are fingerprintOf(key).hex.
  */
-import { constantTimeEqual, fromHex } from '../../lib/bytes.js';
+import { constantTimeEqual, fromHex, toHex } from '../../lib/bytes.js';
 import { ConflictError, ValidationError } from '../../lib/errors.js';
 import { fingerprintOf } from '../identity/fingerprint.js';
+import { verifyRotation, type RotationStatement } from '../identity/rotationStatement.js';
+import type { ContactTrustRecord } from '../store/types.js';
 
-export interface ContactTrustRecord {
-  /** The key the user has accepted for this username (first seen, verified or acknowledged), hex. */
-  identityKey: string;
-  username: string;
-  /** fingerprintOf(key).hex of the key the user verified; absent when never verified (or reset). */
-  verifiedFingerprint?: string;
-  verifiedAt?: number;
-  /** The key most recently observed for this username (directory, KeyPackage or MLS credential), hex. */
-  lastSeenKey: string;
-  /** When lastSeenKey last moved away from a previous key. */
-  keyChangedAt?: number;
-  /** False while a key change awaits the user's acknowledgement; true once acknowledged. */
-  acknowledged?: boolean;
-}
+export type { ContactTrustRecord };
 
 export type VerificationState = 'unverified' | 'verified' | 'changed';
 
@@ -34,7 +23,11 @@ export const trustErrorCodes = {
   badKey: 'TRUST_BAD_KEY',
   keyMovedSinceCompared: 'TRUST_KEY_CHANGED_SINCE_COMPARED',
   nothingToAcknowledge: 'TRUST_NOTHING_TO_ACKNOWLEDGE',
+  rotationNotForContact: 'TRUST_ROTATION_NOT_FOR_CONTACT',
 } as const;
+
+/** What a screen says about a contact whose key moved under a statement signed by the verified key. */
+export const OWNER_ROTATION_NOTE = 'key rotated by its owner (signed by the verified key)';
 
 function normalizedKey(keyHex: string): string {
   const key = keyHex.toLowerCase();
@@ -81,8 +74,9 @@ export function markVerified(
       { hint: 'compare the safety number again' },
     );
   }
+  const { rotatedByOwner: _rotated, ...rest } = contact;
   return {
-    ...contact,
+    ...rest,
     identityKey: key,
     verifiedFingerprint: fingerprintHexOf(key),
     verifiedAt: now,
@@ -100,14 +94,55 @@ export function observeKey(contact: ContactTrustRecord, seenKey: string, now: nu
   if (sameHex(key, contact.lastSeenKey)) return contact;
   const wasVerified = contact.verifiedFingerprint !== undefined;
   const backToVerified = wasVerified && sameHex(contact.verifiedFingerprint!, fingerprintHexOf(key));
+  const { rotatedByOwner: _rotated, ...rest } = contact;
   return {
-    ...contact,
+    ...rest,
     identityKey: wasVerified ? contact.identityKey : key,
     lastSeenKey: key,
     keyChangedAt: now,
     // Returning to the very key the user verified needs no acknowledgement.
     acknowledged: backToVerified,
   };
+}
+
+/**
+ * The contact rotated its identity key and proved it: `statement` is signed by the key the user accepted
+ * (verified or not) and by the new key. The new key takes the old one's place; a verified contact stays
+ * verified (the verified key vouched for its successor) and is marked rotatedByOwner, so screens show
+ * OWNER_ROTATION_NOTE rather than "key changed", and sending is not held.
+ */
+export function acceptOwnerRotation(
+  contact: ContactTrustRecord,
+  statement: RotationStatement,
+  now: number,
+): ContactTrustRecord {
+  verifyRotation(statement);
+  const previous = toHexKey(statement.previousKey);
+  const trusted =
+    contact.verifiedFingerprint !== undefined
+      ? sameHex(contact.verifiedFingerprint, fingerprintHexOf(previous))
+      : sameHex(contact.identityKey, previous);
+  if (statement.username !== contact.username || !trusted) {
+    throw new ConflictError(
+      trustErrorCodes.rotationNotForContact,
+      `the rotation statement is not signed by the key accepted for ${contact.username}`,
+      { hint: `compare safety numbers with ${contact.username} again` },
+    );
+  }
+  const next = toHexKey(statement.newKey);
+  return {
+    ...contact,
+    identityKey: next,
+    lastSeenKey: next,
+    ...(contact.verifiedFingerprint === undefined ? {} : { verifiedFingerprint: fingerprintHexOf(next) }),
+    keyChangedAt: now,
+    acknowledged: true,
+    rotatedByOwner: true,
+  };
+}
+
+function toHexKey(key: Uint8Array): string {
+  return normalizedKey(toHex(key));
 }
 
 /**

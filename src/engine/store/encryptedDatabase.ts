@@ -76,6 +76,8 @@ export function openEncryptedDatabase(file: string, key: Uint8Array): Database {
     // NORMAL in WAL keeps every commit atomic and consistent; only the last commits may roll back on power loss.
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
+    // Deleted rows (retired private keys among them) are overwritten, not left in free pages.
+    db.pragma('secure_delete = ON');
     return db;
   } catch (error) {
     db.close();

@@ -40,6 +40,7 @@ describe('migrations', () => {
     expect(applyMigrations(db)).toEqual(MIGRATIONS.map((m) => m.version));
     expect(schemaVersion(db)).toBe(MIGRATIONS.length);
     expect(tables(db)).toEqual([
+      'contact_trust',
       'contacts',
       'delivery_proofs',
       'groups',
@@ -48,8 +49,11 @@ describe('migrations', () => {
       'key_packages',
       'messages',
       'outbox',
+      'peer_access_keys',
       'pending_commits',
       'read_markers',
+      'retired_hybrid_keys',
+      'self_update_state',
       'server_pins',
       'server_signing_keys',
       'settings',

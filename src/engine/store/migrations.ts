@@ -139,11 +139,77 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
-    // Number 5 belongs to the identity-rotation migration of a parallel branch. This empty stand-in
-    // keeps the numbering contiguous here; the real one replaces it when both branches meet.
     version: 5,
-    description: 'reserved (identity rotation)',
-    sql: '',
+    description: 'trust, learned access keys and self-update state as tables; retired hybrid keys',
+    sql: `
+      -- One record per contact username (it follows the name across key changes). Keys are lower-case
+      -- hex of the Ed25519 identity key; rotated_by_owner is set when the last key change came with a
+      -- rotation statement signed by the key the user had verified.
+      CREATE TABLE contact_trust (
+        username TEXT PRIMARY KEY,
+        identity_key TEXT NOT NULL,
+        last_seen_key TEXT NOT NULL,
+        verified_fingerprint TEXT,
+        verified_at INTEGER,
+        key_changed_at INTEGER,
+        acknowledged INTEGER CHECK (acknowledged IN (0, 1)),
+        rotated_by_owner INTEGER NOT NULL DEFAULT 0 CHECK (rotated_by_owner IN (0, 1))
+      );
+      -- Sealed-sender access keys other members shared with us inside MLS, by their identity key (hex).
+      CREATE TABLE peer_access_keys (
+        identity_key TEXT PRIMARY KEY,
+        access_key BLOB NOT NULL,
+        learned_at INTEGER NOT NULL
+      );
+      -- Per group: when our own leaf was last refreshed and how many messages we sent since.
+      CREATE TABLE self_update_state (
+        group_id TEXT PRIMARY KEY,
+        last_update_at INTEGER NOT NULL,
+        messages_since_update INTEGER NOT NULL
+      );
+      -- Hybrid key pairs replaced by a rotation, kept until wipe_after so that Welcomes and sealed
+      -- envelopes sealed to them while they were published still open; deleted after.
+      CREATE TABLE retired_hybrid_keys (
+        public_key BLOB PRIMARY KEY,
+        private_key BLOB NOT NULL,
+        retired_at INTEGER NOT NULL,
+        wipe_after INTEGER NOT NULL
+      );
+
+      INSERT INTO contact_trust (username, identity_key, last_seen_key, verified_fingerprint, verified_at,
+                                 key_changed_at, acknowledged)
+        SELECT substr(key, length('trust.contact.') + 1),
+               lower(json_extract(value, '$.identityKey')),
+               lower(json_extract(value, '$.lastSeenKey')),
+               json_extract(value, '$.verifiedFingerprint'),
+               json_extract(value, '$.verifiedAt'),
+               json_extract(value, '$.keyChangedAt'),
+               json_extract(value, '$.acknowledged')
+          FROM settings
+         WHERE substr(key, 1, length('trust.contact.')) = 'trust.contact.' AND json_valid(value)
+           AND json_type(value, '$.identityKey') = 'text' AND json_type(value, '$.lastSeenKey') = 'text';
+      DELETE FROM settings
+       WHERE substr(key, 1, length('trust.contact.')) = 'trust.contact.' OR key = 'trust.usernames';
+
+      INSERT INTO peer_access_keys (identity_key, access_key, learned_at)
+        SELECT lower(substr(key, length('privacy.sealed.peer.') + 1)), unhex(value), 0
+          FROM settings
+         WHERE substr(key, 1, length('privacy.sealed.peer.')) = 'privacy.sealed.peer.'
+           AND unhex(value) IS NOT NULL;
+      DELETE FROM settings WHERE substr(key, 1, length('privacy.sealed.peer.')) = 'privacy.sealed.peer.';
+
+      INSERT INTO self_update_state (group_id, last_update_at, messages_since_update)
+        SELECT substr(key, length('privacy.self_update.state.') + 1),
+               json_extract(value, '$.lastUpdateAt'),
+               json_extract(value, '$.messagesSinceUpdate')
+          FROM settings
+         WHERE substr(key, 1, length('privacy.self_update.state.')) = 'privacy.self_update.state.'
+           AND json_valid(value)
+           AND json_type(value, '$.lastUpdateAt') IN ('integer', 'real')
+           AND json_type(value, '$.messagesSinceUpdate') = 'integer';
+      DELETE FROM settings
+       WHERE substr(key, 1, length('privacy.self_update.state.')) = 'privacy.self_update.state.';
+    `,
   },
   {
     version: 6,

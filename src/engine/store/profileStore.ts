@@ -23,6 +23,12 @@ import {
 import { SqliteHeldIncomingRepository, SqlitePendingCommitRepository } from './sqlitePendingRepositories.js';
 import { SqliteReadMarkerRepository } from './sqliteReadMarkers.js';
 import { SqliteDeliveryProofRepository } from './sqliteDeliveryProofs.js';
+import {
+  SqliteContactTrustRepository,
+  SqlitePeerAccessKeyRepository,
+  SqliteRetiredHybridKeyRepository,
+  SqliteSelfUpdateStateRepository,
+} from './sqliteKeyRepositories.js';
 import { withStorageErrors } from './storageErrors.js';
 import { acquireProfileLock } from './profileLock.js';
 
@@ -65,6 +71,10 @@ export function openProfileStore(options: OpenProfileStoreOptions): ClientProfil
       heldIncoming: new SqliteHeldIncomingRepository(db),
       readMarkers: new SqliteReadMarkerRepository(db),
       deliveryProofs: new SqliteDeliveryProofRepository(db),
+      contactTrust: new SqliteContactTrustRepository(db),
+      peerAccessKeys: new SqlitePeerAccessKeyRepository(db),
+      selfUpdateStates: new SqliteSelfUpdateStateRepository(db),
+      retiredHybridKeys: new SqliteRetiredHybridKeyRepository(db),
       keySource: options.keySource ?? 'raw',
       transaction<T>(fn: () => T): T {
         return withStorageErrors(file, () => db.transaction(fn)());

@@ -262,6 +262,73 @@ export interface DeliveryProofRepository {
   keys(): KnownSigningKey[];
 }
 
+/**
+ * What the client knows and decided about one contact's identity key (privacy/trust.ts holds the rules).
+ * Keys are lower-case hex of the 32-byte Ed25519 identity key.
+ */
+export interface ContactTrustRecord {
+  /** The key the user has accepted for this username (first seen, verified or acknowledged), hex. */
+  identityKey: string;
+  username: string;
+  /** fingerprintOf(key).hex of the key the user verified; absent when never verified (or reset). */
+  verifiedFingerprint?: string;
+  verifiedAt?: number;
+  /** The key most recently observed for this username (directory, KeyPackage or MLS credential), hex. */
+  lastSeenKey: string;
+  /** When lastSeenKey last moved away from a previous key. */
+  keyChangedAt?: number;
+  /** False while a key change awaits the user's acknowledgement; true once acknowledged. */
+  acknowledged?: boolean;
+  /** The last key change came with a rotation statement signed by the key the user had verified. */
+  rotatedByOwner?: boolean;
+}
+
+export interface ContactTrustRepository {
+  get(username: string): ContactTrustRecord | undefined;
+  /** Every record, by username. */
+  list(): ContactTrustRecord[];
+  /** Insert or replace the record of `record.username`. */
+  save(record: ContactTrustRecord): void;
+}
+
+/** Sealed-sender access keys other members shared with us, by their identity key (hex). */
+export interface PeerAccessKeyRepository {
+  /** A copy: the caller wipes it. */
+  get(identityKey: string): Uint8Array | undefined;
+  save(identityKey: string, accessKey: Uint8Array, learnedAt: number): void;
+  delete(identityKey: string): void;
+}
+
+/** Per group: when our leaf keys were last refreshed and how much we sent since. */
+export interface SelfUpdateState {
+  lastUpdateAt: number;
+  messagesSinceUpdate: number;
+}
+
+export interface SelfUpdateStateRepository {
+  get(groupId: string): SelfUpdateState | undefined;
+  save(groupId: string, state: SelfUpdateState): void;
+  delete(groupId: string): void;
+}
+
+/** A hybrid key pair replaced by a rotation, kept for a grace period (encoded as in IdentityRecord). */
+export interface RetiredHybridKeyRecord {
+  publicKey: Uint8Array;
+  /** Secret: the caller wipes it. */
+  privateKey: Uint8Array;
+  retiredAt: number;
+  /** After this instant (ms) the key is deleted. */
+  wipeAfter: number;
+}
+
+export interface RetiredHybridKeyRepository {
+  add(record: RetiredHybridKeyRecord): void;
+  /** Newest first. */
+  list(): RetiredHybridKeyRecord[];
+  /** Deletes every key whose grace period is over; returns how many went. */
+  deleteExpired(now: number): number;
+}
+
 /** The SQLCipher profile store as the network client needs it: ProfileStore plus the client's own tables. */
 export interface ClientProfileStore extends ProfileStore {
   readonly settings: SettingsRepository;
@@ -273,4 +340,8 @@ export interface ClientProfileStore extends ProfileStore {
   readonly heldIncoming: HeldIncomingRepository;
   readonly readMarkers: ReadMarkerRepository;
   readonly deliveryProofs: DeliveryProofRepository;
+  readonly contactTrust: ContactTrustRepository;
+  readonly peerAccessKeys: PeerAccessKeyRepository;
+  readonly selfUpdateStates: SelfUpdateStateRepository;
+  readonly retiredHybridKeys: RetiredHybridKeyRepository;
 }
