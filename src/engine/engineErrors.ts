@@ -10,4 +10,6 @@ export const EngineErrorCode = {
   notConnected: 'NOT_CONNECTED',
   /** The connection came back but the session stream could not be reopened (the reason was reported). */
   sessionNotReopened: 'SESSION_NOT_REOPENED',
+  /** The server stopped answering (nothing heard for seconds of our active time): the connection was dropped. */
+  serverSilent: 'SERVER_SILENT',
 } as const;

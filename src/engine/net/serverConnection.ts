@@ -32,6 +32,7 @@ import {
   type QuicTransport,
   type QuicTransportOptions,
 } from './quicTransport.js';
+import { activeDeadline, LivenessWatch, type LivenessOptions } from './liveness.js';
 import { defaultServerName, formatServerAddress, type ServerAddress } from './serverAddress.js';
 import { errorFromWire } from './wireErrors.js';
 
@@ -66,6 +67,11 @@ export interface ServerConnectionOptions {
   keepAliveIntervalMs?: number;
   /** The shared bearer token of a private server (QPC_AUTH_TOKEN), sent with the admission methods. */
   bearerToken?: string;
+  /**
+   * Notice a silent server from here, in time our event loop ran (liveness.ts), rather than by QUIC's
+   * idle timeout, which a stall of ours trips too. Absent: only the idle timeout and request timeouts.
+   */
+  liveness?: LivenessOptions;
 }
 
 export interface ServerConnectionEvents {
@@ -87,6 +93,7 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
   private attempt = 0;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private stopped = false;
+  private liveness: LivenessWatch | undefined;
 
   constructor(private readonly options: ServerConnectionOptions) {
     super();
@@ -137,6 +144,7 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
         : { authVersion: BEARER_AUTH_VERSION, token: new TextEncoder().encode(bearerToken) };
     const payload = encodeCall(method, requestId, body, this.sessionToken, bearer);
     const answer = await this.withTimeout(transport.request(payload), transport);
+    this.liveness?.heard();
     const response = decodeResponse(answer);
     if (!response.ok) throw errorFromWire(response.error);
     return decodeResponseBody(method, response.body);
@@ -160,6 +168,7 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
     writer.releaseLock();
     const frames = readFrames(stream.readable);
     const first = await this.withTimeout(frames.next(), transport);
+    this.liveness?.heard();
     if (first.done === true) throw new NetworkError('SESSION_CLOSED', 'the server closed the session stream');
     const response = decodeResponse(first.value);
     if (!response.ok) throw errorFromWire(response.error);
@@ -170,6 +179,7 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
   async close(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.reconnectTimer);
+    this.liveness?.stop();
     this.sessionStream?.close();
     const transport = this.transport;
     this.transport = undefined;
@@ -181,6 +191,7 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
   private async readPushes(frames: AsyncGenerator<Uint8Array>, stream: DuplexStream): Promise<void> {
     try {
       for await (const frame of frames) {
+        this.liveness?.heard();
         const push = decodePush(frame);
         if (push.event.case === 'sessionEnded') {
           this.emit('sessionEnded', push.event.value.code);
@@ -232,16 +243,36 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
     this.transport = transport;
     this.attempt = 0;
     void transport.closed.then(() => this.onTransportClosed(transport));
+    this.watchLiveness(transport);
     this.setStatus({ status: 'online' });
     this.emit('connected');
   }
 
-  private onTransportClosed(transport: QuicTransport): void {
+  private onTransportClosed(transport: QuicTransport, reason = 'CONNECTION_LOST'): void {
     if (this.transport !== transport) return;
     this.transport = undefined;
     this.sessionStream = undefined;
-    this.setStatus({ status: 'offline', reason: 'CONNECTION_LOST' });
+    this.liveness?.stop();
+    this.setStatus({ status: 'offline', reason });
     this.scheduleReconnect();
+  }
+
+  /** Probes a silent server with Ping; one silent for too long is dropped (then reconnected). */
+  private watchLiveness(transport: QuicTransport): void {
+    const options = this.options.liveness;
+    if (options === undefined) return;
+    this.liveness?.stop();
+    this.liveness = new LivenessWatch(
+      options,
+      () => this.requestOnce(Method.Ping, {}),
+      () => {
+        if (this.transport !== transport) return;
+        // Judged dead and replaced below; a failing close of it changes nothing.
+        void transport.close().catch(() => undefined);
+        this.onTransportClosed(transport, EngineErrorCode.serverSilent);
+      },
+    );
+    this.liveness.start();
   }
 
   private scheduleReconnect(): void {
@@ -262,9 +293,10 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
   /** A request on a connection to a killed server hangs until the idle timeout: cut it short. */
   private async withTimeout<T>(work: Promise<T>, transport: QuicTransport): Promise<T> {
     const timeoutMs = this.options.requestTimeoutMs ?? 10_000;
-    let timer: NodeJS.Timeout | undefined;
+    let cancel: (() => void) | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
+      // In active time: an answer that arrived while our event loop was blocked is read first.
+      cancel = activeDeadline(timeoutMs, () => {
         reject(new NetworkError('REQUEST_TIMEOUT', `${this.server} did not answer in ${timeoutMs} ms`));
         // Treat the connection as dead: drop it and reconnect.
         if (this.transport === transport) {
@@ -272,12 +304,12 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
           void transport.close().catch(() => undefined);
           this.onTransportClosed(transport);
         }
-      }, timeoutMs);
+      });
     });
     try {
       return await Promise.race([work, timeout]);
     } finally {
-      clearTimeout(timer);
+      cancel?.();
     }
   }
 
