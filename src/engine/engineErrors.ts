@@ -53,4 +53,6 @@ export const EngineErrorCode = {
   deliveryProofInvalid: 'DELIVERY_PROOF_INVALID',
   /** `qpc proof` for a message that has no stored delivery proof. */
   noDeliveryProof: 'NO_DELIVERY_PROOF',
+  /** The server stopped answering (nothing heard for seconds of our active time): the connection was dropped. */
+  serverSilent: 'SERVER_SILENT',
 } as const;

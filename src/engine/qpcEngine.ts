@@ -132,6 +132,7 @@ export class QpcEngine {
       connection: () => this.session.connection,
       emit: (event) => this.emit(event),
       announceGroup: (groupId) => announceGroup(this.context, groupId),
+      retryPendingCommits: (afterMs) => this.session.retryPendingCommits(afterMs),
       ...(options.commitHooks === undefined ? {} : { commitHooks: options.commitHooks }),
     };
     this.incoming = new IncomingProcessor(this.context);

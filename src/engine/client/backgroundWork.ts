@@ -14,6 +14,8 @@ export const BackgroundTask = {
   incomingPush: 'incomingPush',
   /** Reopening the session after a reconnection: session stream, catch-up, outbox, KeyPackages. */
   resumeSession: 'resumeSession',
+  /** Sending a pending commit or Welcome again (after the server's retry-after). */
+  pendingCommits: 'pendingCommits',
   /** Uploading KeyPackages when the server holds too few. */
   replenishKeyPackages: 'replenishKeyPackages',
   /** Committing a proposal another member sent (their Remove of themselves). */

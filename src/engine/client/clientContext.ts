@@ -29,6 +29,8 @@ export interface ClientContext {
   announceGroup(groupId: string | undefined): Promise<void>;
   /** Test seams of the commit flow (pendingCommits.ts); absent in normal use. */
   commitHooks?: CommitHooks;
+  /** Settle the pending commits again after `afterMs` (a Welcome the server rate-limited). */
+  retryPendingCommits?(afterMs: number): void;
 }
 
 /** Settings keys of the profile (settings table). */

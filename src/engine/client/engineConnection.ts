@@ -3,6 +3,7 @@ import { fromHex } from '../../lib/bytes.js';
 import type { Clock } from '../../lib/clock.js';
 import { AuthError } from '../../lib/errors.js';
 import type { QueuedMessage } from '../../protocol/index.js';
+import type { LivenessOptions } from '../net/liveness.js';
 import { parseServerAddress } from '../net/serverAddress.js';
 import { ServerConnection, type ServerConnectionOptions } from '../net/serverConnection.js';
 import type { ClientProfileStore } from '../store/types.js';
@@ -20,15 +21,16 @@ export interface EngineConnectionHandlers {
 }
 
 /**
- * A server that stops answering (killed, unplugged) is noticed within about this time (under 5 s), and
- * the state shown turns offline: keep-alive PINGs go out every SESSION_KEEP_ALIVE_INTERVAL_MS, so a live
- * server always has something to acknowledge, and a connection that receives nothing for this long is
- * closed, then reconnected. QUIC takes the smaller of both ends' idle timeouts. The price: an event loop
- * blocked longer than this (seconds of argon2id on a starved machine) also ends the connection, which
- * then reconnects; one-shot CLI commands, with no status line to keep honest, use longer values.
+ * A server that stops answering (killed, unplugged) is noticed within 5 s and the state shown turns
+ * offline: after SESSION_LIVENESS.probeAfterMs without a word from the server a Ping asks for one, and
+ * after deadAfterMs of silence the connection is dropped, then reconnected. Both count time our event
+ * loop ran (net/liveness.ts), so seconds of argon2id or key generation on a starved machine do not end
+ * a healthy connection. QUIC's idle timeout, which counts wall time and fires before the packets that
+ * waited behind a stall are read, is only a backstop; keep-alive PINGs keep the server's side open.
  */
-export const SESSION_MAX_IDLE_TIMEOUT_MS = 4_000;
-export const SESSION_KEEP_ALIVE_INTERVAL_MS = 1_000;
+export const SESSION_LIVENESS: LivenessOptions = { probeAfterMs: 1_500, deadAfterMs: 4_500 };
+export const SESSION_MAX_IDLE_TIMEOUT_MS = 30_000;
+export const SESSION_KEEP_ALIVE_INTERVAL_MS = 5_000;
 
 export function createEngineConnection(
   server: string,
@@ -40,6 +42,7 @@ export function createEngineConnection(
   const connection = new ServerConnection({
     maxIdleTimeoutMs: SESSION_MAX_IDLE_TIMEOUT_MS,
     keepAliveIntervalMs: SESSION_KEEP_ALIVE_INTERVAL_MS,
+    liveness: SESSION_LIVENESS,
     ...tuning,
     address: parseServerAddress(server),
     pins: {

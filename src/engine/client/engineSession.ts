@@ -3,10 +3,11 @@
  * catch up, flush the outbox and top up KeyPackages, and do it all again after every reconnection.
  */
 import type { Clock } from '../../lib/clock.js';
-import { NetworkError, ValidationError } from '../../lib/errors.js';
+import { AuthError, NetworkError, ValidationError } from '../../lib/errors.js';
 import { replenishKeyPackages } from '../account/keyPackageSupply.js';
 import { WireErrorCode } from '../../protocol/index.js';
 import { EngineErrorCode } from '../engineErrors.js';
+import { backoffDelayMs, DEFAULT_BACKOFF } from '../net/backoff.js';
 import type { ServerConnection } from '../net/serverConnection.js';
 import type { ClientProfileStore } from '../store/types.js';
 import { BackgroundTask, type BackgroundWork } from './backgroundWork.js';
@@ -43,6 +44,10 @@ export class EngineSession {
   connection: ServerConnection | undefined;
   /** A session is wanted on this connection (connect() opened one, and no logout since). */
   private sessionOpen = false;
+  /** A reopen that failed for a passing reason waits here for its next attempt. */
+  private reopenTimer: NodeJS.Timeout | undefined;
+  private reopenAttempt = 0;
+  private pendingTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly parts: EngineSessionParts) {}
 
@@ -65,7 +70,9 @@ export class EngineSession {
           parts.status.sessionEnded(reason);
         },
         reconnected: () => {
-          if (this.sessionOpen) void this.reopenSession();
+          if (!this.sessionOpen) return;
+          this.cancelReopen();
+          void this.reopenSession();
         },
       });
       this.connection = connection;
@@ -94,14 +101,36 @@ export class EngineSession {
   /** The session on this connection is over (a new login replaces it, a logout revoked it). */
   forgetSession(): void {
     this.sessionOpen = false;
+    this.cancelReopen();
   }
 
   /** Drops the connection (closing is the caller's); the session goes with it. */
   detach(): ServerConnection | undefined {
     const connection = this.connection;
     this.connection = undefined;
-    this.sessionOpen = false;
+    this.forgetSession();
+    clearTimeout(this.pendingTimer);
+    this.pendingTimer = undefined;
     return connection;
+  }
+
+  /** Settles the pending commits again after `afterMs` (a Welcome the server rate-limited). */
+  retryPendingCommits(afterMs: number): void {
+    if (this.pendingTimer !== undefined) return;
+    const { parts } = this;
+    this.pendingTimer = setTimeout(
+      () => {
+        this.pendingTimer = undefined;
+        parts.background.run(BackgroundTask.pendingCommits, async () => {
+          const connection = this.connection;
+          // Offline: the next connection settles them first thing (resumeSession).
+          if (connection?.state !== 'online') return;
+          await parts.incoming.exclusive(() => resolveAllPendingCommits(parts.context, connection));
+        });
+      },
+      Math.max(50, afterMs),
+    );
+    this.pendingTimer.unref();
   }
 
   loadSessionToken(): void {
@@ -128,15 +157,46 @@ export class EngineSession {
     });
   }
 
-  /** After a reconnection: reopen the session; a failure is shown and reported, never 'online'. */
+  /**
+   * After a reconnection: reopen the session. A failure is shown (never 'online') and reported; unless
+   * the server refused us for good (an AuthError: the token expired or was revoked, a new login is
+   * needed), the reopen is tried again with backoff for as long as the connection stays up; a new
+   * connection starts over.
+   */
   private async reopenSession(): Promise<void> {
+    const connection = this.connection;
     try {
       await this.resumeSession();
+      this.reopenAttempt = 0;
     } catch (error) {
       // Shown first, so whoever hears the event below already sees the state it explains.
       this.parts.status.sessionFailed();
       this.parts.background.report(BackgroundTask.resumeSession, error);
+      const again =
+        !(error instanceof AuthError) &&
+        this.sessionOpen &&
+        this.connection === connection &&
+        connection?.state === 'online';
+      if (again) this.scheduleReopen();
     }
+  }
+
+  private scheduleReopen(): void {
+    if (this.reopenTimer !== undefined) return;
+    const delay = backoffDelayMs(this.reopenAttempt, this.parts.tuning?.backoff ?? DEFAULT_BACKOFF);
+    this.reopenAttempt += 1;
+    this.reopenTimer = setTimeout(() => {
+      this.reopenTimer = undefined;
+      // A connection lost meanwhile reopens on its own 'reconnected'.
+      if (this.sessionOpen && this.connection?.state === 'online') void this.reopenSession();
+    }, delay);
+    this.reopenTimer.unref();
+  }
+
+  private cancelReopen(): void {
+    clearTimeout(this.reopenTimer);
+    this.reopenTimer = undefined;
+    this.reopenAttempt = 0;
   }
 
   /** After every (re)connection: the session stream, then catch-up, the outbox and KeyPackages. */

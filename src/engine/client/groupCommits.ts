@@ -48,7 +48,7 @@ export async function commitToGroup(
   const connection = requireOnline(context);
   const earlier = context.store.pendingCommits.get(groupId);
   if (earlier !== undefined) {
-    if ((await resolvePendingCommit(context, connection, earlier)) === 'conflict') await catchUp();
+    if ((await resolvePendingCommit(context, connection, earlier, false)) === 'conflict') await catchUp();
   }
   for (let attempt = 1; ; attempt += 1) {
     if (!context.groups.has(groupId))

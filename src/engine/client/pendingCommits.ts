@@ -12,7 +12,7 @@ import { announceMembership } from './views.js';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fromHex, toHex } from '../../lib/bytes.js';
-import { ConflictError, NetworkError, QpcError } from '../../lib/errors.js';
+import { ConflictError, NetworkError, QpcError, RateLimitError } from '../../lib/errors.js';
 import { Method, WireErrorCode, type RequestBodyInit } from '../../protocol/index.js';
 import { decodeHybridPublicKey } from '../crypto/hybridKeys.js';
 import { sealHybridEnvelope } from '../crypto/hybridEnvelope.js';
@@ -86,12 +86,16 @@ export async function stagePendingCommit(
  * Takes a pending record as far as it goes now: sends the commit (same id as every earlier attempt),
  * merges it once accepted, then sends the Welcome. Returns 'conflict' when the commit lost its epoch
  * (the record is gone). Throws COMMIT_PENDING (a NetworkError) when the server's answer is missing:
- * the record stays for the next connection.
+ * the record stays for the next connection. A Welcome the server refuses with RATE_LIMITED (it did
+ * nothing) stays pending and is sent again after the server's retry-after: with `deferWelcome` the
+ * commit counts as 'merged' (the invite is done, its Welcome follows); without it the RateLimitError
+ * is thrown, since a new commit of this group would replace the record that holds the Welcome.
  */
 export async function resolvePendingCommit(
   context: ClientContext,
   connection: ServerConnection,
   pending: PendingCommitRecord,
+  deferWelcome = true,
 ): Promise<PendingOutcome> {
   let record = pending;
   if (record.stage === 'commit') {
@@ -116,7 +120,11 @@ export async function resolvePendingCommit(
       clientMessageId: fromHex(record.welcomeMessageId),
     });
   } catch (error) {
-    throw settleFailure(context, record.groupId, error, 'the Welcome');
+    if (!(error instanceof RateLimitError))
+      throw settleFailure(context, record.groupId, error, 'the Welcome');
+    context.retryPendingCommits?.(error.retryAfterMs);
+    if (deferWelcome) return 'merged';
+    throw error;
   }
   context.store.pendingCommits.delete(record.groupId);
   return 'merged';

@@ -34,6 +34,7 @@ import {
   type QuicTransport,
   type QuicTransportOptions,
 } from './quicTransport.js';
+import { activeDeadline, LivenessWatch, type LivenessOptions } from './liveness.js';
 import { defaultServerName, formatServerAddress, type ServerAddress } from './serverAddress.js';
 import { errorFromWire } from './wireErrors.js';
 import { traceHop } from '../../lib/trace.js';
@@ -74,6 +75,11 @@ export interface ServerConnectionOptions {
    * clients before call streams did. A server without call streams gets a stream per call either way.
    */
   callStreams?: boolean;
+  /**
+   * Notice a silent server from here, in time our event loop ran (liveness.ts), rather than by QUIC's
+   * idle timeout, which a stall of ours trips too. Absent: only the idle timeout and request timeouts.
+   */
+  liveness?: LivenessOptions;
 }
 
 /** Answers to OpenCallStream that mean "this server has no call streams": do not ask it again. */
@@ -106,6 +112,7 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
   private attempt = 0;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private stopped = false;
+  private liveness: LivenessWatch | undefined;
 
   constructor(private readonly options: ServerConnectionOptions) {
     super();
@@ -156,6 +163,7 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
         : { authVersion: BEARER_AUTH_VERSION, token: new TextEncoder().encode(bearerToken) };
     const payload = encodeCall(method, requestId, body, this.sessionToken, bearer);
     const response = await this.withTimeout(this.exchange(transport, requestId, payload), transport);
+    this.liveness?.heard();
     if (!response.ok) throw errorFromWire(response.error);
     return decodeResponseBody(method, response.body);
   }
@@ -236,6 +244,7 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
     writer.releaseLock();
     const frames = readFrames(stream.readable);
     const first = await this.withTimeout(frames.next(), transport);
+    this.liveness?.heard();
     if (first.done === true)
       throw new NetworkError(EngineErrorCode.sessionClosed, 'the server closed the session stream');
     const response = decodeResponse(first.value);
@@ -247,6 +256,7 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
   async close(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.reconnectTimer);
+    this.liveness?.stop();
     this.sessionStream?.close();
     this.callStream?.close();
     this.callStream = undefined;
@@ -260,6 +270,7 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
   private async readPushes(frames: AsyncGenerator<Uint8Array>, stream: DuplexStream): Promise<void> {
     try {
       for await (const frame of frames) {
+        this.liveness?.heard();
         const push = decodePush(frame);
         traceHop('client.pushRead');
         if (push.event.case === 'sessionEnded') {
@@ -314,18 +325,39 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
     this.callStreamRefused = false;
     this.attempt = 0;
     void transport.closed.then(() => this.onTransportClosed(transport));
+    this.watchLiveness(transport);
     this.setStatus({ status: 'online' });
     this.emit('connected');
   }
 
-  private onTransportClosed(transport: QuicTransport): void {
+  private onTransportClosed(transport: QuicTransport, reason = 'CONNECTION_LOST'): void {
     if (this.transport !== transport) return;
     this.transport = undefined;
     this.sessionStream = undefined;
     this.callStream?.close();
     this.callStream = undefined;
     this.setStatus({ status: 'offline', reason: EngineErrorCode.connectionLost });
+    this.liveness?.stop();
+    this.setStatus({ status: 'offline', reason });
     this.scheduleReconnect();
+  }
+
+  /** Probes a silent server with Ping; one silent for too long is dropped (then reconnected). */
+  private watchLiveness(transport: QuicTransport): void {
+    const options = this.options.liveness;
+    if (options === undefined) return;
+    this.liveness?.stop();
+    this.liveness = new LivenessWatch(
+      options,
+      () => this.requestOnce(Method.Ping, {}),
+      () => {
+        if (this.transport !== transport) return;
+        // Judged dead and replaced below; a failing close of it changes nothing.
+        void transport.close().catch(() => undefined);
+        this.onTransportClosed(transport, EngineErrorCode.serverSilent);
+      },
+    );
+    this.liveness.start();
   }
 
   private scheduleReconnect(): void {
@@ -347,9 +379,10 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
   /** A request on a connection to a killed server hangs until the idle timeout: cut it short. */
   private async withTimeout<T>(work: Promise<T>, transport: QuicTransport): Promise<T> {
     const timeoutMs = this.options.requestTimeoutMs ?? 10_000;
-    let timer: NodeJS.Timeout | undefined;
+    let cancel: (() => void) | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
+      // In active time: an answer that arrived while our event loop was blocked is read first.
+      cancel = activeDeadline(timeoutMs, () => {
         reject(
           new NetworkError(
             EngineErrorCode.requestTimeout,
@@ -362,12 +395,12 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
           void transport.close().catch(() => undefined);
           this.onTransportClosed(transport);
         }
-      }, timeoutMs);
+      });
     });
     try {
       return await Promise.race([work, timeout]);
     } finally {
-      clearTimeout(timer);
+      cancel?.();
     }
   }
 
