@@ -1,46 +1,15 @@
-import { packageVersion } from './version.js';
+import { CommanderError } from '@commander-js/extra-typings';
 import { AuthError, isQpcError, StorageError, ValidationError } from '../lib/errors.js';
 import { systemClock } from '../lib/clock.js';
 import { createLogger } from '../lib/logger.js';
 import { jsonLineTraceSink, setTraceSink } from '../lib/trace.js';
 import { loadServerConfig } from '../server/config/loadServerConfig.js';
-import { SETTINGS } from '../server/config/serverConfig.js';
 import type { RunningQpcServer } from '../server/main.js';
 import { realSleep, systemRandomBytes } from '../server/serverDeps.js';
-import { runServerCommand, SERVER_COMMANDS_HELP } from './serverCommands/dispatch.js';
+import { createServerProgram } from './serverProgram.js';
 
 /** Exit codes of `qpc-server`: 2 for anything the operator must fix in the config or the certificate. */
 export const ServerExitCode = { ok: 0, failure: 1, badConfig: 2 } as const;
-
-function usage(): string {
-  const rows = SETTINGS.filter((spec) => spec.flag !== undefined).map((spec) => {
-    const flag = spec.booleanFlag === true ? `--${spec.flag}` : `--${spec.flag} VALUE`;
-    return `  ${flag.padEnd(33)} ${spec.description} (${spec.env})`;
-  });
-  return `Usage: qpc-server [options]
-       qpc-server <command> [options]
-
-The quicprochat server: stores and forwards end-to-end encrypted messages over QUIC.
-
-Commands (docs/operations.md):
-${SERVER_COMMANDS_HELP}
-
-Options:
-  --data DIR                        data directory (same as --data-dir)
-  --config FILE                     read this qpc-server.toml instead of <data dir>/qpc-server.toml
-${rows.join('\n')}
-  -h, --help                        show this help
-  -v, --version                     show the version
-
-Secrets come from the environment or the TOML file only: QPC_DB_KEY, QPC_AUTH_TOKEN.
-Logs are JSON lines (pino) on stdout; one has "msg":"listening" with port, adminPort and certSha256.
-SIGTERM or SIGINT drains requests in flight and closes the database.
-Exit codes: 0 stopped cleanly, 1 unexpected failure, 2 bad configuration or certificate.`;
-}
-
-function version(): string {
-  return packageVersion();
-}
 
 /** `--data DIR` and `--data=DIR` are the short spelling of the config's `--data-dir`. */
 export function normalizeServerArgs(argv: readonly string[]): string[] {
@@ -64,16 +33,32 @@ function describe(error: unknown): string {
 }
 
 export async function runQpcServer(argv: readonly string[]): Promise<number> {
-  const command = await runServerCommand(argv, normalizeServerArgs, describe, serverExitCodeFor);
-  if (command !== undefined) return command;
-  if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(`${usage()}\n`);
-    return ServerExitCode.ok;
+  let code: number = ServerExitCode.ok;
+  const program = createServerProgram(argv, {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    start: startServer,
+    normalize: normalizeServerArgs,
+    describe,
+    exitCodeFor: serverExitCodeFor,
+    finish: (result) => {
+      code = result;
+    },
+  });
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return code;
+  } catch (error) {
+    // commander's own outcomes: help and version asked for are success, anything else bad usage.
+    if (error instanceof CommanderError)
+      return error.exitCode === 0 ? ServerExitCode.ok : ServerExitCode.badConfig;
+    process.stderr.write(`${describe(error)}\n`);
+    return serverExitCodeFor(error);
   }
-  if (argv.includes('--version') || argv.includes('-v')) {
-    process.stdout.write(`qpc-server ${version()}\n`);
-    return ServerExitCode.ok;
-  }
+}
+
+/** Runs the server until SIGTERM or SIGINT; the arguments go to the configuration loader as typed. */
+async function startServer(argv: readonly string[]): Promise<number> {
   let server: RunningQpcServer;
   try {
     const config = loadServerConfig({

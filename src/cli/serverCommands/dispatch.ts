@@ -3,9 +3,10 @@ import { RESTORE_USAGE, runRestoreCommand } from './restoreCommand.js';
 import { ROTATE_USAGE, runRotateCommand } from './rotateCommand.js';
 import { runStatusCommand, STATUS_USAGE } from './statusCommand.js';
 
-type Normalize = (argv: readonly string[]) => string[];
+export type Normalize = (argv: readonly string[]) => string[];
 
-const COMMANDS: Record<
+/** The operator's commands, each with its usage line, its summary and what runs it. */
+export const SERVER_COMMANDS: Record<
   string,
   {
     usage: string;
@@ -35,32 +36,6 @@ const COMMANDS: Record<
   },
 };
 
-export const SERVER_COMMANDS_HELP = Object.values(COMMANDS)
+export const SERVER_COMMANDS_HELP = Object.values(SERVER_COMMANDS)
   .map((command) => `  ${command.usage}\n      ${command.summary}`)
   .join('\n');
-
-/**
- * Run `qpc-server <command> ...` when argv names one; undefined means "no command: start the server".
- * Errors become one line on stderr and the server's exit codes (2: something for the operator to fix).
- */
-export async function runServerCommand(
-  argv: readonly string[],
-  normalize: Normalize,
-  describe: (error: unknown) => string,
-  exitCodeFor: (error: unknown) => number,
-): Promise<number | undefined> {
-  const name = argv[0];
-  const command = name === undefined ? undefined : COMMANDS[name];
-  if (command === undefined) return undefined;
-  const rest = argv.slice(1);
-  if (rest.includes('--help') || rest.includes('-h')) {
-    process.stdout.write(`Usage: ${command.usage}\n\n${command.summary}\n`);
-    return 0;
-  }
-  try {
-    return await command.run(rest, normalize);
-  } catch (error) {
-    process.stderr.write(`${describe(error)}\n`);
-    return exitCodeFor(error);
-  }
-}
