@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import type { Clock } from '../../lib/clock.js';
 import { wipe } from '../../lib/bytes.js';
 import type { Logger } from '../../lib/logger.js';
-import { generateDevCertificate } from './generateDevCertificate.js';
 import { TlsConfigError, TlsErrorCode } from './tlsErrors.js';
 
 export const DEV_CERT_FILE = 'server-cert.der';
@@ -54,6 +53,9 @@ export async function prepareServerCertificate(input: PrepareCertificateInput): 
   }
   if (!haveCert) {
     mkdirSync(input.dataDir, { recursive: true, mode: 0o700 });
+    // Loaded only here: @peculiar/x509 and its ASN.1 schemas cost about 13 MiB of RSS, and a server
+    // whose certificate exists (every start after the first) never needs them.
+    const { generateDevCertificate } = await import('./generateDevCertificate.js');
     const generated = await generateDevCertificate(input.clock);
     // 'wx' refuses to overwrite: two servers starting at once must not replace each other's key.
     writeFileSync(keyPath, generated.privateKeyDer, { mode: 0o600, flag: 'wx' });
