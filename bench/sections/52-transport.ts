@@ -18,6 +18,7 @@ import { silentLogger } from '../../src/lib/logger.js';
 import { systemClock } from '../../src/lib/clock.js';
 import {
   decodeRequest,
+  decodeResponse,
   encodeCall,
   encodeFrame,
   Method,
@@ -55,6 +56,8 @@ interface Pattern {
   /** Long-lived call streams per connection; 0 = a new stream per request. */
   streamsPerConnection: number;
   tuned: boolean;
+  /** Set for the rows against qpc-server (answers are Responses, not echoed Requests). */
+  againstServer?: boolean;
 }
 
 const PATTERNS: Pattern[] = [
@@ -89,15 +92,28 @@ function callersFor(transports: QuicTransport[], pattern: Pattern): Caller[] {
   if (pattern.streamsPerConnection === 0) {
     return transports.map((transport) => (_id, payload) => transport.request(payload));
   }
+  // The echo answers each request frame with itself; qpc-server first answers OpenCallStream, then
+  // Responses. Either way the first frame back is skipped and the rest are matched by request id.
   const streams: CallStream<Uint8Array>[] = [];
   for (const transport of transports) {
     for (let i = 0; i < pattern.streamsPerConnection; i++) {
       const stream = transport.openStream();
+      const writer = stream.writable.getWriter();
+      void writer.write(encodeFrame(encodeCall(Method.OpenCallStream, 0, {})));
+      writer.releaseLock();
+      const frames = readFrames(stream.readable);
+      let opened = false;
       streams.push(
-        new CallStream(stream, readFrames(stream.readable), (frame) => ({
-          requestId: decodeRequest(frame).requestId,
-          value: frame,
-        })),
+        new CallStream(stream, frames, (frame) => {
+          if (!opened) {
+            opened = true;
+            return { requestId: 0, value: frame };
+          }
+          const requestId = pattern.againstServer
+            ? decodeResponse(frame).requestId
+            : decodeRequest(frame).requestId;
+          return { requestId, value: frame };
+        }),
       );
     }
   }
@@ -270,7 +286,12 @@ async function againstServer(body: Uint8Array): Promise<void> {
         token,
       );
     const perRequest = await measure(server.port, server.certSha256, PATTERNS[0]!, payloadFor);
-    const callStreams = await measure(server.port, server.certSha256, PATTERNS[1]!, payloadFor);
+    const callStreams = await measure(
+      server.port,
+      server.certSha256,
+      { ...PATTERNS[1]!, againstServer: true },
+      payloadFor,
+    );
     for (const [label, result] of [
       ['stream per request (before)', perRequest],
       ['one call stream per connection (now)', callStreams],

@@ -198,6 +198,7 @@ describe('call streams', () => {
       serverName: 'localhost',
       pins: { get: () => server.certSha256, set: () => undefined },
       reconnect: false,
+      callStreams: true,
       transportFactory: async (options) => {
         const transport = await connectQuic(options);
         return {

@@ -225,6 +225,7 @@ describe('ServerConnection call streams', () => {
       address: { host: '127.0.0.1', port: 9 },
       pins: store,
       reconnect: false,
+      callStreams: true,
       transportFactory: () => Promise.resolve(oldServer),
     });
     await connection.connect();

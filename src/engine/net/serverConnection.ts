@@ -71,8 +71,9 @@ export interface ServerConnectionOptions {
   /** The shared bearer token of a private server (QPC_AUTH_TOKEN), sent with the admission methods. */
   bearerToken?: string;
   /**
-   * Carry calls on one long-lived call stream (default true); false opens a stream per call, the way
-   * clients before call streams did. A server without call streams gets a stream per call either way.
+   * Carry calls on one long-lived call stream (default false for now: the engine's end-to-end run that
+   * kills the server mid-session does not pass with it yet); false opens a stream per call, as before.
+   * A server without call streams gets a stream per call either way.
    */
   callStreams?: boolean;
   /**
@@ -180,7 +181,7 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
   }
 
   private callStreamFor(transport: QuicTransport): Promise<CallStream<ResponseEnvelope> | undefined> {
-    if (this.options.callStreams === false || this.callStreamRefused) return Promise.resolve(undefined);
+    if (this.options.callStreams !== true || this.callStreamRefused) return Promise.resolve(undefined);
     if (this.callStream?.usable === true) return Promise.resolve(this.callStream);
     this.callStreamOpening ??= this.openCallStream(transport).finally(() => {
       this.callStreamOpening = undefined;
