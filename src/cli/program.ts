@@ -9,7 +9,7 @@ import type { CliIo } from './io.js';
 import type { ClientFlags } from './commands/clientSession.js';
 import { packageVersion } from './version.js';
 import { localServerAddress } from './localServer.js';
-import { addKeyLifecycleCommands } from './keyLifecycleCommands.js';
+import { addKeyLifecycleCommands, addShowRecoveryCommand } from './keyLifecycleCommands.js';
 
 /** What an action gives back: its exit code. */
 export type Finish = (code: ExitCodeValue) => void;
@@ -355,6 +355,7 @@ function addKeysCommands(program: Command, io: CliIo, finish: Finish): void {
     .option('--seed-hex', 'stdin holds a hex seed instead of a mnemonic')
     .option('--passphrase <p>', 'BIP39 passphrase ("25th word")', '')
     .action(async (options) => finish(await (await load()).keysDerive(options, io)));
+  addShowRecoveryCommand(keys, io, finish, flagsOf);
 }
 
 function addConfigCommands(program: Command, io: CliIo, finish: Finish): void {

@@ -11,6 +11,7 @@ import { silentLogger, type Logger } from '../lib/logger.js';
 import { BackgroundTask, BackgroundWork } from './client/backgroundWork.js';
 import { ConnectionStatus } from './client/connectionStatus.js';
 import { EngineErrorCode } from './engineErrors.js';
+import { engineLockedError } from './lock/lockErrors.js';
 import { replenishKeyPackages } from './account/keyPackageSupply.js';
 import {
   confirmRecoveryWords,
@@ -47,6 +48,7 @@ import {
   createProfileIdentity,
   forgetRestoredAccount,
   loadIdentity,
+  keptRecoveryWords,
   publishPendingHybridKey,
   restoreProfileIdentity,
   wipeLoadedIdentity,
@@ -134,6 +136,7 @@ export class QpcEngine {
   private readonly status: ConnectionStatus;
   private identity: LoadedIdentity | undefined;
   private sessionOpen = false;
+  private locked = false;
   private readonly healing: SelfUpdateScheduler;
   private readonly sealedChannel: SealedSendChannel;
   private readonly background: BackgroundWork;
@@ -578,6 +581,26 @@ export class QpcEngine {
     return Promise.resolve().then(() => acknowledgeUser(this.context, username));
   }
 
+  /**
+   * The 24 recovery words again, only for the account password: it is checked by an OPAQUE login (so
+   * the server's rate limits apply to guesses). RECOVERY_WORDS_NOT_KEPT for profiles made before the
+   * words were kept.
+   */
+  async revealRecoveryWords(password: string): Promise<string> {
+    const username = this.requireIdentity().username;
+    if (username === null) {
+      throw new ValidationError('NOT_REGISTERED', 'this profile has no account yet');
+    }
+    await this.login(username, password);
+    const words = keptRecoveryWords(this.store);
+    if (words === undefined) {
+      throw new ValidationError('RECOVERY_WORDS_NOT_KEPT', 'this profile does not keep its recovery words', {
+        hint: 'profiles made by an older qpc kept them only until the first check',
+      });
+    }
+    return words;
+  }
+
   // ---- encrypted backup (backup/profileBackup.ts) ----------------------------------------------------
 
   /** Writes an encrypted backup (contacts, trust, settings, history) to `file`, mode 0600. */
@@ -612,6 +635,26 @@ export class QpcEngine {
     await connection?.close();
     wipeLoadedIdentity(this.identity);
     this.identity = undefined;
+  }
+
+  /**
+   * Lock (lock/engineLock.ts): the connection drops, every key this engine holds in memory is zeroed
+   * (identity, hybrid key, every open MLS group state), and the store closes. Every call after it fails
+   * with ENGINE_LOCKED; unlocking opens the profile again in a new engine. Messages wait on the server.
+   */
+  async lock(): Promise<void> {
+    if (this.locked) return;
+    this.locked = true;
+    try {
+      await this.close();
+    } finally {
+      await this.groups.wipeSessions();
+      this.store.close();
+    }
+  }
+
+  get isLocked(): boolean {
+    return this.locked;
   }
 
   private loadSessionToken(): void {
@@ -665,6 +708,7 @@ export class QpcEngine {
   }
 
   private requireIdentity(): LoadedIdentity {
+    if (this.locked) throw engineLockedError();
     if (this.identity === undefined) this.identity = loadIdentity(this.store);
     if (this.identity === undefined) {
       throw new ValidationError('NO_IDENTITY', 'this profile has no identity yet', {
