@@ -254,12 +254,15 @@ export class QpcEngine {
   }
 
   whoami(): Promise<SelfIdentity> {
-    const identity = this.requireIdentity();
-    const fingerprint = fingerprintOf(identity.mls.signingPublicKey);
-    return Promise.resolve({
-      username: identity.username ?? '',
-      fingerprint: fingerprint.hex,
-      fingerprintGroups: fingerprint.grouped.split(' '),
+    // Through a promise, so a locked engine or a missing identity is a rejection like every other call.
+    return Promise.resolve().then(() => {
+      const identity = this.requireIdentity();
+      const fingerprint = fingerprintOf(identity.mls.signingPublicKey);
+      return {
+        username: identity.username ?? '',
+        fingerprint: fingerprint.hex,
+        fingerprintGroups: fingerprint.grouped.split(' '),
+      };
     });
   }
 
