@@ -12,6 +12,29 @@ type FlagsOf = (command: { optsWithGlobals(): object }) => ClientFlags;
 
 export function addKeyLifecycleCommands(program: Command, io: CliIo, finish: Finish, flagsOf: FlagsOf): void {
   addBackupCommands(program, io, finish, flagsOf);
+  const load = () => import('./commands/keyLifecycle.js');
+  const profile = program.command('profile').description('the encrypted profile on this machine');
+  profile
+    .command('rekey')
+    .description(
+      're-encrypt the profile under a new key (a new passphrase, a new keychain entry, or a raw key); the old key opens nothing after',
+    )
+    .option('--to <source>', 'passphrase, keychain or raw (default: the source in use)')
+    .option('--new-secret-stdin', 'read the new passphrase (or raw key in hex) from stdin')
+    .action(async (options, command) => {
+      finish(await (await load()).profileRekey(options, flagsOf(command), io));
+    });
+}
+
+/** `qpc keys show-recovery`, added to the existing `keys` command. */
+export function addShowRecoveryCommand(keys: Command, io: CliIo, finish: Finish, flagsOf: FlagsOf): void {
+  keys
+    .command('show-recovery')
+    .description('print the 24 recovery words again, after the account password (checked by logging in)')
+    .option('--password-stdin', 'read the password from stdin (without it, a terminal asks)')
+    .action(async (options, command) => {
+      finish(await (await import('./commands/keyLifecycle.js')).showRecovery(options, flagsOf(command), io));
+    });
 }
 
 function addBackupCommands(program: Command, io: CliIo, finish: Finish, flagsOf: FlagsOf): void {

@@ -9,7 +9,7 @@ import type { CliIo } from './io.js';
 import type { ClientFlags } from './commands/clientSession.js';
 import { packageVersion } from './version.js';
 import { localServerAddress } from './localServer.js';
-import { addKeyLifecycleCommands } from './keyLifecycleCommands.js';
+import { addKeyLifecycleCommands, addShowRecoveryCommand } from './keyLifecycleCommands.js';
 
 /** What an action gives back: its exit code. */
 export type Finish = (code: ExitCodeValue) => void;
@@ -407,6 +407,7 @@ function addKeysCommands(program: Command, io: CliIo, finish: Finish): void {
     .action(async (options, command) =>
       finish(await (await loadRotation()).schedule(options, flagsOf(command), io)),
     );
+  addShowRecoveryCommand(keys, io, finish, flagsOf);
 }
 
 function addConfigCommands(program: Command, io: CliIo, finish: Finish): void {

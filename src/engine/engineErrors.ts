@@ -9,6 +9,10 @@ export const EngineErrorCode = {
    * connected, closed, or lost and not back yet). Always a NetworkError (exit 4 in the CLI).
    */
   notConnected: 'NOT_CONNECTED',
+  /** An account operation on a profile that has no account yet. */
+  notRegistered: 'NOT_REGISTERED',
+  /** The profile was made before recovery words were kept, so they cannot be shown again. */
+  recoveryWordsNotKept: 'RECOVERY_WORDS_NOT_KEPT',
   /** The connection came back but the session stream could not be reopened (the reason was reported). */
   sessionNotReopened: 'SESSION_NOT_REOPENED',
   /** An operation that needs a server, on a profile that has none saved. */

@@ -8,6 +8,14 @@ import { ValidationError } from '../lib/errors.js';
 import { silentLogger } from '../lib/logger.js';
 import { BackgroundTask, BackgroundWork } from './client/backgroundWork.js';
 import { EngineErrorCode } from './engineErrors.js';
+import { engineLockedError } from './lock/lockErrors.js';
+import {
+  exportBackup,
+  importBackup,
+  type BackupSummary,
+  type ExportBackupOptions,
+  type ImportBackupResult,
+} from './backup/profileBackup.js';
 import { ConnectionStatus } from './client/connectionStatus.js';
 import {
   confirmRecoveryWords,
@@ -37,6 +45,7 @@ import { GroupActions } from './client/groupActions.js';
 import { GroupRegistry } from './client/groupRegistry.js';
 import {
   createProfileIdentity,
+  keptRecoveryWords,
   loadIdentity,
   restoreProfileIdentity,
   wipeLoadedIdentity,
@@ -69,13 +78,6 @@ import {
   verifyUser,
   type SafetyNumberView,
 } from './client/verification.js';
-import {
-  exportBackup,
-  importBackup,
-  type BackupSummary,
-  type ExportBackupOptions,
-  type ImportBackupResult,
-} from './backup/profileBackup.js';
 
 export type * from './client/engineTypes.js';
 export type { QpcEngineOptions, ConnectOptions } from './client/engineOptions.js';
@@ -83,11 +85,11 @@ export type { FlushResult } from './client/outboxSender.js';
 export type { InboxItem } from './client/views.js';
 export type { DeliveryProofReport } from './proofs/deliveryProofs.js';
 export type { LogoutResult } from './client/logout.js';
+export type { BackupSummary, ImportBackupResult } from './backup/profileBackup.js';
 export type { KeySchedule } from './keys/keySettings.js';
 export type { SafetyNumberView } from './client/verification.js';
 export type { CommitHooks } from './client/pendingCommits.js';
 export type { InvitePolicy } from './client/pendingInvites.js';
-export type { BackupSummary, ImportBackupResult } from './backup/profileBackup.js';
 export { SendHeldError, SEND_HELD_KEY_CHANGED } from './client/contactTrust.js';
 
 export class QpcEngine {
@@ -104,6 +106,7 @@ export class QpcEngine {
   private readonly sealedChannel: SealedSendChannel;
   private readonly background: BackgroundWork;
   private readonly rotations: KeyRotations;
+  private locked = false;
   private readonly session: EngineSession;
   private readonly actions: GroupActions;
 
@@ -244,7 +247,8 @@ export class QpcEngine {
   }
 
   whoami(): Promise<SelfIdentity> {
-    return Promise.resolve(selfIdentityOf(this.requireIdentity()));
+    // Through a promise, so a locked engine or a missing identity is a rejection like every other call.
+    return Promise.resolve().then(() => selfIdentityOf(this.requireIdentity()));
   }
 
   connect(options: ConnectOptions = {}): Promise<void> {
@@ -382,23 +386,6 @@ export class QpcEngine {
     return Promise.resolve().then(() => acknowledgeUser(this.context, username));
   }
 
-  // ---- encrypted backup (backup/profileBackup.ts) ----------------------------------------------------
-
-  /** Writes an encrypted backup (contacts, trust, settings, history) to `file`, mode 0600. */
-  exportBackup(file: string, options: Omit<ExportBackupOptions, 'clock'> = {}): Promise<BackupSummary> {
-    return Promise.resolve().then(() =>
-      exportBackup(this.store, file, { ...options, clock: this.mls.clock }),
-    );
-  }
-
-  /**
-   * Imports a backup opened by the 24 words, in one transaction; a profile with no account gets the
-   * words' identity (log in next). MLS group states are not in a backup: groups come back by invite.
-   */
-  importBackup(file: string, words: string): Promise<ImportBackupResult> {
-    return Promise.resolve().then(() => importBackup(this.store, file, words, this.mls.clock));
-  }
-
   // ---- key rotation (keys/) ------------------------------------------------------------------------
 
   /** A new sealed-sender access key, registered with the server and shared in every group. */
@@ -426,6 +413,65 @@ export class QpcEngine {
     return this.rotations.runDue();
   }
 
+  /**
+   * The 24 recovery words again, only for the account password: it is checked by an OPAQUE login (so
+   * the server's rate limits apply to guesses). RECOVERY_WORDS_NOT_KEPT for profiles made before the
+   * words were kept.
+   */
+  async revealRecoveryWords(password: string): Promise<string> {
+    const username = this.requireIdentity().username;
+    if (username === null) {
+      throw new ValidationError(EngineErrorCode.notRegistered, 'this profile has no account yet');
+    }
+    await this.login(username, password);
+    const words = keptRecoveryWords(this.store);
+    if (words === undefined) {
+      throw new ValidationError(
+        EngineErrorCode.recoveryWordsNotKept,
+        'this profile does not keep its recovery words',
+        { hint: 'profiles made by an older qpc kept them only until the first check' },
+      );
+    }
+    return words;
+  }
+
+  // ---- encrypted backup (backup/profileBackup.ts) ----------------------------------------------------
+
+  /** Writes an encrypted backup (contacts, trust, settings, history) to `file`, mode 0600. */
+  exportBackup(file: string, options: Omit<ExportBackupOptions, 'clock'> = {}): Promise<BackupSummary> {
+    return Promise.resolve().then(() =>
+      exportBackup(this.store, file, { ...options, clock: this.mls.clock }),
+    );
+  }
+
+  /**
+   * Imports a backup opened by the 24 words, in one transaction; a profile with no account gets the
+   * words' identity (log in next). MLS group states are not in a backup: groups come back by invite.
+   */
+  importBackup(file: string, words: string): Promise<ImportBackupResult> {
+    return Promise.resolve().then(() => importBackup(this.store, file, words, this.mls.clock));
+  }
+
+  /**
+   * Lock (lock/engineLock.ts): the connection drops, every key this engine holds in memory is zeroed
+   * (identity, hybrid key, every open MLS group state), and the store closes. Every call after it fails
+   * with ENGINE_LOCKED; unlocking opens the profile again in a new engine. Messages wait on the server.
+   */
+  async lock(): Promise<void> {
+    if (this.locked) return;
+    this.locked = true;
+    try {
+      await this.close();
+    } finally {
+      await this.groups.wipeSessions();
+      this.store.close();
+    }
+  }
+
+  get isLocked(): boolean {
+    return this.locked;
+  }
+
   /** Revokes the session on the server (when connected) and forgets its token in the profile. */
   logout(): Promise<LogoutResult> {
     this.session.forgetSession();
@@ -445,6 +491,7 @@ export class QpcEngine {
   }
 
   private requireIdentity(): LoadedIdentity {
+    if (this.locked) throw engineLockedError();
     if (this.identity === undefined) this.identity = loadIdentity(this.store, this.mls.clock.now());
     if (this.identity === undefined) {
       throw new ValidationError(EngineErrorCode.noIdentity, 'this profile has no identity yet', {

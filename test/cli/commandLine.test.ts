@@ -153,6 +153,7 @@ describe('qpc config', () => {
       notifications: 'bell',
       defaultServer: '',
       timeFormat: '24h',
+      autoLockMinutes: 15,
     });
 
     expect((await qpc(['config', 'set', 'theme', 'dark'], env)).code).toBe(0);

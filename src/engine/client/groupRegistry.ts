@@ -40,6 +40,17 @@ export class GroupRegistry {
     this.sessions.set(session.groupId, Promise.resolve(session));
   }
 
+  /** Lock: zeroes the keys of every open session and forgets them (they reopen from the store). */
+  async wipeSessions(): Promise<void> {
+    const open = [...this.sessions.values()];
+    this.sessions.clear();
+    for (const pending of open) {
+      // A session that failed to open holds no keys: nothing to wipe.
+      const session = await pending.catch(() => undefined);
+      session?.wipeSecrets();
+    }
+  }
+
   /** Drops the cached session, e.g. after restoring an older state into the store. */
   forget(groupId: string): void {
     this.sessions.delete(groupId);

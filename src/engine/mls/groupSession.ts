@@ -1,3 +1,5 @@
+import { wipeDeep } from '../lock/wipeDeep.js';
+import { randomBytes } from 'node:crypto';
 import {
   acceptAll,
   createApplicationMessage,
@@ -119,6 +121,12 @@ export class MlsGroupSession {
       ownLeafIndex: this.state.privatePath.leafIndex,
       active: this.active,
     };
+  }
+
+  /** Lock: zeroes every key byte of the in-memory state; the session is unusable after (reopen it). */
+  wipeSecrets(): void {
+    wipeDeep(this.state);
+    this.active = false;
   }
 
   /** Stages and merges at once (nobody else to tell, or a test). */
