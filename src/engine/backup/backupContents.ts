@@ -50,6 +50,19 @@ const contentsSchema = z.object({
       verifiedAt: z.number().int().nullable(),
     }),
   ),
+  /** Trust decisions about each contact's key (the contact_trust table), by username. */
+  trust: z.array(
+    z.object({
+      username: z.string().min(1),
+      identityKey: hex.length(64),
+      lastSeenKey: hex.length(64),
+      verifiedFingerprint: hex.optional(),
+      verifiedAt: z.number().int().optional(),
+      keyChangedAt: z.number().int().optional(),
+      acknowledged: z.boolean().optional(),
+      rotatedByOwner: z.boolean().optional(),
+    }),
+  ),
   settings: z.array(z.object({ key: z.string().refine(settingKeptInBackup), value: z.string() })),
   /** The person's settings file (theme, notifications ...), as its keys and values. */
   userSettings: z.record(z.string(), z.string()),

@@ -109,6 +109,7 @@ export function createBackup(
     username: record.username,
     groups,
     ...rows,
+    trust: store.contactTrust.list(),
     userSettings: options.userSettings ?? {},
   };
   const plaintext = encodeBackupContents(contents);
@@ -205,6 +206,7 @@ export function importBackupBytes(
   const counts = store.transaction(() => {
     if (!sameIdentity) restoreProfileIdentity(store, words, clock);
     keepRecoveryWords(store, words);
+    for (const record of contents.trust) store.contactTrust.save(record);
     return writeBackupRows(db, rows);
   });
   return {
