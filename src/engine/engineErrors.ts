@@ -43,6 +43,8 @@ export const EngineErrorCode = {
   sessionClosed: 'SESSION_CLOSED',
   /** The connection was closed by us (a connection status reason) (net). */
   closed: 'CLOSED',
+  /** The call stream ended (the server or the connection closed it) while calls were waiting (net). */
+  callStreamClosed: 'CALL_STREAM_CLOSED',
   /** A call on a call stream reused a request id still in flight: a bug in the caller. */
   duplicateRequestId: 'DUPLICATE_REQUEST_ID',
   /** Connecting failed with an error that has no code of its own (a connection status reason) (net). */

@@ -1,5 +1,7 @@
 /** Codes of the encrypted backup (export and import); every one is raised with a typed error. */
 export const BackupErrorCode = {
+  /** The backup file could not be read from disk. */
+  unreadable: 'BACKUP_UNREADABLE',
   /** Not a quicprochat backup: the magic bytes are missing or the file is too short for a header. */
   notABackup: 'BACKUP_NOT_A_BACKUP',
   /** A format version or key path this qpc does not know. */

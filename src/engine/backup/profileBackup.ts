@@ -8,6 +8,8 @@
  */
 import { closeSync, fchmodSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { constantTimeEqual, toHex, wipe } from '../../lib/bytes.js';
+import { EngineErrorCode } from '../engineErrors.js';
+import { StoreErrorCode } from '../store/storageErrors.js';
 import type { Clock } from '../../lib/clock.js';
 import { StorageError, ValidationError } from '../../lib/errors.js';
 import { identityFromMnemonic, validateIdentityMnemonic } from '../identity/index.js';
@@ -57,7 +59,9 @@ export interface ImportBackupResult extends BackupRowCounts {
 function openDatabase(store: ClientProfileStore) {
   const db = databaseOf(store);
   if (db === undefined) {
-    throw new StorageError('STORE_CLOSED', 'the profile is closed', { hint: 'unlock the profile first' });
+    throw new StorageError(StoreErrorCode.closed, 'the profile is closed', {
+      hint: 'unlock the profile first',
+    });
   }
   return db;
 }
@@ -74,7 +78,8 @@ export function createBackup(
   options: ExportBackupOptions,
 ): { bytes: Uint8Array; summary: BackupSummary } {
   const record = store.identity.load();
-  if (record === undefined) throw new ValidationError('NO_IDENTITY', 'this profile has no identity yet');
+  if (record === undefined)
+    throw new ValidationError(EngineErrorCode.noIdentity, 'this profile has no identity yet');
   wipe(record.signingPrivateKey, record.hybridPrivateKey);
   const given = options.words === undefined ? undefined : validateIdentityMnemonic(options.words);
   const words = given ?? keptRecoveryWords(store);
@@ -227,7 +232,7 @@ export function importBackup(
   try {
     bytes = new Uint8Array(readFileSync(path));
   } catch (error) {
-    throw new ValidationError('BACKUP_UNREADABLE', `cannot read ${path}`, { cause: error });
+    throw new ValidationError(BackupErrorCode.unreadable, `cannot read ${path}`, { cause: error });
   }
   return importBackupBytes(store, bytes, words, clock);
 }

@@ -3,6 +3,7 @@
  * client_message_id across retries and restarts, and the server answers a repeated id with its first
  * answer without enqueueing again. The MLS encryption happens at send time, in the group's current epoch.
  */
+import { ClientErrorCode } from './clientErrors.js';
 import { fromHex, toHex } from '../../lib/bytes.js';
 import { NetworkError, QpcError, RateLimitError, StorageError } from '../../lib/errors.js';
 import { Method, WireErrorCode, type DeliveryReceipt } from '../../protocol/index.js';
@@ -222,7 +223,7 @@ export class OutboxSender {
       this.context.emit({
         type: 'backgroundFailed',
         task: 'deliveryProof',
-        code: error instanceof QpcError ? error.code : 'UNEXPECTED',
+        code: error instanceof QpcError ? error.code : ClientErrorCode.unexpected,
         message: `the delivery proof of a message in ${input.groupId} could not be kept: ${(error as Error).message}`,
       });
       return 0;

@@ -9,6 +9,7 @@
  * Crash safety: the swap and the "unpublished" mark are one transaction; publishing is the same step a
  * restored profile takes (localIdentity.publishPendingHybridKey), retried at every session start.
  */
+import { EngineErrorCode } from '../engineErrors.js';
 import { wipe } from '../../lib/bytes.js';
 import { ValidationError } from '../../lib/errors.js';
 import {
@@ -47,7 +48,7 @@ export function rotateHybridKey(store: ClientProfileStore, now: number): HybridP
     store.transaction(() => {
       const record = store.identity.load();
       if (record === undefined) {
-        throw new ValidationError('NO_IDENTITY', 'this profile has no identity yet');
+        throw new ValidationError(EngineErrorCode.noIdentity, 'this profile has no identity yet');
       }
       try {
         if (graceMs > 0) {

@@ -203,7 +203,7 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
       writer.releaseLock();
       const first = await frames.next();
       if (first.done === true)
-        throw new NetworkError('CALL_STREAM_CLOSED', 'the server ended the call stream');
+        throw new NetworkError(EngineErrorCode.callStreamClosed, 'the server ended the call stream');
       const response = decodeResponse(first.value);
       if (!response.ok) {
         if (NO_CALL_STREAMS.has(response.error.code)) this.callStreamRefused = true;

@@ -5,6 +5,7 @@
  * (store.salt, store.keychain) are replaced only after the rekey succeeded, each by a rename. After it,
  * the old key opens nothing: SQLCipher rewrote every page.
  */
+import { StoreErrorCode } from './storageErrors.js';
 import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { StorageError } from '../../lib/errors.js';
@@ -68,7 +69,7 @@ export async function rekeyProfile(options: RekeyProfileOptions): Promise<StoreK
     const created = keychain === null ? undefined : await createInKeychain(temporary, keychain);
     if (created === undefined) {
       throw new StorageError(
-        'STORE_KEYCHAIN_UNAVAILABLE',
+        StoreErrorCode.keychainUnavailable,
         'no OS keychain answers: the key was not changed',
         {
           hint: 'start a keychain (on Linux: gnome-keyring in a D-Bus session), or rekey to a passphrase',

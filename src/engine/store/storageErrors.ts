@@ -17,6 +17,8 @@ export const STORE_PROFILE_LOCKED = 'STORE_PROFILE_LOCKED';
 
 /** Every code of the local store, those above and those of the store's key, schema and rows. */
 export const StoreErrorCode = {
+  /** The profile store was closed (a lock, or the end of the process) and cannot be read or written. */
+  closed: 'STORE_CLOSED',
   wrongKey: STORE_WRONG_KEY,
   diskFull: STORE_DISK_FULL,
   io: STORE_IO,
