@@ -50,7 +50,7 @@ import {
   restoreProfileIdentity,
   wipeLoadedIdentity,
 } from './client/localIdentity.js';
-import { IncomingProcessor, lostMember } from './client/incoming.js';
+import { IncomingProcessor } from './client/incoming.js';
 import { KeyRotations } from './keys/keyRotations.js';
 import { readKeySchedule, writeKeySchedule, type KeySchedule } from './keys/keySettings.js';
 import { checkStoredProofs, type DeliveryProofReport } from './proofs/deliveryProofs.js';

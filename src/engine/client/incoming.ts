@@ -11,7 +11,6 @@ import { constantTimeEqual, toHex } from '../../lib/bytes.js';
 import { QpcError } from '../../lib/errors.js';
 import { Method, type QueuedMessage } from '../../protocol/index.js';
 import { openWithOwnHybridKeys } from '../keys/retiredHybridKeys.js';
-import { MlsGroupSession } from '../mls/groupSession.js';
 import { mlsErrorCodes, MlsMessageRejected } from '../mls/mlsErrors.js';
 import { decodeWholeMlsMessage } from '../mls/wireMessages.js';
 import { unpad } from '../privacy/padding.js';

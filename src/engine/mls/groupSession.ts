@@ -1,5 +1,4 @@
 import { wipeDeep } from '../lock/wipeDeep.js';
-import { randomBytes } from 'node:crypto';
 import {
   acceptAll,
   createApplicationMessage,
