@@ -24,6 +24,7 @@ import { padToBucket } from '../privacy/padding.js';
 import type { ClientContext } from './clientContext.js';
 import { lookupUsername, usernameOf } from './directory.js';
 import { encodeAccessKeyControl } from './payloads.js';
+import { SESSION_LIVENESS } from './engineConnection.js';
 import { ClientErrorCode } from './clientErrors.js';
 import { traceHop } from '../../lib/trace.js';
 
@@ -117,6 +118,9 @@ export class SealedSendChannel {
       throw new NetworkError(EngineErrorCode.notConnected, 'no server for a sealed send');
     const store = this.context.store;
     const connection = new ServerConnection({
+      // A killed server is noticed here as fast as on the session connection, so a sealed send in flight
+      // fails within seconds (and the outbox retries it after the reconnect) instead of at its timeout.
+      liveness: SESSION_LIVENESS,
       ...this.tuning,
       reconnect: false,
       address: parseServerAddress(main.server),

@@ -331,13 +331,12 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
     this.emit('connected');
   }
 
-  private onTransportClosed(transport: QuicTransport, reason = 'CONNECTION_LOST'): void {
+  private onTransportClosed(transport: QuicTransport, reason: string = EngineErrorCode.connectionLost): void {
     if (this.transport !== transport) return;
     this.transport = undefined;
     this.sessionStream = undefined;
     this.callStream?.close();
     this.callStream = undefined;
-    this.setStatus({ status: 'offline', reason: EngineErrorCode.connectionLost });
     this.liveness?.stop();
     this.setStatus({ status: 'offline', reason });
     this.scheduleReconnect();
@@ -398,8 +397,22 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
         }
       });
     });
+    // A connection that closes (the liveness watch dropped it, or QUIC saw it die) fails the request at
+    // once: a caller such as the outbox must not wait out the timeout before it can retry elsewhere.
+    const lost = transport.closed.then(() => {
+      throw new NetworkError(
+        EngineErrorCode.connectionLost,
+        'the connection to the server closed during a request',
+        {
+          hint: 'the client reconnects by itself; try again',
+        },
+      );
+    });
+    // Only one of the three settles the call; the others must not surface as unhandled rejections.
+    timeout.catch(() => undefined);
+    lost.catch(() => undefined);
     try {
-      return await Promise.race([work, timeout]);
+      return await Promise.race([work, timeout, lost]);
     } finally {
       cancel?.();
     }
