@@ -232,6 +232,20 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
    * Resolves with the OpenSession answer; pushes arrive as `push` events until the stream ends.
    */
   async openSession(): Promise<ResponseBody<typeof Method.OpenSession>> {
+    // Refused for rate (a restart that reconnects many clients from one address at once): wait the
+    // server's retry-after and ask again, as every other call does.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.openSessionOnce();
+      } catch (error) {
+        const limited = error instanceof RateLimitError && error.code === WireErrorCode.RateLimited;
+        if (!limited || attempt >= RATE_LIMIT_RETRIES) throw error;
+        await sleep(Math.min(5_000, Math.max(20, error.retryAfterMs)));
+      }
+    }
+  }
+
+  private async openSessionOnce(): Promise<ResponseBody<typeof Method.OpenSession>> {
     const transport = this.transport;
     if (transport === undefined)
       throw new NetworkError(EngineErrorCode.notConnected, `not connected to ${this.server}`);
