@@ -1,5 +1,5 @@
 /**
- * The headless client (DESIGN.md principle 1): methods for everything a person or a bot does, and typed
+ * The headless client (docs/architecture.md: the engine knows no screen): methods for everything a person or a bot does, and typed
  * events for everything that happens by itself (connection state, group changes, messages). The CLI and
  * the TUI both drive this class; nothing here knows about terminals.
  */

@@ -34,6 +34,7 @@ export class KeyRotations {
 
   private serial<T>(work: () => Promise<T>): Promise<T> {
     const run = this.lane.then(work, work);
+    // The caller gets the failure through `run`; the lane only has to move on to the next rotation.
     this.lane = run.catch(() => undefined);
     return run;
   }
