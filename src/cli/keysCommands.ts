@@ -10,7 +10,7 @@ export function addKeysCommands(program: Command, io: CliIo, finish: Finish): vo
   const keys = program
     .command('keys')
     .description('identity keys from a BIP39 mnemonic (SLIP-0010 ed25519); secrets come from stdin')
-    .addHelpText('after', "\nThe identity key is at m/44'/4242'/0'/0' (see qpc keys derive --help).");
+    .addHelpText('after', "\nThe identity key is at m/44'/5328963'/0'/0'/0' (see qpc keys derive --help).");
   const load = () => import('./commands/keys.js');
   keys
     .command('new')
@@ -31,7 +31,7 @@ export function addKeysCommands(program: Command, io: CliIo, finish: Finish): vo
     .description(
       'read a mnemonic (or, with --seed-hex, a hex seed) on stdin and print {"path","chainCode","privateKey","publicKey"} as JSON (hex); only hardened indexes (44\' or 44h)',
     )
-    .option('--path <path>', "derivation path, such as m/44'/4242'/0'/0'")
+    .option('--path <path>', "derivation path, such as m/44'/5328963'/0'/0'/0'")
     .option('--seed-hex', 'stdin holds a hex seed instead of a mnemonic')
     .option('--passphrase <p>', 'BIP39 passphrase ("25th word")', '')
     .action(async (options) => finish(await (await load()).keysDerive(options, io)));

@@ -50,6 +50,13 @@ describe('qpc help', () => {
     const run = await qpc(['keys', '--help']);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/derive \[options\]/);
+    expect(run.stdout).toContain(IDENTITY_DERIVATION_PATH);
+  });
+
+  it('qpc keys derive --help names the identity key path the engine uses', async () => {
+    const run = await qpc(['keys', 'derive', '--help']);
+    expect(run.code).toBe(0);
+    expect(run.stdout.replace(/\s+/gu, ' ')).toContain(IDENTITY_DERIVATION_PATH);
   });
 
   it('an unknown command exits 2 with one line on stderr', async () => {
