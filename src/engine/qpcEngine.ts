@@ -3,25 +3,14 @@
  * events for everything that happens by itself (connection state, group changes, messages). The CLI and
  * the TUI both drive this class; nothing here knows about terminals.
  */
-import { systemClock, type Clock } from '../lib/clock.js';
+import { systemClock } from '../lib/clock.js';
 import { ValidationError } from '../lib/errors.js';
 import { silentLogger } from '../lib/logger.js';
 import { BackgroundTask, BackgroundWork } from './client/backgroundWork.js';
 import { EngineErrorCode } from './engineErrors.js';
+import { EngineKeyLifecycle } from './engineKeyLifecycle.js';
 import { engineLockedError } from './lock/lockErrors.js';
-import {
-  exportBackup,
-  importBackup,
-  type BackupSummary,
-  type ExportBackupOptions,
-  type ImportBackupResult,
-} from './backup/profileBackup.js';
 import { ConnectionStatus } from './client/connectionStatus.js';
-import {
-  confirmRecoveryWords,
-  pendingRecoveryWords,
-  prepareRegistrationIdentity,
-} from './account/recoveryWords.js';
 import { defaultMlsCryptoProvider } from './mls/ciphersuites.js';
 import type { MlsEnv } from './mls/groupSession.js';
 import { formatServerAddress } from './net/serverAddress.js';
@@ -43,16 +32,9 @@ import { loginProfile, registerProfile, type AccountHost } from './client/accoun
 import { EngineSession } from './client/engineSession.js';
 import { GroupActions } from './client/groupActions.js';
 import { GroupRegistry } from './client/groupRegistry.js';
-import {
-  createProfileIdentity,
-  keptRecoveryWords,
-  loadIdentity,
-  restoreProfileIdentity,
-  wipeLoadedIdentity,
-} from './client/localIdentity.js';
+import { loadIdentity, wipeLoadedIdentity } from './client/localIdentity.js';
 import { IncomingProcessor } from './client/incoming.js';
 import { KeyRotations } from './keys/keyRotations.js';
-import { readKeySchedule, writeKeySchedule, type KeySchedule } from './keys/keySettings.js';
 import { checkStoredProofs, type DeliveryProofReport } from './proofs/deliveryProofs.js';
 import { invitePolicy, setInvitePolicy, type InvitePolicy } from './client/pendingInvites.js';
 import { OutboxSender, type FlushResult } from './client/outboxSender.js';
@@ -92,11 +74,11 @@ export type { CommitHooks } from './client/pendingCommits.js';
 export type { InvitePolicy } from './client/pendingInvites.js';
 export { SendHeldError, SEND_HELD_KEY_CHANGED } from './client/contactTrust.js';
 
-export class QpcEngine {
+export class QpcEngine extends EngineKeyLifecycle {
   private readonly listeners = new Set<(event: EngineEvent) => void>();
-  private readonly store: ClientProfileStore;
-  private readonly mls: MlsEnv;
-  private readonly groups: GroupRegistry;
+  protected readonly store: ClientProfileStore;
+  protected readonly mls: MlsEnv;
+  protected readonly groups: GroupRegistry;
   private readonly context: ClientContext;
   private readonly incoming: IncomingProcessor;
   private readonly outbox: OutboxSender;
@@ -105,12 +87,12 @@ export class QpcEngine {
   private readonly healing: SelfUpdateScheduler;
   private readonly sealedChannel: SealedSendChannel;
   private readonly background: BackgroundWork;
-  private readonly rotations: KeyRotations;
-  private locked = false;
+  protected readonly rotations: KeyRotations;
   private readonly session: EngineSession;
   private readonly actions: GroupActions;
 
   constructor(private readonly options: QpcEngineOptions) {
+    super();
     this.store = options.store;
     this.background = new BackgroundWork(options.logger ?? silentLogger(), (event) => this.emit(event));
     this.mls = {
@@ -189,42 +171,6 @@ export class QpcEngine {
       serverText: () => this.serverText(),
     });
     this.actions = new GroupActions({ ...parts, session: this.session });
-  }
-
-  /** Creates the identity of a new profile; returns the 24 recovery words (kept encrypted in the profile). */
-  static createIdentity(store: ClientProfileStore, clock: Clock = systemClock): string {
-    return createProfileIdentity(store, clock);
-  }
-
-  /**
-   * The identity a registration uses and its 24 words, kept (encrypted) in the profile until
-   * confirmRecoveryWords: a retry after a failed registration gets the same words, and a launch after
-   * the words screen was left shows them again (account/recoveryWords.ts). Undefined once registered.
-   */
-  static prepareRegistration(store: ClientProfileStore, clock: Clock = systemClock): string | undefined {
-    return prepareRegistrationIdentity(store, clock);
-  }
-
-  /** The words of a registered identity that the person has not confirmed yet (undefined: none). */
-  static unconfirmedRecoveryWords(store: ClientProfileStore): string | undefined {
-    return pendingRecoveryWords(store);
-  }
-
-  /** The person typed a word back (or a script printed them): the words leave the profile for good. */
-  static confirmRecoveryWords(store: ClientProfileStore): void {
-    confirmRecoveryWords(store);
-  }
-
-  /**
-   * Creates the identity of a new profile for an existing account from its typed recovery words (the same
-   * identity key; a fresh hybrid key pair, published at the next login). Returns the identity public key.
-   */
-  static restoreIdentity(
-    store: ClientProfileStore,
-    mnemonic: string,
-    clock: Clock = systemClock,
-  ): Uint8Array {
-    return restoreProfileIdentity(store, mnemonic, clock);
   }
 
   snapshot(): EngineSnapshot {
@@ -386,92 +332,6 @@ export class QpcEngine {
     return Promise.resolve().then(() => acknowledgeUser(this.context, username));
   }
 
-  // ---- key rotation (keys/) ------------------------------------------------------------------------
-
-  /** A new sealed-sender access key, registered with the server and shared in every group. */
-  rotateAccessKey(): Promise<void> {
-    return this.rotations.rotateAccessKey();
-  }
-
-  /** A new hybrid key pair, published; the previous private key opens late envelopes for the grace period. */
-  rotateHybridKey(): Promise<void> {
-    return this.rotations.rotateHybridKey();
-  }
-
-  /** The profile's key rotation schedule, in days. */
-  keySchedule(): KeySchedule {
-    return readKeySchedule(this.store.settings);
-  }
-
-  /** Changes parts of the rotation schedule (typed error KEYS_BAD_SCHEDULE for a bad number of days). */
-  setKeySchedule(change: Partial<KeySchedule>): KeySchedule {
-    return writeKeySchedule(this.store.settings, change);
-  }
-
-  /** Scheduled key rotations due now (normally they run by themselves at session start and on a timer). */
-  runDueKeyRotations(): Promise<void> {
-    return this.rotations.runDue();
-  }
-
-  /**
-   * The 24 recovery words again, only for the account password: it is checked by an OPAQUE login (so
-   * the server's rate limits apply to guesses). RECOVERY_WORDS_NOT_KEPT for profiles made before the
-   * words were kept.
-   */
-  async revealRecoveryWords(password: string): Promise<string> {
-    const username = this.requireIdentity().username;
-    if (username === null) {
-      throw new ValidationError(EngineErrorCode.notRegistered, 'this profile has no account yet');
-    }
-    await this.login(username, password);
-    const words = keptRecoveryWords(this.store);
-    if (words === undefined) {
-      throw new ValidationError(
-        EngineErrorCode.recoveryWordsNotKept,
-        'this profile does not keep its recovery words',
-        { hint: 'profiles made by an older qpc kept them only until the first check' },
-      );
-    }
-    return words;
-  }
-
-  // ---- encrypted backup (backup/profileBackup.ts) ----------------------------------------------------
-
-  /** Writes an encrypted backup (contacts, trust, settings, history) to `file`, mode 0600. */
-  exportBackup(file: string, options: Omit<ExportBackupOptions, 'clock'> = {}): Promise<BackupSummary> {
-    return Promise.resolve().then(() =>
-      exportBackup(this.store, file, { ...options, clock: this.mls.clock }),
-    );
-  }
-
-  /**
-   * Imports a backup opened by the 24 words, in one transaction; a profile with no account gets the
-   * words' identity (log in next). MLS group states are not in a backup: groups come back by invite.
-   */
-  importBackup(file: string, words: string): Promise<ImportBackupResult> {
-    return Promise.resolve().then(() => importBackup(this.store, file, words, this.mls.clock));
-  }
-
-  /**
-   * Lock (lock/engineLock.ts): the connection drops, every key this engine holds in memory is zeroed
-   * (identity, hybrid key, every open MLS group state), and the store closes. Every call after it fails
-   * with ENGINE_LOCKED; unlocking opens the profile again in a new engine. Messages wait on the server.
-   */
-  async lock(): Promise<void> {
-    if (this.locked) return;
-    this.locked = true;
-    try {
-      await this.close();
-    } finally {
-      await this.groups.wipeSessions();
-      this.store.close();
-    }
-  }
-
-  get isLocked(): boolean {
-    return this.locked;
-  }
-
   /** Revokes the session on the server (when connected) and forgets its token in the profile. */
   logout(): Promise<LogoutResult> {
     this.session.forgetSession();
@@ -490,7 +350,7 @@ export class QpcEngine {
     this.identity = undefined;
   }
 
-  private requireIdentity(): LoadedIdentity {
+  protected requireIdentity(): LoadedIdentity {
     if (this.locked) throw engineLockedError();
     if (this.identity === undefined) this.identity = loadIdentity(this.store, this.mls.clock.now());
     if (this.identity === undefined) {
