@@ -23,6 +23,8 @@ export const CliErrorCode = {
   stdinTooLarge: 'STDIN_TOO_LARGE',
   /** `--local-server`: the server process did not start. */
   localServerFailed: 'LOCAL_SERVER_FAILED',
+  /** The local server a qpc was using stopped (and was started again): reported on the status line. */
+  localServerStopped: 'LOCAL_SERVER_STOPPED',
   /** A new account came back without its recovery words: a bug. */
   recoveryWordsMissing: 'RECOVERY_WORDS_MISSING',
   /** The first-run screen asked for the profile before it was opened: a bug. */

@@ -75,6 +75,8 @@ export interface LocalServer {
   /** True when this call started it; false when one was already there. */
   readonly started: boolean;
   readonly logFile: string;
+  /** The process this call started. */
+  readonly pid?: number | undefined;
 }
 
 /**
@@ -105,7 +107,7 @@ export async function ensureLocalServer(options: LocalServerOptions = {}): Promi
   const deadline = Date.now() + START_TIMEOUT_MS;
   for (;;) {
     const text = readFileSync(logFile).subarray(logStart).toString('utf8');
-    if (listeningPortIn(text) !== undefined) return { address, started: true, logFile };
+    if (listeningPortIn(text) !== undefined) return { address, started: true, logFile, pid: child.pid };
     if (exited !== undefined || Date.now() > deadline) {
       // Another qpc may have won the race for the port: then that server is the one to use.
       if (await udpPortInUse(LOCAL_SERVER_HOST, port)) return { address, started: false, logFile };

@@ -112,6 +112,14 @@ describe('notifications', () => {
     expect(notifyModeFrom({}, true)).toBe('off');
   });
 
+  it('without a setting in the file: the bell, but nothing in NO_COLOR (minimal) mode', () => {
+    // What `qpc` passes when the config file says nothing about notifications.
+    const unset = userSettingsSchema.parse({}).notifications;
+    expect(notifyModeFrom({}, true, unset)).toBe('off');
+    expect(notifyModeFrom({}, false, unset)).toBe('bell');
+    expect(notifyModeFrom({ QPC_NOTIFY: 'bell' }, true, unset)).toBe('bell');
+  });
+
   it('desktop speaks OSC 9 to terminals that announce it, OSC 777 to the others', () => {
     expect(desktopNotifyMode({ TERM_PROGRAM: 'iTerm.app' })).toBe('osc9');
     expect(desktopNotifyMode({ WT_SESSION: 'abc' })).toBe('osc9');

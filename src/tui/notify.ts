@@ -12,7 +12,7 @@ export type NotifyMode = 'off' | 'bell' | 'osc777' | 'osc9';
 export const notifyModes: readonly NotifyMode[] = ['off', 'bell', 'osc777', 'osc9'];
 
 /** The `notifications` setting (src/engine/settings/userSettings.ts). */
-export type NotificationSetting = 'off' | 'bell' | 'desktop';
+export type NotificationSetting = 'auto' | 'off' | 'bell' | 'desktop';
 
 /**
  * A desktop notification in the dialect the terminal speaks: OSC 9 for iTerm2, Windows Terminal and
@@ -28,8 +28,8 @@ export function desktopNotifyMode(env: NodeJS.ProcessEnv): NotifyMode {
 }
 
 /**
- * QPC_NOTIFY when valid (a one-off choice wins); then the `notifications` setting; otherwise the bell,
- * or nothing in minimal (NO_COLOR) mode.
+ * QPC_NOTIFY when valid (a one-off choice wins); then the `notifications` setting; with none, or `auto`,
+ * the bell, or nothing in minimal (NO_COLOR) mode.
  */
 export function notifyModeFrom(
   env: NodeJS.ProcessEnv,
@@ -39,7 +39,7 @@ export function notifyModeFrom(
   const asked = env['QPC_NOTIFY'];
   if (asked !== undefined && (notifyModes as readonly string[]).includes(asked)) return asked as NotifyMode;
   if (setting === 'desktop') return desktopNotifyMode(env);
-  if (setting !== undefined) return setting;
+  if (setting !== undefined && setting !== 'auto') return setting;
   return noColor ? 'off' : 'bell';
 }
 

@@ -15,7 +15,7 @@ import type { NotificationSetting, NotifyMode } from './notify.js';
 import type { ThemeName } from './components/theme.js';
 import type { TimeFormat } from './state/messageWindow.js';
 import { installInkOutputCache } from './render/inkOutputCache.js';
-import { skinToneModeFrom, stripSkinTonesOnWrite } from './render/tmuxEmoji.js';
+import { tmuxDrawingOnWrite } from './render/tmuxEmoji.js';
 import { applyColorDecision } from './terminalColor.js';
 import { TuiErrorCode } from './tuiErrors.js';
 
@@ -76,9 +76,8 @@ export async function runTui(options: RunTuiOptions): Promise<TuiExit> {
     });
   }
 
-  // Inside tmux an emoji's skin tone would take two more columns than laid out (tmuxEmoji.ts).
-  const unpatchWrite =
-    skinToneModeFrom(process.env) === 'strip' ? stripSkinTonesOnWrite(stdout) : () => undefined;
+  // Inside tmux a skin tone or a ZWJ sequence split by a read would take more columns than laid out.
+  const unpatchWrite = tmuxDrawingOnWrite(process.env, stdout);
   let restored = false;
   const restore = (): void => {
     if (restored) return;

@@ -150,7 +150,7 @@ describe('qpc config', () => {
     expect(listed.code, listed.stderr).toBe(0);
     expect(JSON.parse(listed.stdout)).toEqual({
       theme: 'auto',
-      notifications: 'bell',
+      notifications: 'auto',
       defaultServer: '',
       timeFormat: '24h',
       autoLockMinutes: 15,

@@ -86,6 +86,21 @@ export class TmuxTerminal {
     execFileSync('tmux', ['-L', this.socket, 'send-keys', '-t', this.name, ...keys]);
   }
 
+  /** Resizes the window, as a person dragging the terminal's edge or tmux splitting the window. */
+  resize(columns: number, rows: number): void {
+    execFileSync('tmux', [
+      '-L',
+      this.socket,
+      'resize-window',
+      '-t',
+      this.name,
+      '-x',
+      String(columns),
+      '-y',
+      String(rows),
+    ]);
+  }
+
   async waitFor(
     predicate: (screen: string) => boolean,
     description: string,

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { wipe } from '../../lib/bytes.js';
 import { AuthError, InternalError, isQpcError, StorageError } from '../../lib/errors.js';
-import { createLogger, logFileDestination } from '../../lib/logger.js';
+import { createLogger, logFileDestination, silentLogger, type Logger } from '../../lib/logger.js';
 import { PROFILE_DB_FILE_NAME, openProfile } from '../../engine/client/profile.js';
 import { SettingKey } from '../../engine/client/clientContext.js';
 import { PinMismatchError } from '../../engine/net/quicTransport.js';
@@ -21,6 +21,7 @@ import type { ClientProfileStore } from '../../engine/store/types.js';
 import type { EngineApi } from '../../tui/engineApi.js';
 import type { LaunchApi, LaunchNeed, ProgressReporter } from '../../tui/launch/launchApi.js';
 import { ensureLocalServer, localServerAddress } from '../localServer.js';
+import { keepLocalServer, localServerNewsEvent, type LocalServerKeeper } from '../localServerKeeper.js';
 import { StoreErrorCode } from '../../engine/store/storageErrors.js';
 import { CliErrorCode } from '../exitCodes.js';
 
@@ -48,6 +49,8 @@ export class TuiLaunch implements LaunchApi {
   private engine: QpcEngine | undefined;
   private closed = false;
   private readonly localEvents = new Set<(event: EngineEvent) => void>();
+  private keeper: LocalServerKeeper | undefined;
+  private logger: Logger | undefined;
 
   constructor(private readonly options: TuiLaunchOptions) {}
 
@@ -137,11 +140,13 @@ export class TuiLaunch implements LaunchApi {
   open(): EngineApi {
     const engine = this.engine ?? this.createEngine(this.savedServer() ?? this.localServer);
     void this.keepConnecting(engine);
+    this.keepLocalServerUp(engine);
     return engineForTui(engine, this.localEvents);
   }
 
   async close(): Promise<void> {
     this.closed = true;
+    this.keeper?.stop();
     // Quitting: nothing is left to tell the user on a failing close (the store still closes below).
     await this.engine?.close().catch(() => undefined);
     this.store?.close();
@@ -194,11 +199,11 @@ export class TuiLaunch implements LaunchApi {
     const server = parseServerAddress(serverText);
     // The terminal belongs to the screen: background failures go to a log file in the profile (and to
     // the status line, through the backgroundFailed event).
-    const logger = createLogger(
+    const logger = (this.logger ??= createLogger(
       'qpc',
       this.options.env.QPC_LOG_LEVEL ?? 'warn',
       logFileDestination(join(this.options.profileDir, TUI_LOG_FILE_NAME)),
-    );
+    ));
     this.engine = new QpcEngine({
       store: this.requireStore(),
       server,
@@ -222,6 +227,20 @@ export class TuiLaunch implements LaunchApi {
     progress(`Connecting to ${server}`);
     await engine.connect({ session: false });
     return engine;
+  }
+
+  /** A local server that dies while this qpc uses it is started again (localServerKeeper.ts). */
+  private keepLocalServerUp(engine: QpcEngine): void {
+    const server = engine.serverText() ?? this.localServer;
+    if (server !== this.localServer) return;
+    this.keeper = keepLocalServer(engine, {
+      env: this.options.env,
+      ...portOption(this.options.localPort),
+      logger: this.logger ?? silentLogger(),
+      report: (news) => {
+        for (const listener of this.localEvents) listener(localServerNewsEvent(news, server));
+      },
+    });
   }
 
   /** The main screen is up at once; the session opens when the server answers, retried until then. */

@@ -36,9 +36,10 @@ export interface GroupSummary {
 /**
  * Of an outgoing message: 'pending' (in the outbox), 'sent' (the server accepted it and a delivery proof
  * it signed verified), 'accepted' (accepted without a proof: sealed sender, or a server that signs none),
- * 'failed'. Incoming messages are 'delivered'.
+ * 'noRecipients' (kept in the history only: the group had no other member, so nothing went to the
+ * server), 'failed'. Incoming messages are 'delivered'.
  */
-export type DeliveryState = 'pending' | 'sent' | 'accepted' | 'delivered' | 'failed';
+export type DeliveryState = 'pending' | 'sent' | 'accepted' | 'noRecipients' | 'delivered' | 'failed';
 
 export interface ChatMessage {
   readonly id: string;

@@ -206,7 +206,7 @@ export class OutboxSender {
         type: 'deliveryStateChanged',
         groupId: entry.groupId,
         messageId,
-        state: proven > 0 ? 'sent' : 'accepted',
+        state: recipients.length === 0 ? 'noRecipients' : proven > 0 ? 'sent' : 'accepted',
       });
     }
     return { sent, stalled: false };

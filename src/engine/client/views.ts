@@ -4,6 +4,7 @@ import { fingerprintOf } from '../identity/index.js';
 import type { MessageRecord } from '../store/types.js';
 import { chatMessageOf, ownIdentityHex, type ClientContext, type LoadedIdentity } from './clientContext.js';
 import { usernameOf } from './directory.js';
+import { sentWithNoRecipients } from './recipientsAtSend.js';
 import { verificationOfKey } from './contactTrust.js';
 import { formerGroupName, parseMembership, type MembershipEvent } from './membershipTimeline.js';
 import type {
@@ -123,7 +124,10 @@ export async function chatMessageFromRecord(
   const pending = outgoing && context.store.outbox.list().some((entry) => entry.groupId === record.groupId);
   const proven = outgoing && !pending && context.store.deliveryProofs.proven([record.id]).size > 0;
   const state = outgoing ? (pending ? 'pending' : proven ? 'sent' : 'accepted') : 'delivered';
-  return chatMessageOf(record, { username, identityKey: senderKey }, outgoing, state);
+  // Without a proof: sent to members whose copies carry none, or to nobody (recipientsAtSend.ts).
+  const shown =
+    state === 'accepted' && (await sentWithNoRecipients(record, context)) ? 'noRecipients' : state;
+  return chatMessageOf(record, { username, identityKey: senderKey }, outgoing, shown);
 }
 
 export async function loadMessagePage(

@@ -43,8 +43,11 @@ export const userSettingsSchema = z.object({
    * `high-contrast` bright colours and bold borders, `mono` no colour at all (bold and reverse stay).
    */
   theme: z.enum(['auto', 'dark', 'light', 'high-contrast', 'mono']).default('auto'),
-  /** For a message in a group that is not open: nothing, the terminal bell, or a desktop notification. */
-  notifications: z.enum(['off', 'bell', 'desktop']).default('bell'),
+  /**
+   * For a message in a group that is not open: nothing, the terminal bell, or a desktop notification;
+   * `auto` is the bell, and nothing in NO_COLOR (minimal) mode, where a person asked for a quiet terminal.
+   */
+  notifications: z.enum(['auto', 'off', 'bell', 'desktop']).default('auto'),
   /** The server a new profile uses (HOST:PORT); empty: the local server on 127.0.0.1:7443. */
   defaultServer: serverText.default(''),
   /** Clock times in the client: 24-hour (14:05) or 12-hour (2:05 PM). */
@@ -60,7 +63,7 @@ export const userSettingKeys = Object.keys(userSettingsSchema.shape) as UserSett
 /** What each setting takes, for `qpc config list` and the docs. */
 export const userSettingChoices: Record<UserSettingKey, string> = {
   theme: 'auto | dark | light | high-contrast | mono',
-  notifications: 'off | bell | desktop',
+  notifications: 'auto | off | bell | desktop',
   defaultServer: 'HOST:PORT, or empty for the local server',
   timeFormat: '24h | 12h',
   autoLockMinutes: 'minutes idle before the client locks (0-1440; 0: never)',

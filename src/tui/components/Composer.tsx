@@ -22,7 +22,9 @@ export function Composer({ composer, focused, rows, width, placeholder }: Compos
   const { lines, cursorLine, cursorColumn } = composerLines(composer);
   const first = Math.max(0, Math.min(cursorLine - rows + 1, lines.length - rows));
   const shown = lines.slice(first, first + rows);
-  const textWidth = Math.max(1, width - 2);
+  // `width` already leaves out the border and the prompt: taking two more columns made a line that
+  // fits scroll sideways, hiding its first letters (seen after a resize made the composer narrower).
+  const textWidth = Math.max(1, width);
   return (
     <Box borderStyle="round" borderColor={focused ? theme.focusBorder : theme.border} flexDirection="column">
       {shown.map((line, index) => {

@@ -10,6 +10,8 @@
  * keep the modifier.
  */
 
+import { guardZwjSequences, zwjModeFrom } from './tmuxZwj.js';
+
 /** The five Fitzpatrick modifiers, U+1F3FB to U+1F3FF. */
 const skinToneModifiers = /[\u{1F3FB}-\u{1F3FF}]/gu;
 
@@ -31,18 +33,40 @@ export function withoutSkinTones(text: string): string {
 }
 
 /**
- * Makes `stream.write` leave out skin-tone modifiers from text; returns the function that puts the
- * original back. The frame keeps its layout: the emoji without its modifier has the same width.
+ * Makes `stream.write` pass text through `transform` (bytes pass as they are); returns the function
+ * that puts the original back.
  */
-export function stripSkinTonesOnWrite(stream: NodeJS.WriteStream): () => void {
+export function transformWrites(stream: NodeJS.WriteStream, transform: (text: string) => string): () => void {
   const write = stream.write.bind(stream) as (...args: unknown[]) => boolean;
   const ownWrite = Object.getOwnPropertyDescriptor(stream, 'write');
   const patched = (chunk: unknown, ...rest: unknown[]): boolean =>
-    write(typeof chunk === 'string' ? withoutSkinTones(chunk) : chunk, ...rest);
+    write(typeof chunk === 'string' ? transform(chunk) : chunk, ...rest);
   Object.defineProperty(stream, 'write', { value: patched, configurable: true, writable: true });
   return () => {
     // Back to what was there: the stream's own write, or the one of its class.
     if (ownWrite === undefined) Reflect.deleteProperty(stream, 'write');
     else Object.defineProperty(stream, 'write', ownWrite);
   };
+}
+
+/**
+ * Makes `stream.write` leave out skin-tone modifiers from text; returns the function that puts the
+ * original back. The frame keeps its layout: the emoji without its modifier has the same width.
+ */
+export function stripSkinTonesOnWrite(stream: NodeJS.WriteStream): () => void {
+  return transformWrites(stream, withoutSkinTones);
+}
+
+/**
+ * What tmux needs to draw the frame as laid out, as the environment asks (skinToneModeFrom, and
+ * zwjModeFrom in tmuxZwj.ts): skin tones left out, ZWJ sequences guarded. Returns the undo.
+ */
+export function tmuxDrawingOnWrite(env: NodeJS.ProcessEnv, stream: NodeJS.WriteStream): () => void {
+  const strip = skinToneModeFrom(env) === 'strip';
+  const guard = zwjModeFrom(env) === 'guard';
+  if (!strip && !guard) return () => undefined;
+  return transformWrites(stream, (text) => {
+    const kept = strip ? withoutSkinTones(text) : text;
+    return guard ? guardZwjSequences(kept, stream.columns > 0 ? stream.columns : 80) : kept;
+  });
 }

@@ -20,6 +20,14 @@ describe('message rows', () => {
     expect(shortFingerprint('abcd1234ffff')).toBe('abcd-1234');
   });
 
+  it('tells a message with no one to receive it from one the server took without a proof', () => {
+    const alone = makeMessage('g', 2, { outgoing: true, state: 'noRecipients' });
+    const unproven = makeMessage('g', 3, { outgoing: true, state: 'accepted' });
+    expect(messageHeader(alone)).toContain('○ no recipients');
+    expect(messageHeader(alone)).not.toContain('↑');
+    expect(messageHeader(unproven)).toContain('↑');
+  });
+
   it('wraps long text to the width and splits on newlines', () => {
     const message = makeMessage('g', 0, { text: `${'x'.repeat(50)}\nsecond` });
     const header = [...messageHeader(message)].length;

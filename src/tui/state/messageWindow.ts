@@ -69,6 +69,8 @@ const deliveryGlyphs: Record<DeliveryState, string> = {
   sent: '✓',
   // Accepted without a delivery proof (sealed sender, or a server that signs none): no ✓ to show.
   accepted: '↑',
+  // Nobody else in the group: kept here, nothing sent. Not an arrow, which reads like a send in flight.
+  noRecipients: '○ no recipients',
   delivered: '✓✓',
   failed: '✗ not sent',
 };
