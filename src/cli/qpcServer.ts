@@ -98,6 +98,8 @@ async function startServer(argv: readonly string[]): Promise<number> {
       };
       process.on('SIGTERM', onSignal);
       process.on('SIGINT', onSignal);
+      // After `qpc-server rotate tls-cert|federation-cert`: new certificates for new connections.
+      process.on('SIGHUP', () => void server.reloadCertificates());
     });
   } catch (error) {
     process.stderr.write(`${describe(error)}\n`);

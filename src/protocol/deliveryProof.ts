@@ -69,7 +69,7 @@ export type ProofFailure =
 export type ProofCheck = { valid: true; key: SigningKey } | { valid: false; reason: ProofFailure };
 
 /** Raw Ed25519 public key (32 bytes) to a KeyObject, through its SPKI DER. */
-function ed25519PublicKey(raw: Uint8Array): ReturnType<typeof createPublicKey> {
+export function ed25519PublicKey(raw: Uint8Array): ReturnType<typeof createPublicKey> {
   const spki = Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), raw]);
   return createPublicKey({ key: spki, format: 'der', type: 'spki' });
 }

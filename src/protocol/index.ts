@@ -20,3 +20,4 @@ export * from './gen/qpc/v1/ping_pb.js';
 export * from './gen/qpc/v1/sealed_sender_pb.js';
 export type { Error as WireError } from './gen/qpc/v1/envelope_pb.js';
 export * from './deliveryProof.js';
+export * from './certificateAnnouncement.js';

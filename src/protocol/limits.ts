@@ -33,6 +33,8 @@ export const MAX_ERROR_MESSAGE_BYTES = 1024;
 export const MAX_AUTH_TOKEN_BYTES = 64;
 /** Signing keys a server publishes in Ping (current and retired), and the size of a key id. */
 export const MAX_SIGNING_KEYS = 64;
+/** Certificate change announcements a Ping carries (the newest ones). */
+export const MAX_CERTIFICATE_ANNOUNCEMENTS = 16;
 export const SIGNING_KEY_ID_BYTES = 8;
 /** The shared bearer token (QPC_AUTH_TOKEN) as UTF-8. */
 export const MAX_BEARER_TOKEN_BYTES = 256;
@@ -88,6 +90,13 @@ export const FIELD_LIMITS: Readonly<Record<string, Readonly<Record<string, Field
   'qpc.v1.PingResponse': {
     supported_versions: { maxItems: MAX_SUPPORTED_VERSIONS },
     signing_keys: { maxItems: MAX_SIGNING_KEYS },
+    certificate_announcements: { maxItems: MAX_CERTIFICATE_ANNOUNCEMENTS },
+  },
+  'qpc.v1.CertificateAnnouncement': {
+    old_cert_sha256: { exactBytes: 32, required: true },
+    new_cert_sha256: { exactBytes: 32, required: true },
+    key_id: { exactBytes: SIGNING_KEY_ID_BYTES, required: true },
+    signature,
   },
   'qpc.v1.SigningKey': { key_id: { exactBytes: SIGNING_KEY_ID_BYTES }, public_key: identityKey },
   'qpc.v1.RegisterStartRequest': { username, registration_request: opaqueMessage },

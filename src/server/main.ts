@@ -12,6 +12,7 @@ import { ServerOperations } from './ops/serverOperations.js';
 import { createServerFoundation, type ServerFoundation } from './serverFoundation.js';
 import type { RandomBytes, Sleep } from './serverDeps.js';
 import { startQuicListener } from './transport/quicListener.js';
+import { reloadCertificates } from './tls/tlsReload.js';
 
 /** QUIC idle timeout: a client that vanished is noticed after this (QUIC's default, 0, never gives up on a peer). */
 export const SERVER_IDLE_TIMEOUT_MS = 30_000;
@@ -35,6 +36,8 @@ export interface RunningQpcServer {
   /** SHA-256 of the certificate DER, lower-case hex: what clients pin. */
   certSha256: string;
   foundation: ServerFoundation;
+  /** Load the certificates again (SIGHUP, after a rotation) for new connections; open ones stay. */
+  reloadCertificates(): Promise<boolean>;
   /** Graceful stop: refuse new requests, drain those in flight, end sessions, close QUIC, admin and the database. */
   stop(): Promise<void>;
 }
@@ -149,6 +152,14 @@ export async function startQpcServer(config: ServerConfig, deps: QpcServerDeps):
       adminPort: adminServer.address.port,
       certSha256: foundation.certificate.fingerprintSha256,
       foundation,
+      reloadCertificates: () =>
+        reloadCertificates({
+          target: foundation,
+          replaceCertificate: (certPem, keyPem) => quic.replaceCertificate(certPem, keyPem),
+          metrics: foundation.metrics.operations,
+          clock: deps.clock,
+          logger,
+        }),
       stop,
     };
   } catch (error) {

@@ -28,6 +28,9 @@ import {
   type ServerCertificate,
 } from './tls/loadServerCertificate.js';
 import { join } from 'node:path';
+import type { CertificateAnnouncement } from '../protocol/index.js';
+import { readCertificateAnnouncements } from './tls/certificateAnnouncements.js';
+import { federationCertificatePaths } from './tls/certificatePaths.js';
 import { GroupCommit } from './storage/groupCommit.js';
 
 /** Everything the transport needs, built from a validated config. */
@@ -36,6 +39,8 @@ export interface ServerFoundation {
   certificate: ServerCertificate;
   /** The server-to-server certificate, when one is configured (checked like the TLS one). */
   federationCertificate: ServerCertificate | undefined;
+  /** Signed TLS certificate changes, newest first, published in Ping for clients that pinned an old one. */
+  certificateAnnouncements: CertificateAnnouncement[];
   db: ServerDatabase;
   /** 32-byte seed of the server signing key (from server_state). */
   signingKeySeed: Uint8Array;
@@ -87,11 +92,12 @@ export async function createServerFoundation(
     clock,
     logger,
   });
+  const federationPaths = federationCertificatePaths(config);
   const federationCertificate =
-    config.federationCertPath !== undefined && config.federationKeyPath !== undefined
+    federationPaths !== undefined
       ? loadServerCertificate(
-          config.federationCertPath,
-          config.federationKeyPath,
+          federationPaths.certPath,
+          federationPaths.keyPath,
           clock,
           logger,
           'configured',
@@ -197,6 +203,7 @@ export async function createServerFoundation(
     config,
     certificate,
     federationCertificate,
+    certificateAnnouncements: readCertificateAnnouncements(db),
     db,
     signingKeySeed: state.signingKeySeed,
     signingKeys,

@@ -10,6 +10,7 @@ import type { ClientProfileStore } from '../store/types.js';
 import { SettingKey } from './clientContext.js';
 import type { ConnectionState } from './engineTypes.js';
 import { ClientErrorCode } from './clientErrors.js';
+import { profileSigningKeys } from './signingKeyPins.js';
 
 export interface EngineConnectionHandlers {
   status(state: ConnectionState): void;
@@ -49,6 +50,7 @@ export function createEngineConnection(
       get: (name) => store.serverPins.get(name),
       set: (name, sha256) => store.serverPins.set(name, sha256, clock.now()),
     },
+    signingKeys: profileSigningKeys(store, clock),
   });
   connection.on('status', (event) => {
     handlers.status(

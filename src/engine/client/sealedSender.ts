@@ -10,6 +10,7 @@
  * Storage: our own key in the profile settings (`privacy.sealed.*`), learned keys in the
  * peer_access_keys table, inside the encrypted store. Rotation: keys/accessKeyRotation.ts.
  */
+import { profileSigningKeys } from './signingKeyPins.js';
 import type { SealedSending } from './outboxSender.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { constantTimeEqual, fromHex, toHex, utf8, wipe } from '../../lib/bytes.js';
@@ -129,6 +130,7 @@ export class SealedSendChannel {
         get: (name) => store.serverPins.get(name),
         set: (name, sha256) => store.serverPins.set(name, sha256, this.context.mls.clock.now()),
       },
+      signingKeys: profileSigningKeys(store, this.context.mls.clock),
     });
     await connection.connect();
     this.connection = connection;

@@ -49,6 +49,17 @@ export interface QuicTransport {
 
 export class PinMismatchError extends CryptoError {}
 
+/** The server shows another certificate than the pinned one, and no signed announcement leads to it. */
+export function pinMismatchError(host: string, port: number, presentedSha256: string): PinMismatchError {
+  return new PinMismatchError(
+    EngineErrorCode.serverCertChanged,
+    `the certificate of ${host}:${port} does not match the pinned one (now ${presentedSha256.slice(0, 16)}…)`,
+    {
+      hint: 'if the server operator rotated the certificate on purpose, run `qpc server repin` and connect again',
+    },
+  );
+}
+
 /**
  * Plain transport defaults, for connections that only make calls (tests, tools). The engine's session
  * connection sets its own, much shorter ones (engineConnection.ts) so a dead server shows in seconds.
@@ -95,15 +106,7 @@ export async function connectQuic(options: QuicTransportOptions): Promise<QuicTr
       { timer: options.connectTimeoutMs ?? 5_000 },
     );
   } catch (error) {
-    if (pinRejected) {
-      throw new PinMismatchError(
-        EngineErrorCode.serverCertChanged,
-        `the certificate of ${options.host}:${options.port} does not match the pinned one (now ${presentedSha256.slice(0, 16)}…)`,
-        {
-          hint: 'if the server operator rotated the certificate on purpose, run `qpc server repin` and connect again',
-        },
-      );
-    }
+    if (pinRejected) throw pinMismatchError(options.host, options.port, presentedSha256);
     throw new NetworkError(
       EngineErrorCode.serverUnreachable,
       `cannot reach ${options.host}:${options.port}`,

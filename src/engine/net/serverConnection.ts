@@ -27,6 +27,7 @@ import {
 import { EngineErrorCode } from '../engineErrors.js';
 import { backoffDelayMs, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
 import { CallStream } from './callStream.js';
+import { pinDecision, settleCertificate, type TrustedSigningKeys } from './certificateChange.js';
 import {
   connectQuic,
   PinMismatchError,
@@ -60,6 +61,8 @@ export interface ServerConnectionOptions {
   address: ServerAddress;
   serverName?: string;
   pins: PinStore;
+  /** The server's signing keys as pinned by this profile: what lets a certificate change be verified. */
+  signingKeys?: TrustedSigningKeys;
   /** Injected in unit tests; connectQuic otherwise. */
   transportFactory?: (options: QuicTransportOptions) => Promise<QuicTransport>;
   backoff?: BackoffOptions;
@@ -311,10 +314,7 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
         host: options.address.host,
         port: options.address.port,
         serverName: options.serverName ?? defaultServerName(options.address),
-        checkPin: (sha256) => {
-          const pinned = options.pins.get(this.server);
-          return pinned === undefined || pinned === sha256 ? 'accept' : 'reject';
-        },
+        checkPin: (sha256) => pinDecision(options.pins.get(this.server), sha256, options.signingKeys),
         ...(options.maxIdleTimeoutMs === undefined ? {} : { maxIdleTimeoutMs: options.maxIdleTimeoutMs }),
         ...(options.keepAliveIntervalMs === undefined
           ? {}
@@ -332,9 +332,21 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
       await transport.close().catch(() => undefined);
       throw new NetworkError(EngineErrorCode.closed, 'the connection was closed while connecting');
     }
-    // Trust on first use: the first certificate seen for this server becomes its pin.
-    if (options.pins.get(this.server) === undefined)
-      options.pins.set(this.server, transport.serverCertSha256);
+    // Trust on first use, or a change the server announced (certificateChange.ts); else the pin error.
+    try {
+      await settleCertificate(transport, {
+        ...options.address,
+        server: this.server,
+        pins: options.pins,
+        keys: options.signingKeys,
+      });
+    } catch (error) {
+      this.setStatus({
+        status: 'offline',
+        reason: error instanceof QpcError ? error.code : EngineErrorCode.connectFailed,
+      });
+      throw error;
+    }
     this.transport = transport;
     this.callStream = undefined;
     this.callStreamRefused = false;

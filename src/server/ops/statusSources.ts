@@ -6,6 +6,7 @@ import type { Clock } from '../../lib/clock.js';
 import type { ServerConfig } from '../config/serverConfig.js';
 import type { CertificateRole } from '../metrics/operationsMetrics.js';
 import { certificateFingerprint, DEV_CERT_FILE } from '../tls/loadServerCertificate.js';
+import { federationCertificatePaths } from '../tls/certificatePaths.js';
 import {
   databasePath,
   existingDatabaseKey,
@@ -64,9 +65,9 @@ export function readStoppedStatus(config: ServerConfig, clock: Clock): StatusRep
   const certificates: StatusReport['certificates'] = [];
   const tlsPath = config.certPath ?? join(config.dataDir, DEV_CERT_FILE);
   if (existsSync(tlsPath)) certificates.push(certificateFromFile('tls', tlsPath, now));
-  if (config.federationCertPath !== undefined) {
-    certificates.push(certificateFromFile('federation', config.federationCertPath, now));
-  }
+  const federation = federationCertificatePaths(config);
+  if (federation !== undefined)
+    certificates.push(certificateFromFile('federation', federation.certPath, now));
   requireDatabase(config.dataDir);
   const key = existingDatabaseKey(config);
   let figures: ReturnType<typeof databaseFigures>;

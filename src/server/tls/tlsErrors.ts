@@ -1,12 +1,14 @@
 import { ValidationError } from '../../lib/errors.js';
 
-/** Stable codes of certificate problems found at startup. */
+/** Stable codes of certificate problems found at startup or by a certificate rotation. */
 export const TlsErrorCode = {
   Unreadable: 'TLS_FILE_UNREADABLE',
   BadCertificate: 'TLS_BAD_CERTIFICATE',
   BadKey: 'TLS_BAD_KEY',
   KeyMismatch: 'TLS_KEY_MISMATCH',
   Expired: 'TLS_CERT_EXPIRED',
+  NotYetValid: 'TLS_CERT_NOT_YET_VALID',
+  WrongName: 'TLS_CERT_WRONG_NAME',
 } as const;
 
 export type TlsErrorCode = (typeof TlsErrorCode)[keyof typeof TlsErrorCode];

@@ -65,6 +65,8 @@ export interface QuicListener {
   readonly host: string;
   readonly port: number;
   connectionCount(): number;
+  /** New connections get this certificate and key; open connections keep theirs (nothing is dropped). */
+  replaceCertificate(certPem: string, keyPem: string): void;
   /** Stops accepting, closes every connection; `force` resets streams still open. */
   stop(options?: { force?: boolean }): Promise<void>;
 }
@@ -200,6 +202,7 @@ export async function startQuicListener(options: QuicListenerOptions): Promise<Q
     host: server.host,
     port: server.port,
     connectionCount: () => connections.size,
+    replaceCertificate: (certPem, keyPem) => server.updateConfig({ cert: certPem, key: keyPem }),
     stop: async ({ force = false } = {}) => {
       await server.stop({ isApp: true, errorCode: 0, force });
     },

@@ -7,6 +7,7 @@ export const ping: MethodHandler<typeof Method.Ping> = (ctx) => ({
   serverTimeMs: BigInt(ctx.services.clock.now()),
   supportedVersions: [...SUPPORTED_PROTOCOL_VERSIONS],
   signingKeys: ctx.services.foundation.signingKeys,
+  certificateAnnouncements: ctx.services.foundation.certificateAnnouncements,
 });
 
 /** Makes the stream a call stream (the stream handler owns it); refused on a call stream itself. */

@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file qpc/v1/ping.proto.
  */
 export const file_qpc_v1_ping: GenFile = /*@__PURE__*/
-  fileDesc("ChFxcGMvdjEvcGluZy5wcm90bxIGcXBjLnYxIg0KC1BpbmdSZXF1ZXN0ImwKDFBpbmdSZXNwb25zZRIWCg5zZXJ2ZXJfdGltZV9tcxgBIAEoBBIaChJzdXBwb3J0ZWRfdmVyc2lvbnMYAiADKA0SKAoMc2lnbmluZ19rZXlzGAMgAygLMhIucXBjLnYxLlNpZ25pbmdLZXkiRwoKU2lnbmluZ0tleRIOCgZrZXlfaWQYASABKAwSEgoKcHVibGljX2tleRgCIAEoDBIVCg1yZXRpcmVkX2F0X21zGAMgASgEYgZwcm90bzM");
+  fileDesc("ChFxcGMvdjEvcGluZy5wcm90bxIGcXBjLnYxIg0KC1BpbmdSZXF1ZXN0IrABCgxQaW5nUmVzcG9uc2USFgoOc2VydmVyX3RpbWVfbXMYASABKAQSGgoSc3VwcG9ydGVkX3ZlcnNpb25zGAIgAygNEigKDHNpZ25pbmdfa2V5cxgDIAMoCzISLnFwYy52MS5TaWduaW5nS2V5EkIKGWNlcnRpZmljYXRlX2Fubm91bmNlbWVudHMYBCADKAsyHy5xcGMudjEuQ2VydGlmaWNhdGVBbm5vdW5jZW1lbnQiRwoKU2lnbmluZ0tleRIOCgZrZXlfaWQYASABKAwSEgoKcHVibGljX2tleRgCIAEoDBIVCg1yZXRpcmVkX2F0X21zGAMgASgEIocBChdDZXJ0aWZpY2F0ZUFubm91bmNlbWVudBIXCg9vbGRfY2VydF9zaGEyNTYYASABKAwSFwoPbmV3X2NlcnRfc2hhMjU2GAIgASgMEhcKD2Fubm91bmNlZF9hdF9tcxgDIAEoBBIOCgZrZXlfaWQYBCABKAwSEQoJc2lnbmF0dXJlGAUgASgMYgZwcm90bzM");
 
 /**
  * @generated from message qpc.v1.PingRequest
@@ -52,6 +52,14 @@ export type PingResponse = Message<"qpc.v1.PingResponse"> & {
    * @generated from field: repeated qpc.v1.SigningKey signing_keys = 3;
    */
   signingKeys: SigningKey[];
+
+  /**
+   * The last TLS certificate changes, newest first, each signed by the signing key that was current when
+   * it was made: a client that pinned the old certificate follows them to the new one. At most 16.
+   *
+   * @generated from field: repeated qpc.v1.CertificateAnnouncement certificate_announcements = 4;
+   */
+  certificateAnnouncements: CertificateAnnouncement[];
 };
 
 /**
@@ -93,4 +101,48 @@ export type SigningKey = Message<"qpc.v1.SigningKey"> & {
  */
 export const SigningKeySchema: GenMessage<SigningKey> = /*@__PURE__*/
   messageDesc(file_qpc_v1_ping, 2);
+
+/**
+ * `qpc-server rotate tls-cert` replaced the certificate whose SHA-256 is old_cert_sha256 with the one
+ * whose SHA-256 is new_cert_sha256 (docs/protocol.md "Certificate change announcements").
+ *
+ * @generated from message qpc.v1.CertificateAnnouncement
+ */
+export type CertificateAnnouncement = Message<"qpc.v1.CertificateAnnouncement"> & {
+  /**
+   * @generated from field: bytes old_cert_sha256 = 1;
+   */
+  oldCertSha256: Uint8Array;
+
+  /**
+   * @generated from field: bytes new_cert_sha256 = 2;
+   */
+  newCertSha256: Uint8Array;
+
+  /**
+   * @generated from field: uint64 announced_at_ms = 3;
+   */
+  announcedAtMs: bigint;
+
+  /**
+   * key_id of the signing key that signed it.
+   *
+   * @generated from field: bytes key_id = 4;
+   */
+  keyId: Uint8Array;
+
+  /**
+   * Ed25519 over the labelled bytes of docs/protocol.md.
+   *
+   * @generated from field: bytes signature = 5;
+   */
+  signature: Uint8Array;
+};
+
+/**
+ * Describes the message qpc.v1.CertificateAnnouncement.
+ * Use `create(CertificateAnnouncementSchema)` to create a new message.
+ */
+export const CertificateAnnouncementSchema: GenMessage<CertificateAnnouncement> = /*@__PURE__*/
+  messageDesc(file_qpc_v1_ping, 3);
 
