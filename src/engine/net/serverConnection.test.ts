@@ -235,4 +235,41 @@ describe('ServerConnection call streams', () => {
     expect(streamsOpened).toBe(1);
     await connection.close();
   });
+
+  it('does not carry an OpenCallStream stalled on a dead connection over to the next connection', async () => {
+    const { store } = pinMap();
+    const stalled = fakeTransport('aa');
+    // A server that went silent: the call stream's open is written and never answered, and the
+    // stream stays pending even after the connection is dropped.
+    stalled.transport.openStream = () => ({
+      readable: new ReadableStream<Uint8Array>(),
+      writable: new WritableStream<Uint8Array>(),
+      close: () => undefined,
+    });
+    const healthy = fakeTransport('aa');
+    const transports = [stalled.transport, healthy.transport];
+    const connection = new ServerConnection({
+      address: { host: '127.0.0.1', port: 9 },
+      pins: store,
+      requestTimeoutMs: 300,
+      backoff: { initialDelayMs: 5, maxDelayMs: 20, random: () => 0.5 },
+      transportFactory: () => {
+        const next = transports.shift();
+        return next === undefined ? Promise.reject(new Error('no more')) : Promise.resolve(next);
+      },
+    });
+    const reconnected = new Promise<void>((resolve) => {
+      let connected = 0;
+      connection.on('connected', () => {
+        connected += 1;
+        if (connected === 2) resolve();
+      });
+    });
+    await connection.connect();
+    await expect(connection.request(Method.Ping, {})).rejects.toMatchObject({ code: 'REQUEST_TIMEOUT' });
+    await reconnected;
+    // The new connection has no call stream either (its openStream throws): a stream per call answers.
+    expect((await connection.request(Method.Ping, {})).serverTimeMs).toBe(5n);
+    await connection.close();
+  });
 });

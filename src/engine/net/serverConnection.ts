@@ -22,11 +22,9 @@ import {
   type Push,
   type RequestBodyInit,
   type ResponseBody,
-  type ResponseEnvelope,
 } from '../../protocol/index.js';
 import { EngineErrorCode } from '../engineErrors.js';
 import { backoffDelayMs, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
-import { CallStream } from './callStream.js';
 import { pinDecision, settleCertificate, type TrustedSigningKeys } from './certificateChange.js';
 import {
   connectQuic,
@@ -35,7 +33,8 @@ import {
   type QuicTransport,
   type QuicTransportOptions,
 } from './quicTransport.js';
-import { activeDeadline, LivenessWatch, type LivenessOptions } from './liveness.js';
+import { LivenessWatch, type LivenessOptions } from './liveness.js';
+import { DEFAULT_REQUEST_TIMEOUT_MS, RequestExchange } from './requestExchange.js';
 import { defaultServerName, formatServerAddress, type ServerAddress } from './serverAddress.js';
 import { errorFromWire } from './wireErrors.js';
 import { traceHop } from '../../lib/trace.js';
@@ -74,8 +73,7 @@ export interface ServerConnectionOptions {
   /** The shared bearer token of a private server (QPC_AUTH_TOKEN), sent with the admission methods. */
   bearerToken?: string;
   /**
-   * Carry calls on one long-lived call stream (default false for now: the engine's end-to-end run that
-   * kills the server mid-session does not pass with it yet); false opens a stream per call, as before.
+   * Carry calls on one long-lived call stream (default true); false opens a stream per call, as before.
    * A server without call streams gets a stream per call either way.
    */
   callStreams?: boolean;
@@ -85,13 +83,6 @@ export interface ServerConnectionOptions {
    */
   liveness?: LivenessOptions;
 }
-
-/** Answers to OpenCallStream that mean "this server has no call streams": do not ask it again. */
-const NO_CALL_STREAMS: ReadonlySet<string> = new Set<string>([
-  WireErrorCode.UnknownMethod,
-  WireErrorCode.NotImplemented,
-  WireErrorCode.BadRequest,
-]);
 
 export interface ServerConnectionEvents {
   status: [ConnectionStatusEvent];
@@ -107,10 +98,8 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
   sessionToken: Uint8Array | undefined;
   private transport: QuicTransport | undefined;
   private sessionStream: DuplexStream | undefined;
-  private callStream: CallStream<ResponseEnvelope> | undefined;
-  private callStreamOpening: Promise<CallStream<ResponseEnvelope> | undefined> | undefined;
-  /** The server answered OpenCallStream with "unknown": a stream per call on this connection. */
-  private callStreamRefused = false;
+  /** The request exchange (call stream, timeouts) of the current transport. */
+  private calls: RequestExchange | undefined;
   private status: ConnectionStatus = 'offline';
   private nextRequestId = 1;
   private attempt = 0;
@@ -153,8 +142,8 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
     method: M,
     body: RequestBodyInit<M>,
   ): Promise<ResponseBody<M>> {
-    const transport = this.transport;
-    if (transport === undefined || this.status !== 'online') {
+    const calls = this.calls;
+    if (calls === undefined || this.status !== 'online') {
       throw new NetworkError(EngineErrorCode.notConnected, `not connected to ${this.server}`, {
         hint: 'check that qpc-server is running; the client reconnects by itself',
       });
@@ -166,68 +155,10 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
         ? undefined
         : { authVersion: BEARER_AUTH_VERSION, token: new TextEncoder().encode(bearerToken) };
     const payload = encodeCall(method, requestId, body, this.sessionToken, bearer);
-    const response = await this.withTimeout(this.exchange(transport, requestId, payload), transport);
+    const response = await calls.exchange(requestId, payload);
     this.liveness?.heard();
     if (!response.ok) throw errorFromWire(response.error);
     return decodeResponseBody(method, response.body);
-  }
-
-  /** One request out, its answer back: on the call stream when the server has them, else on a new stream. */
-  private async exchange(
-    transport: QuicTransport,
-    requestId: number,
-    payload: Uint8Array,
-  ): Promise<ResponseEnvelope> {
-    const calls = await this.callStreamFor(transport);
-    if (calls === undefined) return decodeResponse(await transport.request(payload));
-    return calls.call(requestId, payload);
-  }
-
-  private callStreamFor(transport: QuicTransport): Promise<CallStream<ResponseEnvelope> | undefined> {
-    if (this.options.callStreams !== true || this.callStreamRefused) return Promise.resolve(undefined);
-    if (this.callStream?.usable === true) return Promise.resolve(this.callStream);
-    this.callStreamOpening ??= this.openCallStream(transport).finally(() => {
-      this.callStreamOpening = undefined;
-    });
-    return this.callStreamOpening;
-  }
-
-  /**
-   * Opens the call stream; undefined when it cannot be had right now (the call then takes a stream of
-   * its own) or ever on this connection (a server from before call streams answers UNKNOWN_METHOD).
-   */
-  private async openCallStream(transport: QuicTransport): Promise<CallStream<ResponseEnvelope> | undefined> {
-    let stream: DuplexStream | undefined;
-    try {
-      stream = transport.openStream();
-      const frames = readFrames(stream.readable);
-      const writer = stream.writable.getWriter();
-      await writer.write(encodeFrame(encodeCall(Method.OpenCallStream, this.takeRequestId(), {})));
-      writer.releaseLock();
-      const first = await frames.next();
-      if (first.done === true)
-        throw new NetworkError(EngineErrorCode.callStreamClosed, 'the server ended the call stream');
-      const response = decodeResponse(first.value);
-      if (!response.ok) {
-        if (NO_CALL_STREAMS.has(response.error.code)) this.callStreamRefused = true;
-        stream.close();
-        return undefined;
-      }
-      const calls = new CallStream(stream, frames, (frame) => {
-        const answer = decodeResponse(frame);
-        return { requestId: answer.requestId, value: answer };
-      });
-      if (this.transport !== transport) {
-        calls.close();
-        return undefined;
-      }
-      this.callStream = calls;
-      return calls;
-    } catch {
-      // A stream that broke while opening: this call takes a stream of its own, the next one tries again.
-      stream?.close();
-      return undefined;
-    }
   }
 
   /**
@@ -250,18 +181,19 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
 
   private async openSessionOnce(): Promise<ResponseBody<typeof Method.OpenSession>> {
     const transport = this.transport;
-    if (transport === undefined)
+    const calls = this.calls;
+    if (transport === undefined || calls === undefined)
       throw new NetworkError(EngineErrorCode.notConnected, `not connected to ${this.server}`);
     this.sessionStream?.close();
     const stream = transport.openStream();
     this.sessionStream = stream;
     const writer = stream.writable.getWriter();
     const call = encodeCall(Method.OpenSession, this.takeRequestId(), {}, this.sessionToken);
-    await this.withTimeout(writer.write(encodeFrame(call)), transport);
+    await calls.withTimeout(writer.write(encodeFrame(call)));
     // The client writes nothing more on this stream (docs/protocol.md section 1).
     writer.releaseLock();
     const frames = readFrames(stream.readable);
-    const first = await this.withTimeout(frames.next(), transport);
+    const first = await calls.withTimeout(frames.next());
     this.liveness?.heard();
     if (first.done === true)
       throw new NetworkError(EngineErrorCode.sessionClosed, 'the server closed the session stream');
@@ -276,8 +208,8 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
     clearTimeout(this.reconnectTimer);
     this.liveness?.stop();
     this.sessionStream?.close();
-    this.callStream?.close();
-    this.callStream = undefined;
+    this.calls?.close();
+    this.calls = undefined;
     const transport = this.transport;
     this.transport = undefined;
     this.setStatus({ status: 'offline', reason: EngineErrorCode.closed });
@@ -348,8 +280,13 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
       throw error;
     }
     this.transport = transport;
-    this.callStream = undefined;
-    this.callStreamRefused = false;
+    this.calls = new RequestExchange(transport, {
+      callStreams: options.callStreams !== false,
+      requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+      server: this.server,
+      takeRequestId: () => this.takeRequestId(),
+      timedOut: () => this.dropDead(transport, EngineErrorCode.connectionLost),
+    });
     this.attempt = 0;
     void transport.closed.then(() => this.onTransportClosed(transport));
     this.watchLiveness(transport);
@@ -361,8 +298,8 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
     if (this.transport !== transport) return;
     this.transport = undefined;
     this.sessionStream = undefined;
-    this.callStream?.close();
-    this.callStream = undefined;
+    this.calls?.close();
+    this.calls = undefined;
     this.liveness?.stop();
     this.setStatus({ status: 'offline', reason });
     this.scheduleReconnect();
@@ -376,12 +313,7 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
     this.liveness = new LivenessWatch(
       options,
       () => this.requestOnce(Method.Ping, {}),
-      () => {
-        if (this.transport !== transport) return;
-        // Judged dead and replaced below; a failing close of it changes nothing.
-        void transport.close().catch(() => undefined);
-        this.onTransportClosed(transport, EngineErrorCode.serverSilent);
-      },
+      () => this.dropDead(transport, EngineErrorCode.serverSilent),
     );
     this.liveness.start();
   }
@@ -402,46 +334,12 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
     this.reconnectTimer.unref();
   }
 
-  /** A request on a connection to a killed server hangs until the idle timeout: cut it short. */
-  private async withTimeout<T>(work: Promise<T>, transport: QuicTransport): Promise<T> {
-    const timeoutMs = this.options.requestTimeoutMs ?? 10_000;
-    let cancel: (() => void) | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      // In active time: an answer that arrived while our event loop was blocked is read first.
-      cancel = activeDeadline(timeoutMs, () => {
-        reject(
-          new NetworkError(
-            EngineErrorCode.requestTimeout,
-            `${this.server} did not answer in ${timeoutMs} ms`,
-          ),
-        );
-        // Treat the connection as dead: drop it and reconnect.
-        if (this.transport === transport) {
-          // Already judged dead and replaced below; a failing close of it changes nothing.
-          void transport.close().catch(() => undefined);
-          this.onTransportClosed(transport);
-        }
-      });
-    });
-    // A connection that closes (the liveness watch dropped it, or QUIC saw it die) fails the request at
-    // once: a caller such as the outbox must not wait out the timeout before it can retry elsewhere.
-    const lost = transport.closed.then(() => {
-      throw new NetworkError(
-        EngineErrorCode.connectionLost,
-        'the connection to the server closed during a request',
-        {
-          hint: 'the client reconnects by itself; try again',
-        },
-      );
-    });
-    // Only one of the three settles the call; the others must not surface as unhandled rejections.
-    timeout.catch(() => undefined);
-    lost.catch(() => undefined);
-    try {
-      return await Promise.race([work, timeout, lost]);
-    } finally {
-      cancel?.();
-    }
+  /** The connection is judged dead (silent, or a request timed out): drop it and reconnect. */
+  private dropDead(transport: QuicTransport, reason: string): void {
+    if (this.transport !== transport) return;
+    // Already judged dead and replaced below; a failing close of it changes nothing.
+    void transport.close().catch(() => undefined);
+    this.onTransportClosed(transport, reason);
   }
 
   private takeRequestId(): number {
