@@ -68,7 +68,8 @@ export async function settleCertificate(
   const presented = transport.serverCertSha256;
   if (pinned === undefined || pinned === presented) {
     if (pinned === undefined) pins.set(server, presented);
-    if (keys !== undefined && keys.known().length === 0) {
+    // At first use always (after a repin the keys known are another server's), later while none are known.
+    if (keys !== undefined && (pinned === undefined || keys.known().length === 0)) {
       try {
         keys.learn((await ping(transport)).signingKeys);
       } catch {
