@@ -84,7 +84,9 @@ export function addGroupCommands(program: Command, io: CliIo, finish: Finish): v
     });
   group
     .command('decline')
-    .description('delete a waiting invite without joining (the inviter is not told)')
+    .description(
+      'delete a waiting invite without joining (the inviter is told, and removes you from the group)',
+    )
     .argument('<invite>')
     .action(async (reference, _options, command) => {
       finish(await (await loadInvites()).decline(reference, flagsOf(command), io));

@@ -37,6 +37,8 @@ import { IncomingProcessor } from './client/incoming.js';
 import { KeyRotations } from './keys/keyRotations.js';
 import { checkStoredProofs, type DeliveryProofReport } from './proofs/deliveryProofs.js';
 import { invitePolicy, setInvitePolicy, type InvitePolicy } from './client/pendingInvites.js';
+import { sendInviteNotices } from './client/inviteNotices.js';
+import { removeUnwillingInvitee } from './client/inviteAnswers.js';
 import { OutboxSender, type FlushResult } from './client/outboxSender.js';
 import {
   announceGroup,
@@ -151,6 +153,14 @@ export class QpcEngine extends EngineKeyLifecycle {
       replenish: () => this.session.replenish(),
       onError: (error) => this.background.report(BackgroundTask.keyRotation, error),
     });
+    this.incoming.onInviteNoticeQueued = () =>
+      this.background.run(BackgroundTask.inviteNotices, () => sendInviteNotices(this.context));
+    this.incoming.onInviteAnswered = (answer) =>
+      this.background.run(BackgroundTask.inviteNotices, () =>
+        removeUnwillingInvitee(this.context, answer, (groupId, change) =>
+          this.actions.commitExclusive(groupId, change),
+        ),
+      );
     this.incoming.onMembersRemoved = () =>
       this.background.run(BackgroundTask.keyRotation, () => this.rotations.rotateAccessKey());
     const parts = {
@@ -239,7 +249,7 @@ export class QpcEngine extends EngineKeyLifecycle {
     return this.actions.acceptInvite(reference);
   }
 
-  /** Deletes a waiting invite without joining (the inviter is not told; see pendingInvites.ts). */
+  /** Deletes a waiting invite without joining; the inviter is told, and removes us from the group. */
   declineInvite(reference: string): Promise<void> {
     return this.actions.declineInvite(reference);
   }

@@ -266,7 +266,7 @@ export const keyBindings: readonly KeyBinding[] = [
   {
     command: 'declineInvite',
     keys: ['d'],
-    description: 'decline the selected invite (it is deleted; the inviter is not told)',
+    description: 'decline the selected invite (it is deleted; the inviter is told)',
     contexts: ['invites'],
     hints: { invites: 'd decline' },
     matches: (key) => plain(key) && key.input === 'd',

@@ -9,42 +9,23 @@ import {
   converged,
   isJoined,
   isMessage,
-  registeredClient,
-  removeDir,
-  startServer,
-  tempDir,
   waitUntil,
-  type RunningServer,
+  withClients,
+  type ClientsFixture,
   type TestClient,
 } from './harness.js';
 
 describe('concurrent commits', () => {
-  const dirs: string[] = [];
-  let server: RunningServer;
-  const clients: Record<string, TestClient> = {};
+  let fixture: ClientsFixture;
+  let clients: Record<string, TestClient> = {};
 
   beforeAll(async () => {
-    const data = tempDir('server');
-    dirs.push(data);
-    server = await startServer(data);
-    const names = ['alice', 'bob', 'carol', 'dave'];
-    const made = await Promise.all(
-      names.map((name) => {
-        const dir = tempDir(name);
-        dirs.push(dir);
-        return registeredClient(dir, server.address, name);
-      }),
-    );
-    for (const [index, name] of names.entries()) {
-      const client = made[index];
-      if (client !== undefined) clients[name] = client;
-    }
+    fixture = await withClients(['alice', 'bob', 'carol', 'dave']);
+    clients = fixture.byName;
   }, 180_000);
 
   afterAll(async () => {
-    for (const client of Object.values(clients)) await client.close();
-    await server.kill('SIGTERM');
-    for (const dir of dirs) removeDir(dir);
+    await fixture.close();
   });
 
   it('converges when two members commit in the same epoch', { timeout: 180_000 }, async () => {

@@ -230,3 +230,93 @@ export async function converged(clients: TestClient[], groupId: string, members:
   }
   return epochs.size === 1;
 }
+
+/** A running server and registered clients, each on its own profile; close() ends and removes them all. */
+export interface ClientsFixture {
+  server: RunningServer;
+  /** The clients, in the order their usernames were given. */
+  clients: TestClient[];
+  byName: Record<string, TestClient>;
+  /** A new temporary directory, removed by close(). */
+  dir(prefix: string): string;
+  close(): Promise<void>;
+}
+
+export interface ClientsOptions {
+  serverArgs?: readonly string[];
+  /** Engine options for one user's client. */
+  engine?: (username: string) => Partial<Omit<QpcEngineOptions, 'store' | 'server'>>;
+  /** Registers one client after the other instead of all at once (a lighter load on a slow machine). */
+  sequential?: boolean;
+}
+
+/** Starts a server and registers `usernames` (password `pw-USER`), each in a new profile. */
+export async function withClients(
+  usernames: readonly string[],
+  options: ClientsOptions = {},
+): Promise<ClientsFixture> {
+  const dirs: string[] = [];
+  const dir = (prefix: string): string => {
+    const made = tempDir(prefix);
+    dirs.push(made);
+    return made;
+  };
+  const server = await startServer(dir('server'), 0, options.serverArgs);
+  const register = (name: string): Promise<TestClient> =>
+    registeredClient(dir(name), server.address, name, options.engine?.(name));
+  const clients: TestClient[] = [];
+  if (options.sequential === true) {
+    for (const name of usernames) clients.push(await register(name));
+  } else {
+    clients.push(...(await Promise.all(usernames.map(register))));
+  }
+  const byName: Record<string, TestClient> = {};
+  usernames.forEach((name, index) => {
+    const client = clients[index];
+    if (client !== undefined) byName[name] = client;
+  });
+  return {
+    server,
+    clients,
+    byName,
+    dir,
+    close: async () => {
+      // A test may have closed or replaced a client already: the fixture closes what is open now.
+      for (const client of Object.values(byName)) await client.close().catch(() => undefined);
+      await server.kill('SIGTERM');
+      for (const made of dirs) removeDir(made);
+    },
+  };
+}
+
+/** withClients, and a group the first user created, with the members invited one by one. */
+export interface GroupFixture extends ClientsFixture {
+  groupId: string;
+}
+
+/**
+ * Starts a server, registers `usernames`, and the first one creates the group `groupName` and invites
+ * `members` (default: every other user) one at a time, each waited on until joined; then waits until
+ * the creator and the members agree on the epoch and the member list.
+ */
+export async function withGroup(
+  usernames: readonly string[],
+  groupName: string,
+  options: ClientsOptions & { members?: readonly string[] } = {},
+): Promise<GroupFixture> {
+  const fixture = await withClients(usernames, options);
+  const [creatorName, ...others] = usernames;
+  const creator = creatorName === undefined ? undefined : fixture.byName[creatorName];
+  if (creator === undefined) throw new Error('withGroup needs at least one user');
+  const groupId = (await creator.engine.createGroup(groupName)).id;
+  const joined = [creator];
+  for (const name of options.members ?? others) {
+    const member = fixture.byName[name];
+    if (member === undefined) throw new Error(`withGroup: ${name} is not one of the users`);
+    await creator.engine.invite(groupId, name);
+    await member.waitFor(isJoined(groupId));
+    joined.push(member);
+  }
+  await waitUntil(() => converged(joined, groupId, joined.length));
+  return { ...fixture, groupId };
+}

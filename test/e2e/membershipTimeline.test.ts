@@ -8,12 +8,9 @@ import type { EngineEvent } from '../../src/engine/qpcEngine.js';
 import {
   converged,
   isJoined,
-  registeredClient,
-  removeDir,
-  startServer,
-  tempDir,
   waitUntil,
-  type RunningServer,
+  withClients,
+  type ClientsFixture,
   type TestClient,
 } from './harness.js';
 
@@ -34,25 +31,16 @@ async function hasEntries(client: TestClient, groupId: string, expected: string[
 }
 
 describe('membership timeline', () => {
-  const dirs: string[] = [];
-  let server: RunningServer;
-  const clients: Record<string, TestClient> = {};
+  let fixture: ClientsFixture;
+  let clients: Record<string, TestClient> = {};
 
   beforeAll(async () => {
-    const data = tempDir('server');
-    dirs.push(data);
-    server = await startServer(data);
-    for (const name of ['alice', 'bob', 'carol']) {
-      const dir = tempDir(name);
-      dirs.push(dir);
-      clients[name] = await registeredClient(dir, server.address, name);
-    }
+    fixture = await withClients(['alice', 'bob', 'carol'], { sequential: true });
+    clients = fixture.byName;
   }, 180_000);
 
   afterAll(async () => {
-    for (const client of Object.values(clients)) await client.close();
-    await server.kill('SIGTERM');
-    for (const dir of dirs) removeDir(dir);
+    await fixture.close();
   });
 
   it('records joins, adds, key updates, kicks and leaves at every member', { timeout: 240_000 }, async () => {

@@ -23,16 +23,12 @@ import { SEND_HELD_KEY_CHANGED, type EngineEvent } from '../../src/engine/qpcEng
 import {
   FAST_CONNECTION,
   converged,
-  isJoined,
   isMessage,
   openClient,
-  registeredClient,
-  removeDir,
   runQpc,
-  startServer,
-  tempDir,
   waitUntil,
-  type RunningServer,
+  withGroup,
+  type GroupFixture,
   type TestClient,
 } from './harness.js';
 
@@ -62,31 +58,17 @@ const hasPeerKey = (client: TestClient, peer: TestClient) => (): boolean => {
 };
 
 describe('privacy over QUIC', () => {
-  const dirs: string[] = [];
-  let server: RunningServer;
+  let fixture: GroupFixture;
   let alice: TestClient;
   let bob: TestClient;
   let carol: TestClient;
   let dave: TestClient;
   let groupId: string;
 
-  const dir = (name: string): string => {
-    const made = tempDir(name);
-    dirs.push(made);
-    return made;
-  };
-
   beforeAll(async () => {
-    server = await startServer(dir('server'));
-    [alice, bob, carol, dave] = (await Promise.all(
-      ['alice', 'bob', 'carol', 'dave'].map((name) => registeredClient(dir(name), server.address, name)),
-    )) as [TestClient, TestClient, TestClient, TestClient];
-    groupId = (await alice.engine.createGroup('sealed')).id;
-    await alice.engine.invite(groupId, 'bob');
-    await bob.waitFor(isJoined(groupId));
-    await alice.engine.invite(groupId, 'carol');
-    await carol.waitFor(isJoined(groupId));
-    await waitUntil(() => converged([alice, bob, carol], groupId, 3));
+    fixture = await withGroup(['alice', 'bob', 'carol', 'dave'], 'sealed', { members: ['bob', 'carol'] });
+    [alice, bob, carol, dave] = fixture.clients as [TestClient, TestClient, TestClient, TestClient];
+    groupId = fixture.groupId;
     // Every member learns every other member's access key inside MLS.
     for (const [holder, peer] of [
       [alice, bob],
@@ -101,10 +83,10 @@ describe('privacy over QUIC', () => {
   }, 120_000);
 
   afterAll(async () => {
-    await Promise.all([alice, bob, carol, dave].map((client) => client?.close()));
-    await server?.kill('SIGTERM');
+    // alice and carol are reopened by a test: the current ones are closed here, the fixture the rest.
+    await Promise.all([alice, carol].map((client) => client?.close()));
+    await fixture?.close();
     vi.restoreAllMocks();
-    for (const made of dirs) removeDir(made);
   });
 
   it('delivers sealed messages and shows the sender from MLS', async () => {
@@ -208,7 +190,7 @@ describe('privacy over QUIC', () => {
       runQpc(['safety-number', 'alice', '--json', '--profile', carol.dir]),
     ]);
     const reopen = async (client: TestClient): Promise<TestClient> => {
-      const reopened = await openClient(client.dir, server.address);
+      const reopened = await openClient(client.dir, fixture.server.address);
       await reopened.engine.connect();
       return reopened;
     };

@@ -8,7 +8,9 @@ const PAGE = 500;
 /**
  * The JSON form of a received message (also a `"type":"message"` line of --follow): `kind` is "message",
  * "dropped" for a message that could never be read (its `code` says why; it has no sender or text), or
- * "membership" for a join, add, removal, leave or key update (`event`, `actor`, `subjects` by username).
+ * "membership" for a join, add, removal, leave or key update, or an invitee's answer to our invite
+ * (`event` declined or refused, the latter with the client's `code`), with `actor` and `subjects`
+ * by username.
  */
 export function messageJson(item: InboxItem): object {
   const { groupName, message } = item;
@@ -21,6 +23,7 @@ export function messageJson(item: InboxItem): object {
       event: message.membership.event,
       actor: message.membership.actor,
       subjects: message.membership.subjects,
+      ...(message.membership.code === undefined ? {} : { code: message.membership.code }),
       text: message.text,
       time,
       id: message.id,

@@ -28,6 +28,8 @@ export const BackgroundTask = {
   sealedAccess: 'sealedAccess',
   /** Rotating our access key or hybrid key (a member removed, a schedule). */
   keyRotation: 'keyRotation',
+  /** Sending our answers to invites, or removing an invitee who declined ours (inviteNotices.ts). */
+  inviteNotices: 'inviteNotices',
   /** Closing the sealed-sender connection at shutdown. */
   closeSealedChannel: 'closeSealedChannel',
 } as const;

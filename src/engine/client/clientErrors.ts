@@ -50,6 +50,10 @@ export const ClientErrorCode = {
   badControl: 'CLIENT_BAD_CONTROL',
   /** A group name longer than a control payload carries. */
   groupNameTooLong: 'CLIENT_GROUP_NAME_TOO_LONG',
+  /** An invite notice that is not JSON of the known shape (or too long to send). */
+  badInviteNotice: 'CLIENT_BAD_INVITE_NOTICE',
+  /** An invite notice that answers no invite we sent to its sender (or one forgotten long ago). */
+  inviteNoticeUnknown: 'CLIENT_INVITE_NOTICE_UNKNOWN',
   /** An error that is not one of ours while handling an incoming message: a bug; retried, never dropped. */
   unexpected: 'CLIENT_UNEXPECTED',
 } as const;

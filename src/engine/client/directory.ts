@@ -3,7 +3,7 @@
  * lookups. The server is not trusted to vouch for a hybrid key: we check the identity key's signature.
  */
 import { createPublicKey, verify } from 'node:crypto';
-import { concatBytes, toHex } from '../../lib/bytes.js';
+import { concatBytes, constantTimeEqual, toHex } from '../../lib/bytes.js';
 import { CryptoError } from '../../lib/errors.js';
 import { hybridKeySignedBytes, Method } from '../../protocol/index.js';
 import { fingerprintOf } from '../identity/index.js';
@@ -66,6 +66,20 @@ export async function lookupUsername(
     throw new CryptoError(ClientErrorCode.directoryWrongUser, 'the directory answered for another username');
   }
   store.contacts.saveUsername(toHex(entry.identityPublicKey), entry.username);
+  return entry;
+}
+
+/** The verified directory entry of an identity key (its hybrid key, to seal to it). */
+export async function lookupIdentityKey(
+  connection: ServerConnection,
+  store: ClientProfileStore,
+  identityKey: Uint8Array,
+): Promise<DirectoryEntry> {
+  const entry = await lookup(connection, { case: 'identityPublicKey', value: identityKey });
+  if (!constantTimeEqual(entry.identityPublicKey, identityKey)) {
+    throw new CryptoError(ClientErrorCode.directoryWrongUser, 'the directory answered for another identity');
+  }
+  store.contacts.saveUsername(toHex(identityKey), entry.username);
   return entry;
 }
 

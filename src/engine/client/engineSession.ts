@@ -16,6 +16,7 @@ import type { ConnectionStatus } from './connectionStatus.js';
 import { createEngineConnection, savedSessionToken } from './engineConnection.js';
 import type { ConnectOptions, QpcEngineOptions } from './engineOptions.js';
 import type { IncomingProcessor } from './incoming.js';
+import { sendInviteNotices } from './inviteNotices.js';
 import { publishPendingHybridKey } from './localIdentity.js';
 import type { OutboxSender } from './outboxSender.js';
 import { resolveAllPendingCommits } from './pendingCommits.js';
@@ -217,6 +218,7 @@ export class EngineSession {
     // Pushes arrive and the queue is caught up: the session is usable ('online') from here.
     parts.status.sessionLive();
     await parts.outbox.flush();
+    await parts.background.settle(BackgroundTask.inviteNotices, () => sendInviteNotices(parts.context));
     // A restore whose key publish did not finish (a crash, a lost connection) finishes it first: the
     // old device's KeyPackages go, then ours are uploaded.
     const identity = parts.context.identity();

@@ -51,13 +51,15 @@ export interface ChatMessage {
   readonly decryptFailed: boolean;
   readonly outgoing: boolean;
   /**
-   * Present for a membership entry (a join, add, removal, leave or key update): who did it and to whom,
-   * by username; `text` then holds the same as a sentence.
+   * Present for a membership entry (a join, add, removal, leave or key update, or, at the inviter, the
+   * invitee's answer when it did not join: declined, refused): who did it and to whom, by username; `text` then
+   * holds the same as a sentence. `code` says why a client refused an invite.
    */
   readonly membership?: {
-    readonly event: 'joined' | 'added' | 'removed' | 'left' | 'keyUpdated';
+    readonly event: 'joined' | 'added' | 'removed' | 'left' | 'keyUpdated' | 'declined' | 'refused';
     readonly actor: string;
     readonly subjects: readonly string[];
+    readonly code?: string;
   };
 }
 

@@ -12,6 +12,7 @@ import { usernameOf } from './directory.js';
 import type { ChatMessage, GroupSummary, PendingInvite } from './engineTypes.js';
 import { queueOutgoing } from './outboxSender.js';
 import { findInvite, forgetInvite, listInvites } from './pendingInvites.js';
+import { queueInviteNotice, sendInviteNotices } from './inviteNotices.js';
 import { normalizeUsername } from '../account/opaqueAccount.js';
 import { fingerprintOf } from '../identity/index.js';
 import type { CommitChange } from '../mls/groupTypes.js';
@@ -102,18 +103,26 @@ export class GroupActions {
   async acceptInvite(reference: string): Promise<string> {
     const { context } = this.parts;
     const invite = findInvite(context, reference);
-    const groupId = await this.parts.incoming.acceptInvite(invite.bytes);
+    const groupId = await this.parts.incoming.acceptInvite(invite.bytes, fromHex(invite.from));
     forgetInvite(context, invite.id);
     context.emit({ type: 'invitesChanged', invites: listInvites(context) });
     return groupId;
   }
 
-  /** Deletes a waiting invite without joining (the inviter is not told; see pendingInvites.ts). */
+  /** Deletes a waiting invite without joining; the inviter is told (inviteNotices.ts) and removes us. */
   async declineInvite(reference: string): Promise<void> {
-    const { context } = this.parts;
+    const { context, background } = this.parts;
     const invite = findInvite(context, reference);
-    forgetInvite(context, invite.id);
+    context.store.transaction(() => {
+      queueInviteNotice(context, {
+        inviter: fromHex(invite.from),
+        welcome: invite.bytes,
+        outcome: 'declined',
+      });
+      forgetInvite(context, invite.id);
+    });
     context.emit({ type: 'invitesChanged', invites: listInvites(context) });
+    background.run(BackgroundTask.inviteNotices, () => sendInviteNotices(context));
     // async so a missing invite is a rejection, as for every other call of the facade.
     await Promise.resolve();
   }

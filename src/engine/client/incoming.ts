@@ -27,9 +27,11 @@ import {
 } from './incomingRecords.js';
 import { verdictOf } from './incomingVerdict.js';
 import { membershipChanges, noteLeaveProposal, recordMembership } from './membershipTimeline.js';
-import { PAYLOAD_KIND_SEALED_WELCOME } from './payloads.js';
+import { PAYLOAD_KIND_INVITE_NOTICE, PAYLOAD_KIND_SEALED_WELCOME } from './payloads.js';
 import { discardOutrunPendingCommit } from './pendingCommits.js';
 import { joinsAtOnce } from './pendingInvites.js';
+import { receiveInviteNotice, type InviteAnswer } from './inviteAnswers.js';
+import { queueInviteNotice } from './inviteNotices.js';
 import { announceMessage, groupIdOf, writeApplication } from './receivedApplication.js';
 import { assertSealedFromMember, SealedSenderRejectedError } from './sealedChecks.js';
 import { SEALED_ENVELOPE_AAD } from './sealedSender.js';
@@ -47,6 +49,8 @@ interface Opened {
   sender: Uint8Array;
   sealed: boolean;
   welcome: boolean;
+  /** An invitee's answer to a Welcome of ours (inviteAnswers.ts). */
+  notice?: boolean;
 }
 
 export class IncomingProcessor {
@@ -65,6 +69,10 @@ export class IncomingProcessor {
   onMembersAdded: (groupId: string) => void = () => undefined;
   /** Someone left the group or was removed (our access key must change: keys/accessKeyRotation.ts). */
   onMembersRemoved: (groupId: string) => void = () => undefined;
+  /** Called when an answer to an inviter waits to be sent (we joined, or could not open a Welcome). */
+  onInviteNoticeQueued: () => void = () => undefined;
+  /** Called (outside the lane) when an invitee answered an invite of ours. */
+  onInviteAnswered: (answer: InviteAnswer) => void = () => undefined;
 
   constructor(private readonly context: ClientContext) {}
 
@@ -159,6 +167,7 @@ export class IncomingProcessor {
           });
           return true;
         case 'drop':
+          if (opened?.welcome === true) this.refuseWelcome(opened, verdict.code);
           recordDrop(this.context, {
             key: message.messageId.toString(),
             groupId,
@@ -213,6 +222,13 @@ export class IncomingProcessor {
     }
   }
 
+  /** A Welcome that can never be opened: its inviter is told, with the code (inviteNotices.ts). */
+  private refuseWelcome(opened: Opened, code: string): void {
+    const answer = { inviter: opened.sender, welcome: opened.payload, outcome: 'refused' as const, code };
+    queueInviteNotice(this.context, answer);
+    this.onInviteNoticeQueued();
+  }
+
   private retryLater(code: string): void {
     this.context.emit({ type: 'incomingDeferred', code });
     if (this.retryTimer !== undefined) return;
@@ -240,13 +256,23 @@ export class IncomingProcessor {
       sender: message.senderIdentityKey,
       sealed,
       welcome: !sealed && payload[0] === PAYLOAD_KIND_SEALED_WELCOME,
+      notice: !sealed && payload[0] === PAYLOAD_KIND_INVITE_NOTICE,
     };
   }
 
   /** Processes one opened message; returns the group whose epoch or membership changed, if any. */
   private async apply(opened: Opened): Promise<string | undefined> {
+    if (opened.notice === true) {
+      const answer = receiveInviteNotice(this.context, opened.sender, opened.payload);
+      if (answer !== undefined) {
+        await announceMembership(this.context, answer.entries);
+        queueMicrotask(() => this.onInviteAnswered(answer));
+      }
+      return undefined;
+    }
     if (opened.welcome) {
-      if (joinsAtOnce(this.context, opened.sender)) return this.joinFromWelcome(opened.payload);
+      if (joinsAtOnce(this.context, opened.sender))
+        return this.joinFromWelcome(opened.payload, opened.sender);
       keepForConsent(this.context, opened.sender, opened.payload);
       return undefined;
     }
@@ -254,19 +280,24 @@ export class IncomingProcessor {
   }
 
   /** Joins from a kept invite (the person accepted it), then reads what waited for the group. */
-  acceptInvite(payload: Uint8Array): Promise<string> {
+  acceptInvite(payload: Uint8Array, inviter: Uint8Array): Promise<string> {
     return this.serial(async () => {
-      const groupId = await this.joinFromWelcome(payload);
+      const groupId = await this.joinFromWelcome(payload, inviter);
       await this.releaseHeld(groupId);
       return groupId;
     });
   }
 
-  private joinFromWelcome(payload: Uint8Array): Promise<string> {
-    return joinFromWelcome(this.context, payload, {
-      keyPackageUsed: () => this.onKeyPackageUsed(),
-      joined: (groupId) => this.onJoined(groupId),
-    });
+  private joinFromWelcome(payload: Uint8Array, inviter: Uint8Array): Promise<string> {
+    return joinFromWelcome(
+      this.context,
+      { payload, inviter },
+      {
+        keyPackageUsed: () => this.onKeyPackageUsed(),
+        joined: (groupId) => this.onJoined(groupId),
+        noticeQueued: () => this.onInviteNoticeQueued(),
+      },
+    );
   }
 
   private async processGroupMessage(payload: Uint8Array, sealed: boolean): Promise<string | undefined> {

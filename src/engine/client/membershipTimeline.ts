@@ -8,13 +8,23 @@ import { toHex } from '../../lib/bytes.js';
 import type { MessageRecord } from '../store/types.js';
 import type { ClientContext } from './clientContext.js';
 
-export type MembershipEvent = 'joined' | 'added' | 'removed' | 'left' | 'keyUpdated';
+export type MembershipEvent =
+  | 'joined'
+  | 'added'
+  | 'removed'
+  | 'left'
+  | 'keyUpdated'
+  /** Answers to an invite we sent (inviteAnswers.ts), recorded at the inviter only. */
+  | 'declined'
+  | 'refused';
 
 /** What a membership entry's `text` holds: identity keys in hex. */
 export interface MembershipChange {
   event: MembershipEvent;
   actor: string;
   subjects: string[];
+  /** For 'refused': the error code that stopped the invitee's client. */
+  code?: string;
 }
 
 /** Settings key prefix: a member asked to leave (its remove proposal arrived); the commit says 'left'. */
@@ -95,7 +105,10 @@ export function parseMembership(record: MessageRecord): MembershipChange {
   try {
     const value = JSON.parse(record.text) as Partial<MembershipChange>;
     if (typeof value.event === 'string' && typeof value.actor === 'string' && Array.isArray(value.subjects)) {
-      return { event: value.event, actor: value.actor, subjects: value.subjects.map(String) };
+      const { event, actor } = value;
+      const reason = value.code;
+      const withReason = typeof reason === 'string' ? { code: reason } : {};
+      return { event, actor, subjects: value.subjects.map(String), ...withReason };
     }
   } catch {
     // Written by this module only; a damaged row still shows, as below.

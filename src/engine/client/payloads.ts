@@ -2,7 +2,8 @@
  * What this client puts inside the server's opaque payloads (docs/client.md, "payloads"):
  *
  * - An Enqueue payload is either an MLSMessage (its first byte is 0x00: the high byte of version mls10)
- *   or a hybrid envelope (first byte 0x01, the envelope version) holding a Welcome for one invitee.
+ *   or a hybrid envelope (first byte 0x01, the envelope version) holding a Welcome for one invitee, or
+ *   0x02 followed by a hybrid envelope holding an invite notice (inviteNotices.ts) for the inviter.
  * - The sealed Welcome's plaintext: u8(len(name)) | utf8(group name) | MLSMessage(Welcome).
  * - An MLS application message's plaintext: JSON {"v":1,"id":<client_message_id hex>,"t":<ms>,"text":...}.
  */
@@ -13,6 +14,7 @@ import { ClientErrorCode } from './clientErrors.js';
 
 export const PAYLOAD_KIND_MLS = 0x00;
 export const PAYLOAD_KIND_SEALED_WELCOME = 0x01;
+export const PAYLOAD_KIND_INVITE_NOTICE = 0x02;
 /** Authenticated with every sealed Welcome, so an envelope made for another purpose never opens as one. */
 export const WELCOME_ENVELOPE_AAD = utf8('qpc/v1 welcome');
 const MAX_GROUP_NAME_BYTES = 255;

@@ -23,6 +23,7 @@ import type { PendingCommitRecord } from '../store/types.js';
 import { ClientErrorCode } from './clientErrors.js';
 import { ownIdentityHex, type ClientContext } from './clientContext.js';
 import { encodeWelcomeBundle, WELCOME_ENVELOPE_AAD } from './payloads.js';
+import { rememberSentInvite } from './inviteAnswers.js';
 
 /** Quick resends on one connection before the record is left for the next connection. */
 const ENQUEUE_NETWORK_ATTEMPTS = 3;
@@ -113,6 +114,12 @@ export async function resolvePendingCommit(
     context.store.pendingCommits.delete(record.groupId);
     return 'merged';
   }
+  // Before it leaves: the invitee's answer names this Welcome (inviteAnswers.ts).
+  rememberSentInvite(context, {
+    groupId: record.groupId,
+    invitee: record.welcomeRecipient,
+    payload: record.welcomePayload,
+  });
   try {
     await enqueueWithRetry(connection, {
       recipientIdentityKeys: [record.welcomeRecipient],

@@ -1,8 +1,8 @@
 /**
  * Invites waiting for consent. A Welcome from an inviter the policy does not trust to add us at once is
  * kept (still sealed to our hybrid key) until the person accepts it (we join then) or declines it (it is
- * deleted; the inviter is not told: the invitee stays a member in the inviter's view but never reads
- * or sends). Policy, in the profile's settings: 'all' joins every invite at once (the default, as before
+ * deleted, and the inviter is told by an invite notice: inviteNotices.ts; its client then removes us
+ * from the group, which the invite's commit had already added us to). Policy, in the profile's settings: 'all' joins every invite at once (the default, as before
  * consent existed), 'verified' joins at once only when the inviter's fingerprint is verified, 'none'
  * keeps every invite for a decision.
  */

@@ -76,6 +76,8 @@ const MEMBERSHIP_VERBS: Record<MembershipEvent, string> = {
   removed: 'removed',
   left: 'left the group',
   keyUpdated: 'updated their keys',
+  declined: 'declined the invite',
+  refused: 'could not open the invite',
 };
 
 async function membershipMessage(record: MessageRecord, context: ClientContext): Promise<ChatMessage> {
@@ -84,7 +86,10 @@ async function membershipMessage(record: MessageRecord, context: ClientContext):
   const subjects: string[] = [];
   for (const subject of change.subjects) subjects.push(await nameOf(subject, context));
   const named = change.event === 'added' || change.event === 'removed';
-  const text = `${actor} ${MEMBERSHIP_VERBS[change.event]}${named ? ` ${subjects.join(', ')}` : ''}`;
+  const text =
+    change.event === 'refused'
+      ? `${actor}'s client could not open the invite (${change.code ?? 'unknown'})`
+      : `${actor} ${MEMBERSHIP_VERBS[change.event]}${named ? ` ${subjects.join(', ')}` : ''}`;
   return {
     id: record.id,
     groupId: record.groupId,
@@ -94,7 +99,12 @@ async function membershipMessage(record: MessageRecord, context: ClientContext):
     state: 'delivered',
     decryptFailed: false,
     outgoing: false,
-    membership: { event: change.event, actor, subjects },
+    membership: {
+      event: change.event,
+      actor,
+      subjects,
+      ...(change.code === undefined ? {} : { code: change.code }),
+    },
   };
 }
 

@@ -8,6 +8,7 @@ import { MlsGroupSession } from '../mls/groupSession.js';
 import { ownIdentityHex, type ClientContext } from './clientContext.js';
 import { recordMembership } from './membershipTimeline.js';
 import { decodeWelcomeBundle, WELCOME_ENVELOPE_AAD } from './payloads.js';
+import { queueInviteNotice } from './inviteNotices.js';
 import { keepInvite, listInvites } from './pendingInvites.js';
 import { announceMembership } from './views.js';
 
@@ -17,6 +18,8 @@ export interface JoinListeners {
   keyPackageUsed(): void;
   /** We joined the group (we then share our access key with the members). */
   joined(groupId: string): void;
+  /** An answer to the inviter waits to be sent (inviteNotices.ts). */
+  noticeQueued(): void;
 }
 
 /** An invite the policy does not join at once waits for the person's decision. */
@@ -28,12 +31,13 @@ export function keepForConsent(context: ClientContext, sender: Uint8Array, paylo
   context.emit({ type: 'invitesChanged', invites: listInvites(context) });
 }
 
-/** Joins the group of a sealed Welcome; returns its id. */
+/** Joins the group of a sealed Welcome from `inviter` (who is told we accepted); returns its id. */
 export async function joinFromWelcome(
   context: ClientContext,
-  payload: Uint8Array,
+  invite: { payload: Uint8Array; inviter: Uint8Array },
   listeners: JoinListeners,
 ): Promise<string> {
+  const { payload } = invite;
   const plaintext = openWithOwnHybridKeys(context.identity(), payload, WELCOME_ENVELOPE_AAD);
   const bundle = decodeWelcomeBundle(plaintext);
   const session = await MlsGroupSession.join(context.mls, {
@@ -46,8 +50,10 @@ export async function joinFromWelcome(
   const joined = recordMembership(context, session.groupId, session.info().epoch, [
     { event: 'joined', actor: own, subjects: [own] },
   ]);
+  queueInviteNotice(context, { inviter: invite.inviter, welcome: payload, outcome: 'accepted' });
   listeners.keyPackageUsed();
   listeners.joined(session.groupId);
+  listeners.noticeQueued();
   await context.announceGroup(session.groupId);
   await announceMembership(context, joined);
   return session.groupId;

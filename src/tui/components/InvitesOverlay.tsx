@@ -22,7 +22,7 @@ export function InvitesOverlay({ invites, selected, height, timeFormat = '24h' }
   return (
     <OverlayFrame title={`Invites waiting for you (${invites.length})`} footer={footer} height={height}>
       <Text color={theme.muted} wrap="truncate-end">
-        Joining shows you the group from now on; declining deletes the invite, the inviter is not told.
+        Joining shows you the group from now on; declining deletes the invite and tells the inviter.
       </Text>
       <Box flexDirection="column" marginTop={1}>
         {invites.length === 0 ? <Text color={theme.muted}>none</Text> : null}
