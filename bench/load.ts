@@ -13,6 +13,7 @@ import { connectQuic, type QuicTransport } from '../src/engine/net/quicTransport
 import { parseServerAddress } from '../src/engine/net/serverAddress.js';
 import { Method } from '../src/protocol/index.js';
 import { logIn, newClientMessageId, registerAccount, WireClient } from '../test/server/wireClient.js';
+import { overCallStream } from './callStreamTransport.js';
 import { percentile } from './report.js';
 
 const { values } = parseArgs({
@@ -26,6 +27,7 @@ const { values } = parseArgs({
     accounts: { type: 'string', default: '4' },
     size: { type: 'string', default: '1024' },
     'connect-batch': { type: 'string', default: '25' },
+    'stream-per-request': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
@@ -41,6 +43,8 @@ if (values.help) {
   --accounts K       accounts registered and logged in, shared by the connections (default 4)
   --size BYTES       payload size (default 1024)
   --connect-batch B  connections opened at once (default 25)
+  --stream-per-request  a new QUIC stream per request, as clients before call streams did
+                     (default: one call stream per connection, as qpc clients do now)
 `);
   process.exit(0);
 }
@@ -71,12 +75,21 @@ function connect(): Promise<QuicTransport> {
   });
 }
 
+/** Calls ride one call stream per connection, unless --stream-per-request asks for the old pattern. */
+function callPath(transport: QuicTransport): Promise<QuicTransport> {
+  return values['stream-per-request'] ? Promise.resolve(transport) : overCallStream(transport);
+}
+
 async function connectAll(count: number): Promise<WireClient[]> {
   const batch = positive('connect-batch');
   const out: WireClient[] = [];
   while (out.length < count) {
     const n = Math.min(batch, count - out.length);
-    out.push(...(await Promise.all(Array.from({ length: n }, async () => WireClient.over(await connect())))));
+    out.push(
+      ...(await Promise.all(
+        Array.from({ length: n }, async () => WireClient.over(await callPath(await connect()))),
+      )),
+    );
   }
   return out;
 }
@@ -102,6 +115,7 @@ const connectMs = performance.now() - connectStarted;
 connections.forEach((client, index) => (client.token = accounts[index % accountCount]?.token));
 console.log(
   `load: ${clients} connections (${(connectMs / 1000).toFixed(1)} s to connect), ${accountCount} accounts, ` +
+    `${values['stream-per-request'] ? 'a stream per request' : 'call streams'}, ` +
     `${rate > 0 ? `${rate} req/s` : 'closed loop'}, ${seconds} s, ${size}-byte payloads; setup ${((performance.now() - setupStarted) / 1000).toFixed(1)} s`,
 );
 
