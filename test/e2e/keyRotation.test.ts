@@ -14,15 +14,11 @@ import { SealedSendChannel, SealedSettingKey } from '../../src/engine/client/sea
 import type { EngineEvent } from '../../src/engine/qpcEngine.js';
 import {
   FAST_CONNECTION,
-  converged,
   isJoined,
   isMessage,
-  registeredClient,
-  removeDir,
-  startServer,
-  tempDir,
   waitUntil,
-  type RunningServer,
+  withGroup,
+  type GroupFixture,
   type TestClient,
 } from './harness.js';
 
@@ -63,8 +59,7 @@ const learnedKeyHex = (holder: TestClient, peer: TestClient): string | undefined
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 describe('key rotation over QUIC', () => {
-  const dirs: string[] = [];
-  let server: RunningServer;
+  let fixture: GroupFixture;
   let alice: TestClient;
   let bob: TestClient;
   let carol: TestClient;
@@ -73,28 +68,16 @@ describe('key rotation over QUIC', () => {
   let daveOffset = 0;
   let groupId: string;
 
-  const dir = (name: string): string => {
-    const made = tempDir(name);
-    dirs.push(made);
-    return made;
-  };
-
   beforeAll(async () => {
-    server = await startServer(dir('server'));
-    // One at a time: four registrations at once (argon2id, KeyPackages) stall this process's event loop
-    // long enough on a loaded machine for the short test idle timeout to cut a connection.
-    alice = await registeredClient(dir('alice'), server.address, 'alice');
-    bob = await registeredClient(dir('bob'), server.address, 'bob');
-    carol = await registeredClient(dir('carol'), server.address, 'carol');
-    dave = await registeredClient(dir('dave'), server.address, 'dave', {
-      clock: { now: () => Date.now() + daveOffset },
+    fixture = await withGroup(['alice', 'bob', 'carol', 'dave'], 'rotating', {
+      members: ['bob', 'carol'],
+      // One at a time: four registrations at once (argon2id, KeyPackages) stall this process's event
+      // loop long enough on a loaded machine for the short test idle timeout to cut a connection.
+      sequential: true,
+      engine: (name) => (name === 'dave' ? { clock: { now: () => Date.now() + daveOffset } } : {}),
     });
-    groupId = (await alice.engine.createGroup('rotating')).id;
-    await alice.engine.invite(groupId, 'bob');
-    await bob.waitFor(isJoined(groupId));
-    await alice.engine.invite(groupId, 'carol');
-    await carol.waitFor(isJoined(groupId));
-    await waitUntil(() => converged([alice, bob, carol], groupId, 3));
+    [alice, bob, carol, dave] = fixture.clients as [TestClient, TestClient, TestClient, TestClient];
+    groupId = fixture.groupId;
     for (const [holder, peer] of [
       [alice, bob],
       [bob, alice],
@@ -105,10 +88,8 @@ describe('key rotation over QUIC', () => {
   }, 180_000);
 
   afterAll(async () => {
-    await Promise.all([alice, bob, carol, dave].map((client) => client?.close()));
-    await server?.kill('SIGTERM');
+    await fixture?.close();
     vi.restoreAllMocks();
-    for (const made of dirs) removeDir(made);
   });
 
   it("refuses a removed member's sealed send once the access keys rotated", async () => {
