@@ -77,11 +77,19 @@ function LockGate({
     controller?.subscribe ?? noSubscription,
     controller?.getState ?? unlockedState,
   );
+  // The prompt follows resizes as the main screen does.
+  const [size, setSize] = useState(() => readTerminalSize(stdout));
+  useEffect(() => {
+    const onResize = (): void => setSize(readTerminalSize(stdout));
+    stdout.on('resize', onResize);
+    return () => {
+      stdout.off('resize', onResize);
+    };
+  }, [stdout]);
   const noColor = appProps.noColor ?? noColorRequested(process.env);
   const theme = useMemo(() => createTheme(noColor, appProps.theme), [noColor, appProps.theme]);
 
   if (lock !== undefined && lockState.phase !== 'unlocked') {
-    const size = readTerminalSize(stdout);
     return (
       <ThemeContext.Provider value={theme}>
         <LockScreen

@@ -90,12 +90,15 @@ describe('lock', () => {
     expect(after.listenerCount).toBe(1);
   });
 
-  it('Ctrl-L locks from the composer; Esc clears the field; Ctrl-C on the prompt quits', async () => {
+  it('Ctrl-L locks from the composer; Esc clears the field; the prompt resizes; Ctrl-C quits', async () => {
     const { lock, app, unmounted } = await setup();
     await press(app, '\x0c', lockedScreen);
     await waitForFrame(app, () => lock.locks === 1, 'the engine to lock');
     await press(app, 'abc', (f) => f.includes('> Password   ***'));
     await press(app, keys.escape, (f) => !f.includes('***'));
+    // The prompt follows a resize, as the main screen does.
+    resizeTerminal(app, 60, 20);
+    await waitForFrame(app, (f) => frameFits(f, 60, 20) && lockedScreen(f), 'the prompt at 60x20');
     app.stdin.write(keys.ctrlC);
     await waitForFrame(app, () => unmounted(), 'the app to quit');
     expect(lock.attempts).toEqual([]);
