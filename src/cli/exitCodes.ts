@@ -29,6 +29,8 @@ export const CliErrorCode = {
   recoveryWordsMissing: 'RECOVERY_WORDS_MISSING',
   /** The first-run screen asked for the profile before it was opened: a bug. */
   profileNotOpen: 'PROFILE_NOT_OPEN',
+  /** Unlocking the full-screen client found the session ended: a fresh start logs in again. */
+  unlockSessionEnded: 'UNLOCK_SESSION_ENDED',
 } as const;
 
 /** Raised by command parsing for a person's mistake on the command line. */

@@ -22,6 +22,8 @@ export interface AppProps {
   /** The `theme` and `timeFormat` settings; default auto and 24h. */
   readonly theme?: ThemeName;
   readonly timeFormat?: TimeFormat;
+  /** `/lock` and Ctrl-L (SessionRoot passes it); absent: locking is not offered. */
+  readonly onLock?: () => void;
 }
 
 /** Test streams and pipes may not report a size; 80x24 is the size the screens are designed for. */
@@ -45,6 +47,7 @@ function MainApp({
   notify,
   theme: themeName,
   timeFormat,
+  onLock,
 }: AppProps) {
   const { exit } = useApp();
   const { stdout } = useStdout();
@@ -53,6 +56,7 @@ function MainApp({
     return createTuiController(engine, {
       size: readTerminalSize(stdout),
       ...(timeFormat === undefined ? {} : { timeFormat }),
+      ...(onLock === undefined ? {} : { onLock }),
       onExit: () => exit(),
       onUnseenMessage: (groupName) => {
         const sequence = notificationSequence(mode, groupName);

@@ -20,6 +20,9 @@ import type {
   SelfIdentity,
 } from '../engine/client/engineTypes.js';
 import type { SafetyNumberView } from '../engine/client/verification.js';
+import type { BackupSummary, ImportBackupResult } from '../engine/backup/profileBackup.js';
+
+export type { BackupSummary, ImportBackupResult } from '../engine/backup/profileBackup.js';
 
 export type { SafetyNumberView } from '../engine/client/verification.js';
 
@@ -75,6 +78,18 @@ export interface EngineApi {
   listMembers(groupId: string): Promise<readonly GroupMember[]>;
   /** Sets the group's unread count to 0 (the user is looking at it). */
   markRead(groupId: string): Promise<void>;
+  /**
+   * The 24 recovery words again, only for the account password (checked by an OPAQUE login). The TUI
+   * keeps them on screen only while the identity overlay shows them.
+   */
+  revealRecoveryWords(password: string): Promise<string>;
+  /**
+   * Writes the encrypted backup (docs/backup.md) to `file`; `words` only when the profile does not keep
+   * its own (BACKUP_WORDS_NEEDED says so).
+   */
+  exportBackup(file: string, options?: { words?: string }): Promise<BackupSummary>;
+  /** Imports a backup the 24 `words` open, in one transaction (typed BACKUP_* errors refuse it whole). */
+  importBackup(file: string, words: string): Promise<ImportBackupResult>;
 }
 
 /** The shape of a rejection the TUI shows inline; QpcError satisfies it. */

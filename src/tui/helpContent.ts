@@ -16,6 +16,9 @@ const contextNames: Record<KeyContext, string> = {
   invite: 'invite',
   invites: 'invites',
   confirmQuit: 'quit?',
+  revealPassword: 'password for the words',
+  recoveryWords: 'recovery words',
+  backupWords: 'words for a backup',
 };
 
 const keyColumnWidth = 20;
@@ -38,7 +41,7 @@ export const newcomerLines: readonly string[] = [
   '  Ctrl-N creates a group; /invite USER adds someone to it.',
   '  Tab moves between groups, messages and composer; the bottom line shows',
   '  the keys of the pane you are in. F1 or ? opens this help, Esc closes it.',
-  '  Ctrl-C (or /quit) quits.',
+  '  Ctrl-L (or /lock) locks; Ctrl-C (or /quit) quits.',
   '',
 ];
 

@@ -35,7 +35,9 @@ export type KeyCommand =
   | 'confirmNo'
   | 'invites'
   | 'acceptInvite'
-  | 'declineInvite';
+  | 'declineInvite'
+  | 'lock'
+  | 'revealRecoveryWords';
 
 export interface KeyBinding {
   readonly command: KeyCommand;
@@ -50,7 +52,15 @@ export interface KeyBinding {
 
 const mainPanes: readonly KeyContext[] = ['groups', 'messages', 'composer'];
 const browsing: readonly KeyContext[] = ['groups', 'messages'];
-const textInputs: readonly KeyContext[] = ['composer', 'createGroup', 'invite'];
+const textInputs: readonly KeyContext[] = [
+  'composer',
+  'createGroup',
+  'invite',
+  'revealPassword',
+  'backupWords',
+];
+/** Overlays whose Enter confirms what was typed. */
+const dialogs: readonly KeyContext[] = ['createGroup', 'invite', 'revealPassword', 'backupWords'];
 const everywhere: readonly KeyContext[] = [
   ...mainPanes,
   'help',
@@ -61,6 +71,9 @@ const everywhere: readonly KeyContext[] = [
   'invite',
   'invites',
   'confirmQuit',
+  'revealPassword',
+  'recoveryWords',
+  'backupWords',
 ];
 const overlays = everywhere.filter((context) => !mainPanes.includes(context));
 
@@ -104,6 +117,13 @@ export const keyBindings: readonly KeyBinding[] = [
     contexts: [...overlays.filter((context) => context !== 'confirmQuit'), ...mainPanes],
     hints: { createGroup: 'Esc cancel', invite: 'Esc cancel' },
     matches: (key) => key.escape,
+  },
+  {
+    command: 'lock',
+    keys: ['Ctrl-L'],
+    description: 'lock: wipe the keys, close the profile, ask for the password or passphrase',
+    contexts: mainPanes,
+    matches: (key) => key.ctrl && key.name === 'l',
   },
   {
     command: 'help',
@@ -156,7 +176,7 @@ export const keyBindings: readonly KeyBinding[] = [
     command: 'enter',
     keys: ['Enter'],
     description: 'groups, messages: write in the composer; composer: send or run /command; dialogs: confirm',
-    contexts: [...mainPanes, 'createGroup', 'invite'],
+    contexts: [...mainPanes, ...dialogs],
     hints: {
       groups: 'Enter write',
       composer: 'Enter send',
@@ -239,6 +259,13 @@ export const keyBindings: readonly KeyBinding[] = [
     description: 'my identity: username, fingerprint, QR code',
     contexts: browsing,
     matches: (key) => plain(key) && key.input === 'i',
+  },
+  {
+    command: 'revealRecoveryWords',
+    keys: ['r'],
+    description: 'show the 24 recovery words again (asks for the account password first)',
+    contexts: ['identity'],
+    matches: (key) => plain(key) && key.input === 'r',
   },
   {
     command: 'invite',

@@ -6,7 +6,8 @@
 import { createElement } from 'react';
 import { render } from 'ink';
 import { ValidationError } from '../lib/errors.js';
-import { App } from './App.js';
+import { SessionRoot } from './lock/SessionRoot.js';
+import type { LockApi } from './lock/lockApi.js';
 import type { EngineApi } from './engineApi.js';
 import type { LaunchApi } from './launch/launchApi.js';
 import { LaunchRoot } from './launch/LaunchRoot.js';
@@ -33,7 +34,7 @@ export const maxFramesPerSecond = 120;
 /** Either a ready engine, or a launch that opens the profile, runs the first run or logs in first. */
 export type RunTuiOptions = RunTuiCommonOptions &
   (
-    | { readonly engine: EngineApi; readonly launch?: undefined }
+    | { readonly engine: EngineApi; readonly launch?: undefined; readonly lock?: LockApi }
     | { readonly launch: LaunchApi; readonly engine?: undefined }
   );
 
@@ -59,6 +60,8 @@ export interface DisplaySettings {
   readonly timeFormat?: TimeFormat;
   /** Overridden by `notify`, and by QPC_NOTIFY. */
   readonly notifications?: NotificationSetting;
+  /** Minutes without a key press before the client locks (when it can); 0: never. Default 15. */
+  readonly autoLockMinutes?: number;
 }
 
 /** How the TUI ended: the user quit, or a signal asked the process to stop. */
@@ -103,10 +106,15 @@ export async function runTui(options: RunTuiOptions): Promise<TuiExit> {
     ...(notify === undefined ? {} : { notify }),
     ...(settings.theme === undefined ? {} : { theme: settings.theme }),
     ...(settings.timeFormat === undefined ? {} : { timeFormat: settings.timeFormat }),
+    ...(settings.autoLockMinutes === undefined ? {} : { autoLockMinutes: settings.autoLockMinutes }),
   };
   const root =
     options.engine !== undefined
-      ? createElement(App, { engine: options.engine, ...noColor })
+      ? createElement(SessionRoot, {
+          engine: options.engine,
+          ...(options.lock === undefined ? {} : { lock: options.lock }),
+          ...noColor,
+        })
       : createElement(LaunchRoot, { launch: options.launch, ...noColor });
   const instance = render(root, {
     stdout,

@@ -4,11 +4,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanup } from 'ink-testing-library';
+import { cleanup, render } from 'ink-testing-library';
+import { SessionRoot } from './lock/SessionRoot.js';
+import { FakeLock } from './testing/fakeLock.js';
 import { keyBindings } from './keyBindings.js';
 import { slashCommandSpecs } from './slashCommands.js';
 import { classicalSuite, fakeFingerprint, FakeEngine, makeGroup, makeMessage } from './testing/fakeEngine.js';
-import { frameFits, renderApp } from './testing/renderApp.js';
+import { frameFits, renderApp, resizeTerminal } from './testing/renderApp.js';
 import type { RenderedApp } from './testing/renderApp.js';
 import { keys, press, waitForText } from './testing/waitForFrame.js';
 
@@ -98,6 +100,17 @@ async function browsing(): Promise<RenderedApp> {
   return app;
 }
 
+/** The main screen behind its lock (as qpc runs it), locked by the idle timer's message. */
+async function lockedScreen(): Promise<string> {
+  const engine = demoEngine();
+  const app = render(<SessionRoot engine={engine} lock={new FakeLock(engine)} noColor autoLockMinutes={0} />);
+  resizeTerminal(app, 80, 24);
+  await waitForText(app, 'queued for later');
+  await press(app, '\x0c', (f) => f.includes('quicprochat · locked'));
+  await press(app, 'correct', (f) => f.includes('*******'));
+  return press(app, 'x' + keys.enter, (f) => f.includes('AUTH_FAILED'));
+}
+
 const captures: [string, () => Promise<string>][] = [
   ['main', async () => (await mainScreen()).lastFrame() ?? ''],
   [
@@ -137,6 +150,25 @@ const captures: [string, () => Promise<string>][] = [
     },
   ],
   ['confirmQuit', async () => press(await browsing(), 'q', (f) => f.includes('Quit qpc?'))],
+  ['locked', lockedScreen],
+  [
+    'revealPassword',
+    async () => {
+      const app = await browsing();
+      await press(app, 'i', (f) => f.includes('Username: carol'));
+      await press(app, 'r', (f) => f.includes('Account password'));
+      return press(app, 'secret', (f) => f.includes('******'));
+    },
+  ],
+  [
+    'backupWords',
+    async () => {
+      const app = await mainScreen();
+      await press(app, '/backup import ~/qpc.bak', (f) => f.includes('/backup import'));
+      await press(app, keys.enter, (f) => f.includes('Import backup'));
+      return press(app, 'abandon ability', (f) => f.includes('***************'));
+    },
+  ],
 ];
 
 describe('screen captures in docs/tui.md', () => {

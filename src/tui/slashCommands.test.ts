@@ -69,17 +69,32 @@ describe('parseComposerInput', () => {
     expect(parsed.kind === 'error' && parsed.error).toContain('"a!" is not a username');
   });
 
+  it('parses /lock and /backup with a file name that may hold spaces', () => {
+    expect(parseComposerInput('/lock')).toEqual({ kind: 'command', command: { kind: 'lock' } });
+    expect(parseComposerInput('/backup EXPORT  ~/my backups/qpc.bak ')).toEqual({
+      kind: 'command',
+      command: { kind: 'backup', action: 'export', file: '~/my backups/qpc.bak' },
+    });
+    expect(parseComposerInput('/backup import')).toEqual({
+      kind: 'error',
+      error: 'a file is needed (usage: /backup export|import FILE)',
+    });
+    expect(parseComposerInput('/backup')).toMatchObject({ kind: 'error' });
+  });
+
   it('lists every command once in the spec table', () => {
     const names = slashCommandSpecs.map((spec) => spec.name);
     expect(new Set(names).size).toBe(names.length);
     expect(names.sort()).toEqual([
       'accept',
+      'backup',
       'create',
       'decline',
       'help',
       'invite',
       'kick',
       'leave',
+      'lock',
       'quit',
       'rotate',
       'safety',

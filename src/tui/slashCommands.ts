@@ -15,6 +15,8 @@ export type SlashCommand =
   | { readonly kind: 'decline'; readonly invite: string }
   | { readonly kind: 'whoami' }
   | { readonly kind: 'help' }
+  | { readonly kind: 'lock' }
+  | { readonly kind: 'backup'; readonly action: 'export' | 'import'; readonly file: string }
   | { readonly kind: 'quit' };
 
 export type ParsedInput =
@@ -26,7 +28,7 @@ export interface SlashCommandSpec {
   readonly name: string;
   readonly usage: string;
   readonly description: string;
-  readonly argument: 'none' | 'username' | 'groupName' | 'invite';
+  readonly argument: 'none' | 'username' | 'groupName' | 'invite' | 'backup';
 }
 
 export const slashCommandSpecs: readonly SlashCommandSpec[] = [
@@ -60,6 +62,18 @@ export const slashCommandSpecs: readonly SlashCommandSpec[] = [
     argument: 'invite',
   },
   { name: 'whoami', usage: '/whoami', description: 'show your username and fingerprint', argument: 'none' },
+  {
+    name: 'backup',
+    usage: '/backup export|import FILE',
+    description: 'write or read an encrypted backup (the recovery words open it)',
+    argument: 'backup',
+  },
+  {
+    name: 'lock',
+    usage: '/lock',
+    description: 'lock qpc: keys wiped, profile closed until unlocked',
+    argument: 'none',
+  },
   { name: 'help', usage: '/help', description: 'list keys and commands', argument: 'none' },
   { name: 'quit', usage: '/quit', description: 'quit qpc', argument: 'none' },
 ];
@@ -125,6 +139,8 @@ export function parseComposerInput(input: string): ParsedInput {
       if (rest === '')
         return { kind: 'error', error: `a group name or invite id is needed (usage: ${spec.usage})` };
       return { kind: 'command', command: { kind: spec.name as 'accept' | 'decline', invite: rest } };
+    case 'backup':
+      return parseBackupArguments(rest, spec.usage);
     case 'username': {
       if (rest === '') return { kind: 'error', error: `a username is needed (usage: ${spec.usage})` };
       if (/\s/u.test(rest)) return { kind: 'error', error: `one username only (usage: ${spec.usage})` };
@@ -136,4 +152,16 @@ export function parseComposerInput(input: string): ParsedInput {
       };
     }
   }
+}
+
+/** `/backup export FILE` or `/backup import FILE`: the file is the rest of the line, spaces included. */
+function parseBackupArguments(rest: string, usage: string): ParsedInput {
+  const firstSpace = rest.search(/\s/u);
+  const action = (firstSpace === -1 ? rest : rest.slice(0, firstSpace)).toLowerCase();
+  const file = firstSpace === -1 ? '' : rest.slice(firstSpace).trim();
+  if (action !== 'export' && action !== 'import') {
+    return { kind: 'error', error: `export or import? (usage: ${usage})` };
+  }
+  if (file === '') return { kind: 'error', error: `a file is needed (usage: ${usage})` };
+  return { kind: 'command', command: { kind: 'backup', action, file } };
 }

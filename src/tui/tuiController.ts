@@ -1,15 +1,15 @@
 /**
  * The bridge between key presses, the reducer and the engine. Engine calls are fire-and-forget: the
- * screen never waits on the network; results and failures come back as actions.
+ * screen never waits on the network; results and failures come back as actions. What each command
+ * does lives in controller/ (groups and trust, secrets and backups, slash commands).
  */
-import type { EngineApi, EngineErrorLike, GroupSummary, VerificationState } from './engineApi.js';
+import type { EngineApi } from './engineApi.js';
 import type { KeyPress } from './input/keyParser.js';
 import { emptyTextInput } from './input/textInput.js';
 import { resolveKey } from './keyBindings.js';
 import { shouldNotify } from './notify.js';
 import type { KeyCommand, KeyContext } from './keyBindings.js';
 import { parseComposerInput, normalizeGroupName, normalizeUsername } from './slashCommands.js';
-import type { SlashCommand } from './slashCommands.js';
 import { needsOlderMessages } from './state/appReducer.js';
 import { initialAppState, selectedGroup } from './state/appState.js';
 import type { AppAction, AppState } from './state/appState.js';
@@ -17,6 +17,21 @@ import type { TerminalSize } from './state/layout.js';
 import type { TimeFormat } from './state/messageWindow.js';
 import { createTuiStore } from './tuiStore.js';
 import type { TuiStore } from './tuiStore.js';
+import { createControllerContext, withGroup } from './controller/controllerContext.js';
+import {
+  acknowledgeKeyChange,
+  createGroup,
+  openIdentity,
+  openMemberSafetyNumber,
+  refreshMembers,
+  verify,
+} from './controller/groupCommands.js';
+import {
+  askPasswordForRecoveryWords,
+  submitBackupWords,
+  submitRecoveryPassword,
+} from './controller/secretCommands.js';
+import { runSlashCommand } from './controller/slashCommandRunner.js';
 
 /** Messages fetched per page: a few screens' worth, so scrolling rarely waits. */
 export const messagePageSize = 200;
@@ -38,34 +53,20 @@ export interface TuiControllerOptions {
   readonly onExit: () => void;
   /** Called for a message that arrives in a group not on screen (the bell or a desktop notification). */
   readonly onUnseenMessage?: (groupName: string) => void;
+  /** `/lock` and Ctrl-L: the screen is replaced by the unlock prompt. Absent: locking is not offered. */
+  readonly onLock?: () => void;
 }
 
-const verificationStates: readonly string[] = ['unverified', 'verified', 'changed'];
-
-function isVerificationState(value: unknown): value is VerificationState {
-  return typeof value === 'string' && verificationStates.includes(value);
-}
-
-function describeError(error: unknown): string {
-  if (typeof error === 'object' && error !== null && 'code' in error && 'message' in error) {
-    const { code, message, hint } = error as EngineErrorLike;
-    return `${message} (${code})${hint === undefined ? '' : ` - ${hint}`}`;
-  }
-  return error instanceof Error ? error.message : String(error);
-}
+const dialogContexts: readonly KeyContext[] = ['createGroup', 'invite', 'revealPassword', 'backupWords'];
 
 export function createTuiController(engine: EngineApi, options: TuiControllerOptions): TuiController {
   const store = createTuiStore(initialAppState(options.size, options.timeFormat));
   const markReadInFlight = new Set<string>();
   const markReadFailedAt = new Map<string, number>();
-  let exited = false;
-
-  const showError = (error: unknown): void =>
-    store.dispatch({ type: 'status', status: { tone: 'error', text: describeError(error) } });
-  const showInfo = (text: string): void => store.dispatch({ type: 'status', status: { tone: 'info', text } });
-  const fire = (work: Promise<unknown>, onError: (error: unknown) => void = showError): void => {
-    work.catch(onError);
-  };
+  // Quit or lock: this screen is done, and the rest of a burst of keys is not for it.
+  let finished = false;
+  const context = createControllerContext(engine, store, dispatch);
+  const { fire, showError, showInfo } = context;
 
   function loadMessages(groupId: string, before: string | undefined): void {
     // Read now: opening the group marks it read, and the page needs the count from before that.
@@ -124,9 +125,16 @@ export function createTuiController(engine: EngineApi, options: TuiControllerOpt
   }
 
   function exit(): void {
-    if (exited) return;
-    exited = true;
+    if (finished) return;
+    finished = true;
     options.onExit();
+  }
+
+  function lock(): void {
+    if (options.onLock === undefined)
+      return showError('this qpc cannot lock (it was started without a profile lock)');
+    finished = true;
+    options.onLock();
   }
 
   function requestQuit(): void {
@@ -139,129 +147,7 @@ export function createTuiController(engine: EngineApi, options: TuiControllerOpt
     );
   }
 
-  /** Runs `work` for the selected group, or says why it cannot. */
-  function withGroup(work: (group: GroupSummary) => void): void {
-    const group = selectedGroup(store.getState());
-    if (group === undefined) showError('no group selected: create one with Ctrl-N or /create NAME');
-    else work(group);
-  }
-
-  function refreshMembers(groupId: string): void {
-    fire(
-      engine.listMembers(groupId).then((members) => dispatch({ type: 'membersLoaded', groupId, members })),
-    );
-  }
-
-  function openIdentity(): void {
-    dispatch({ type: 'openOverlay', overlay: { kind: 'identity' } });
-    fire(engine.whoami().then((self) => dispatch({ type: 'selfLoaded', self })));
-  }
-
-  function createGroup(name: string): void {
-    showInfo(`creating ${name}…`);
-    fire(
-      engine.createGroup(name).then((group) => {
-        const groups = store.getState().groups.filter((candidate) => candidate.id !== group.id);
-        dispatch({ type: 'engineEvent', event: { type: 'groupsChanged', groups: [...groups, group] } });
-        dispatch({ type: 'selectGroup', groupId: group.id });
-        showInfo(`created ${group.name}`);
-      }),
-    );
-  }
-
-  function verify(groupId: string | undefined, username: string): void {
-    fire(
-      engine.markVerified(groupId, username).then(() => {
-        showInfo(`marked ${username} as verified`);
-        dispatch({ type: 'verificationChanged', username, verification: 'verified' });
-        if (groupId !== undefined) refreshMembers(groupId);
-      }),
-    );
-  }
-
-  /** Opens the safety-number overlay and asks the engine for the number; the view brings the trust state. */
-  function openSafetyNumber(
-    username: string,
-    verification: VerificationState,
-    returnTo: number | null,
-  ): void {
-    dispatch({
-      type: 'openOverlay',
-      overlay: { kind: 'safetyNumber', username, verification, returnTo, view: null },
-    });
-    fire(engine.safetyNumber(username).then((view) => dispatch({ type: 'safetyNumberLoaded', view })));
-  }
-
-  function openMemberSafetyNumber(state: AppState): void {
-    if (state.overlay.kind !== 'members' || state.selectedGroupId === null) return;
-    const member = state.members[state.selectedGroupId]?.[state.overlay.selected];
-    if (member === undefined) return;
-    if (member.self) return showError('a safety number is computed with another member');
-    openSafetyNumber(member.username, member.verification, state.overlay.selected);
-  }
-
-  /** /safety USER: the member's known state if this group shows them, else what the engine says. */
-  function openUserSafetyNumber(username: string): void {
-    if (username === store.getState().self?.username) {
-      return showError('a safety number is computed with another user');
-    }
-    const known = Object.values(store.getState().members)
-      .flat()
-      .find((member) => member.username === username);
-    openSafetyNumber(username, known?.verification ?? 'unverified', null);
-  }
-
-  function acknowledgeKeyChange(username: string): void {
-    fire(
-      engine.acknowledgeKeyChange(username).then((result) => {
-        const verification = isVerificationState(result) ? result : 'unverified';
-        dispatch({ type: 'verificationChanged', username, verification });
-        showInfo(`accepted the new key of ${username}; sending is no longer held`);
-        const groupId = store.getState().selectedGroupId;
-        if (groupId !== null) refreshMembers(groupId);
-      }),
-    );
-  }
-
-  function runSlashCommand(command: SlashCommand): void {
-    switch (command.kind) {
-      case 'create':
-        return createGroup(command.name);
-      case 'invite':
-        // A commit and a Welcome: for a large group this takes seconds, so say it is under way.
-        return withGroup((group) => {
-          showInfo(`inviting ${command.username} to ${group.name} (commit and Welcome)…`);
-          fire(engine.invite(group.id, command.username).then(() => showInfo(`invited ${command.username}`)));
-        });
-      case 'kick':
-        return withGroup((group) => {
-          showInfo(`removing ${command.username} from ${group.name} (commit)…`);
-          fire(engine.kick(group.id, command.username).then(() => showInfo(`removed ${command.username}`)));
-        });
-      case 'leave':
-        return withGroup((group) => fire(engine.leave(group.id)));
-      case 'verify':
-        return verify(store.getState().selectedGroupId ?? undefined, command.username);
-      case 'safety':
-        return openUserSafetyNumber(command.username);
-      case 'rotate':
-        return withGroup((group) => {
-          showInfo(`fresh keys for ${group.name} (commit)…`);
-          fire(engine.selfUpdate(group.id).then(() => showInfo(`fresh keys in ${group.name}`)));
-        });
-      case 'accept':
-        showInfo(`joining ${command.invite}…`);
-        return fire(engine.acceptInvite(command.invite).then(() => showInfo(`joined ${command.invite}`)));
-      case 'decline':
-        return fire(engine.declineInvite(command.invite).then(() => showInfo(`declined ${command.invite}`)));
-      case 'whoami':
-        return openIdentity();
-      case 'help':
-        return dispatch({ type: 'openOverlay', overlay: { kind: 'help', scroll: 0 } });
-      case 'quit':
-        return requestQuit();
-    }
-  }
+  const exits = { requestQuit, lock };
 
   function submitComposer(): void {
     const text = store.getState().composer.text;
@@ -287,7 +173,7 @@ export function createTuiController(engine: EngineApi, options: TuiControllerOpt
     }
     dispatch({ type: 'composer', action: { type: 'submitted' } });
     dispatch({ type: 'status', status: null });
-    runSlashCommand(parsed.command);
+    runSlashCommand(context, parsed.command, exits);
   }
 
   function submitOverlay(state: AppState): void {
@@ -296,20 +182,24 @@ export function createTuiController(engine: EngineApi, options: TuiControllerOpt
       const checked = normalizeGroupName(overlay.input.text);
       if (!checked.ok) return showError(checked.error);
       dispatch({ type: 'closeOverlay' });
-      createGroup(checked.name);
+      createGroup(context, checked.name);
     } else if (overlay.kind === 'invite') {
       const checked = normalizeUsername(overlay.input.text);
       if (!checked.ok) return showError(checked.error);
       dispatch({ type: 'closeOverlay' });
-      runSlashCommand({ kind: 'invite', username: checked.username });
+      runSlashCommand(context, { kind: 'invite', username: checked.username }, exits);
+    } else if (overlay.kind === 'revealPassword') {
+      submitRecoveryPassword(context, state);
+    } else if (overlay.kind === 'backupWords') {
+      submitBackupWords(context, state);
     }
   }
 
-  function runKeyCommand(command: KeyCommand, context: KeyContext, state: AppState): void {
+  function runKeyCommand(command: KeyCommand, keyContext: KeyContext, state: AppState): void {
     switch (command) {
       case 'quit':
         // A second Ctrl-C (or q) while asking means "really quit".
-        return context === 'confirmQuit' ? exit() : requestQuit();
+        return keyContext === 'confirmQuit' ? exit() : requestQuit();
       case 'confirmYes':
         return exit();
       case 'confirmNo':
@@ -322,6 +212,8 @@ export function createTuiController(engine: EngineApi, options: TuiControllerOpt
         return dispatch({ type: 'openOverlay', overlay: { kind: 'help', scroll: 0 } });
       case 'newGroup':
         return dispatch({ type: 'openOverlay', overlay: { kind: 'createGroup', input: emptyTextInput } });
+      case 'lock':
+        return lock();
       case 'focusNext':
         return dispatch({ type: 'focusNext' });
       case 'focusPrevious':
@@ -335,8 +227,8 @@ export function createTuiController(engine: EngineApi, options: TuiControllerOpt
       case 'pageDown':
         return dispatch({ type: 'page', direction: 1 });
       case 'enter':
-        if (context === 'composer') return submitComposer();
-        if (context === 'createGroup' || context === 'invite') return submitOverlay(state);
+        if (keyContext === 'composer') return submitComposer();
+        if (dialogContexts.includes(keyContext)) return submitOverlay(state);
         return dispatch({ type: 'focus', pane: 'composer' });
       case 'newline':
         return dispatch({ type: 'composer', action: { type: 'newline' } });
@@ -345,12 +237,14 @@ export function createTuiController(engine: EngineApi, options: TuiControllerOpt
       case 'jumpUnread':
         return dispatch({ type: 'jumpUnread' });
       case 'members':
-        return withGroup((group) => {
+        return withGroup(context, (group) => {
           dispatch({ type: 'openOverlay', overlay: { kind: 'members', selected: 0 } });
-          refreshMembers(group.id);
+          refreshMembers(context, group.id);
         });
       case 'identity':
-        return openIdentity();
+        return openIdentity(context);
+      case 'revealRecoveryWords':
+        return askPasswordForRecoveryWords(context);
       case 'invites':
         if (state.invites.length === 0) return showInfo('no invites are waiting');
         return dispatch({ type: 'openOverlay', overlay: { kind: 'invites', selected: 0 } });
@@ -363,29 +257,30 @@ export function createTuiController(engine: EngineApi, options: TuiControllerOpt
         // By name where it is unambiguous: the status line then reads "joined ops", not an id.
         const sameName = state.invites.filter((other) => other.groupName === invite.groupName).length;
         const reference = sameName === 1 ? invite.groupName : invite.id;
-        return runSlashCommand({
-          kind: command === 'acceptInvite' ? 'accept' : 'decline',
-          invite: reference,
-        });
+        return runSlashCommand(
+          context,
+          { kind: command === 'acceptInvite' ? 'accept' : 'decline', invite: reference },
+          exits,
+        );
       }
       case 'invite':
-        return withGroup(() =>
+        return withGroup(context, () =>
           dispatch({ type: 'openOverlay', overlay: { kind: 'invite', input: emptyTextInput } }),
         );
       case 'safetyNumber':
-        return openMemberSafetyNumber(state);
+        return openMemberSafetyNumber(context, state);
       case 'acknowledgeKeyChange':
         if (state.overlay.kind !== 'safetyNumber') return;
         if (state.overlay.verification !== 'changed')
           return showInfo(`the key of ${state.overlay.username} did not change`);
-        return acknowledgeKeyChange(state.overlay.username);
+        return acknowledgeKeyChange(context, state.overlay.username);
       case 'verify': {
         if (state.overlay.kind === 'safetyNumber') {
-          return verify(state.selectedGroupId ?? undefined, state.overlay.username);
+          return verify(context, state.selectedGroupId ?? undefined, state.overlay.username);
         }
         if (state.overlay.kind !== 'members' || state.selectedGroupId === null) return;
         const member = state.members[state.selectedGroupId]?.[state.overlay.selected];
-        if (member !== undefined) verify(state.selectedGroupId, member.username);
+        if (member !== undefined) verify(context, state.selectedGroupId, member.username);
         return;
       }
     }
@@ -413,17 +308,17 @@ export function createTuiController(engine: EngineApi, options: TuiControllerOpt
     },
     handleKeys(keys) {
       for (const key of keys) {
-        if (exited) return;
+        if (finished) return;
         const state = store.getState();
-        const context: KeyContext = state.overlay.kind === 'none' ? state.focus : state.overlay.kind;
-        const resolved = resolveKey(key, context);
-        if (resolved.kind === 'command') runKeyCommand(resolved.command, context, state);
+        const keyContext: KeyContext = state.overlay.kind === 'none' ? state.focus : state.overlay.kind;
+        const resolved = resolveKey(key, keyContext);
+        if (resolved.kind === 'command') runKeyCommand(resolved.command, keyContext, state);
         else if (resolved.kind === 'edit') {
-          if (context === 'createGroup' || context === 'invite') {
+          if (dialogContexts.includes(keyContext)) {
             dispatch({ type: 'overlayEdit', edit: resolved.edit });
-          } else if (context === 'composer' || (key.paste && state.overlay.kind === 'none')) {
+          } else if (keyContext === 'composer' || (key.paste && state.overlay.kind === 'none')) {
             // A paste while browsing lands in the composer, which takes the focus.
-            if (context !== 'composer') dispatch({ type: 'focus', pane: 'composer' });
+            if (keyContext !== 'composer') dispatch({ type: 'focus', pane: 'composer' });
             dispatch({ type: 'composer', action: { type: 'edit', edit: resolved.edit } });
           }
         }

@@ -48,6 +48,7 @@ export async function tui(flags: ClientFlags): Promise<ExitCodeValue> {
         theme: settings.theme,
         timeFormat: settings.timeFormat,
         notifications: settings.notifications,
+        autoLockMinutes: settings.autoLockMinutes,
       },
     });
     return ExitCode.ok;

@@ -24,6 +24,9 @@ import { ensureLocalServer, localServerAddress } from '../localServer.js';
 import { keepLocalServer, localServerNewsEvent, type LocalServerKeeper } from '../localServerKeeper.js';
 import { StoreErrorCode } from '../../engine/store/storageErrors.js';
 import { CliErrorCode } from '../exitCodes.js';
+import type { LockApi } from '../../tui/lock/lockApi.js';
+import { createTuiLock } from './tuiLock.js';
+import { exportBackupForTui, importBackupForTui } from './tuiBackup.js';
 
 export interface TuiLaunchOptions {
   readonly profileDir: string;
@@ -144,6 +147,25 @@ export class TuiLaunch implements LaunchApi {
     return engineForTui(engine, this.localEvents);
   }
 
+  /** Lock and unlock of the main screen (tuiLock.ts): the profile's store and engine go, then return. */
+  lockApi(): LockApi {
+    return createTuiLock({
+      keySource: this.requireStore().keySource,
+      current: () => ({ engine: this.engine, store: this.store }),
+      forget: () => {
+        this.engine = undefined;
+        this.store = undefined;
+      },
+      reopenWithPassphrase: (passphrase, progress) => this.unlock(passphrase, progress),
+      reopen: async () =>
+        this.opened(
+          await openProfile({ dir: this.options.profileDir, create: false, env: this.options.env }),
+        ),
+      login: (username, password, progress) => this.login(username, password, progress),
+      open: () => this.open(),
+    });
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     this.keeper?.stop();
@@ -245,7 +267,8 @@ export class TuiLaunch implements LaunchApi {
 
   /** The main screen is up at once; the session opens when the server answers, retried until then. */
   private async keepConnecting(engine: QpcEngine): Promise<void> {
-    for (let attempt = 0; !this.closed; attempt += 1) {
+    // A locked engine is no longer the launcher's: its loop ends (unlocking starts a new one).
+    for (let attempt = 0; !this.closed && this.engine === engine; attempt += 1) {
       try {
         const server = engine.serverText() ?? this.localServer;
         if (server === this.localServer) {
@@ -305,5 +328,8 @@ export function engineForTui(engine: QpcEngine, localEvents: Set<(event: EngineE
     markRead: (groupId) => contract.markRead(groupId),
     safetyNumber: (username) => contract.safetyNumber(username),
     acknowledgeKeyChange: (username) => contract.acknowledgeKeyChange(username),
+    revealRecoveryWords: (password) => contract.revealRecoveryWords(password),
+    exportBackup: (file, options) => exportBackupForTui(engine, file, options ?? {}),
+    importBackup: (file, words) => importBackupForTui(engine, file, words),
   };
 }

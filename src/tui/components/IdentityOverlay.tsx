@@ -13,7 +13,7 @@ export interface IdentityOverlayProps {
 
 export function IdentityOverlay({ self, height, width }: IdentityOverlayProps) {
   const theme = useTheme();
-  const footer = 'Read the fingerprint aloud or scan the code to verify · Esc close';
+  const footer = 'Read the fingerprint aloud or scan the code · r recovery words · Esc close';
   if (self === null) {
     return (
       <OverlayFrame title="My identity" footer={footer} height={height}>

@@ -14,6 +14,7 @@ import { InvitesOverlay } from './InvitesOverlay.js';
 import { MembersOverlay } from './MembersOverlay.js';
 import { MessageList } from './MessageList.js';
 import { SafetyNumberOverlay } from './SafetyNumberOverlay.js';
+import { BackupWordsOverlay, RecoveryWordsOverlay, RevealPasswordOverlay } from './SecretOverlays.js';
 import { StatusBar } from './StatusBar.js';
 import { StatusLine } from './StatusLine.js';
 import { TextPromptOverlay } from './TextPromptOverlay.js';
@@ -80,6 +81,12 @@ function OverlayView({ state, height }: { readonly state: AppState; readonly hei
       );
     case 'confirmQuit':
       return <ConfirmQuitOverlay outbox={overlay.outbox} height={height} />;
+    case 'revealPassword':
+      return <RevealPasswordOverlay overlay={overlay} height={height} width={state.size.columns - 2} />;
+    case 'recoveryWords':
+      return <RecoveryWordsOverlay words={overlay.words} height={height} />;
+    case 'backupWords':
+      return <BackupWordsOverlay overlay={overlay} height={height} width={state.size.columns - 2} />;
   }
 }
 

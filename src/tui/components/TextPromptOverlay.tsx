@@ -13,9 +13,19 @@ export interface TextPromptOverlayProps {
   readonly height: number;
   /** Columns inside the overlay's border. */
   readonly width: number;
+  /** Secrets (a password, recovery words) show one `*` per character. */
+  readonly masked?: boolean;
 }
 
-export function TextPromptOverlay({ title, label, hint, input, height, width }: TextPromptOverlayProps) {
+export function TextPromptOverlay({
+  title,
+  label,
+  hint,
+  input,
+  height,
+  width,
+  masked = false,
+}: TextPromptOverlayProps) {
   const theme = useTheme();
   return (
     <OverlayFrame
@@ -26,7 +36,13 @@ export function TextPromptOverlay({ title, label, hint, input, height, width }: 
       <Text> </Text>
       <Box>
         <Text>{label}: </Text>
-        <TextField text={input.text} cursor={input.cursor} focused width={width - label.length - 2} />
+        <TextField
+          text={input.text}
+          cursor={input.cursor}
+          focused
+          width={width - label.length - 2}
+          masked={masked}
+        />
       </Box>
       <Text> </Text>
       <Text color={theme.muted}>{hint}</Text>

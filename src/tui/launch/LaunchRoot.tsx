@@ -1,7 +1,9 @@
 /** The launch screens until the engine is ready, then the main App, in one Ink instance. */
 import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import { Box, useApp, useStdout } from 'ink';
-import { App, readTerminalSize } from '../App.js';
+import { readTerminalSize } from '../App.js';
+import { SessionRoot } from '../lock/SessionRoot.js';
+import type { LockApi } from '../lock/lockApi.js';
 import { createTheme, noColorRequested, ThemeContext } from '../components/theme.js';
 import type { ThemeName } from '../components/theme.js';
 import type { TimeFormat } from '../state/messageWindow.js';
@@ -21,6 +23,8 @@ export interface LaunchRootProps {
   readonly timeFormat?: TimeFormat;
   /** Which recovery word to ask for; tests fix it. */
   readonly pickWord?: () => number;
+  /** Minutes without a key press before the main screen locks; 0: never (default 15). */
+  readonly autoLockMinutes?: number;
 }
 
 export function LaunchRoot(props: LaunchRootProps) {
@@ -38,13 +42,17 @@ function LaunchFlow({
   notify,
   theme: themeName,
   timeFormat,
+  autoLockMinutes,
 }: LaunchRootProps) {
   const { exit } = useApp();
   const { stdout } = useStdout();
-  const [engine, setEngine] = useState<EngineApi | undefined>(undefined);
+  const [session, setSession] = useState<{ engine: EngineApi; lock: LockApi | undefined } | undefined>(
+    undefined,
+  );
+  const engine = session?.engine;
   const [controller] = useState(() =>
     createLaunchController(launch, {
-      onReady: () => setEngine(launch.open()),
+      onReady: () => setSession({ engine: launch.open(), lock: launch.lockApi?.() }),
       onCancel: () => exit(),
       ...(pickWord === undefined ? {} : { pickWord }),
     }),
@@ -53,10 +61,12 @@ function LaunchFlow({
   useKeypress((keys) => controller.handleKeys(keys), engine === undefined);
   const state = useSyncExternalStore(controller.store.subscribe, controller.store.getState);
   const theme = useMemo(() => createTheme(noColor, themeName), [noColor, themeName]);
-  if (engine !== undefined) {
+  if (session !== undefined) {
     return (
-      <App
-        engine={engine}
+      <SessionRoot
+        engine={session.engine}
+        {...(session.lock === undefined ? {} : { lock: session.lock })}
+        {...(autoLockMinutes === undefined ? {} : { autoLockMinutes })}
         noColor={noColor}
         {...(notify === undefined ? {} : { notify })}
         {...(themeName === undefined ? {} : { theme: themeName })}

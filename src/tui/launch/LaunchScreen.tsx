@@ -4,6 +4,7 @@
  */
 import { useEffect, useState } from 'react';
 import { Box, Text } from 'ink';
+import { recoveryWordRows } from '../components/SecretOverlays.js';
 import { TextField } from '../components/TextField.js';
 import { useTheme } from '../components/theme.js';
 import type { LaunchField, LaunchState } from './launchState.js';
@@ -129,14 +130,7 @@ function Recovery({ state, width }: { readonly state: LaunchState; readonly widt
       </Box>
     );
   }
-  const rows = [0, 1, 2, 3, 4, 5].map((row) =>
-    [0, 1, 2, 3]
-      .map((column) => {
-        const index = column * 6 + row;
-        return `${String(index + 1).padStart(2)}. ${(words[index] ?? '').padEnd(10)}`;
-      })
-      .join('  '),
-  );
+  const rows = recoveryWordRows(words);
   return (
     <Box flexDirection="column">
       <Text bold>Your recovery phrase (24 words), shown until one is checked.</Text>

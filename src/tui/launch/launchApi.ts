@@ -4,6 +4,7 @@
  * over the engine; the TUI only calls it, so the launch screens are tested with a fake.
  */
 import type { EngineApi } from '../engineApi.js';
+import type { LockApi } from '../lock/lockApi.js';
 
 /** Short labels of long work ("Connecting to 127.0.0.1:7443"), shown next to a spinner. */
 export type ProgressReporter = (label: string) => void;
@@ -56,4 +57,6 @@ export interface LaunchApi {
   ): Promise<void>;
   /** The engine for the main screen; connecting continues in the background. */
   open(): EngineApi;
+  /** Lock and unlock of the main screen, asked once it is ready; absent: the client cannot lock. */
+  lockApi?(): LockApi;
 }

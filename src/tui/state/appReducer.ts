@@ -11,7 +11,13 @@ import { computeLayout } from './layout.js';
 import { computeMessageWindow } from './messageWindow.js';
 import { jumpNewest, jumpUnread, scrollLine, scrollPage } from './messageScroll.js';
 
-const maxOverlayInput = 64;
+/** Longest text each overlay prompt takes: names are short, 24 recovery words and passwords are not. */
+const maxOverlayInput: Record<'createGroup' | 'invite' | 'revealPassword' | 'backupWords', number> = {
+  createGroup: 64,
+  invite: 64,
+  revealPassword: 1024,
+  backupWords: 400,
+};
 
 function clamp(value: number, low: number, high: number): number {
   return Math.min(Math.max(value, low), Math.max(low, high));
@@ -71,11 +77,17 @@ function page(state: AppState, direction: -1 | 1): AppState {
 
 function editOverlayInput(state: AppState, edit: TextEdit): AppState {
   const overlay = state.overlay;
-  if (overlay.kind !== 'createGroup' && overlay.kind !== 'invite') return state;
+  if (
+    overlay.kind !== 'createGroup' &&
+    overlay.kind !== 'invite' &&
+    overlay.kind !== 'revealPassword' &&
+    overlay.kind !== 'backupWords'
+  )
+    return state;
   // One line only: a pasted newline becomes a space, other control characters are dropped.
   const clean: TextEdit = edit.type === 'insert' ? { type: 'insert', text: oneLine(edit.text) } : edit;
   const edited = applyTextEdit(overlay.input, clean);
-  if ([...edited.text].length > maxOverlayInput) return state;
+  if ([...edited.text].length > maxOverlayInput[overlay.kind]) return state;
   return { ...state, overlay: { ...overlay, input: edited } };
 }
 
@@ -151,6 +163,8 @@ export function appReducer(state: AppState, action: AppAction): AppState {
       return { ...state, composer: composerReducer(state.composer, action.action) };
     case 'status':
       return { ...state, status: action.status };
+    case 'historyReplaced':
+      return { ...state, messages: {}, scroll: {}, scrollRows: {}, unreadFrom: {} };
   }
 }
 

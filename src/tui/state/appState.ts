@@ -43,7 +43,19 @@ export type Overlay =
   | { readonly kind: 'createGroup'; readonly input: TextInputState }
   | { readonly kind: 'invite'; readonly input: TextInputState }
   /** `outbox` is null when the engine could not tell. */
-  | { readonly kind: 'confirmQuit'; readonly outbox: number | null };
+  | { readonly kind: 'confirmQuit'; readonly outbox: number | null }
+  /** The account password, asked before the recovery words show again; `checking` while it logs in. */
+  | { readonly kind: 'revealPassword'; readonly input: TextInputState; readonly checking: boolean }
+  /** The 24 recovery words: held here only while shown, gone with the overlay. */
+  | { readonly kind: 'recoveryWords'; readonly words: readonly string[] }
+  /** The recovery words a backup import (or an export from a profile that keeps none) needs. */
+  | {
+      readonly kind: 'backupWords';
+      readonly action: 'import' | 'export';
+      readonly file: string;
+      readonly input: TextInputState;
+      readonly working: boolean;
+    };
 
 export type OverlayKind = Overlay['kind'];
 
@@ -125,6 +137,8 @@ export type AppAction =
   /** An edit of the one-line prompt of the open overlay. */
   | { readonly type: 'overlayEdit'; readonly edit: TextEdit }
   | { readonly type: 'composer'; readonly action: ComposerAction }
+  /** A backup import changed the stored history: loaded pages are dropped and fetched again. */
+  | { readonly type: 'historyReplaced' }
   | { readonly type: 'status'; readonly status: StatusLine | null };
 
 export function initialAppState(size: TerminalSize = defaultSize, timeFormat: TimeFormat = '24h'): AppState {

@@ -8,8 +8,10 @@ import {
   SAFETY_NUMBER_QR_VERSION,
 } from '../../engine/identity/safetyNumber.js';
 import { fromHex } from '../../lib/bytes.js';
-import { QpcError } from '../../lib/errors.js';
+import { AuthError, QpcError } from '../../lib/errors.js';
+import { WireErrorCode } from '../../protocol/errorCodes.js';
 import type {
+  BackupSummary,
   ChatMessage,
   ConnectionState,
   EngineApi,
@@ -17,6 +19,7 @@ import type {
   EngineSnapshot,
   GroupMember,
   GroupSummary,
+  ImportBackupResult,
   LoadMessagesOptions,
   MessagePage,
   PendingInvite,
@@ -89,6 +92,11 @@ export class FakeEngine implements EngineApi {
     fingerprintGroups: fakeFingerprint('carol').match(/.{4}/gu) ?? [],
   };
   outbox = 0;
+  /** The account password revealRecoveryWords accepts, and the words it then gives. */
+  accountPassword = 'correct horse';
+  recoveryWords = Array.from({ length: 24 }, (_unused, index) => `word${index + 1}`).join(' ');
+  /** What the next exportBackup / importBackup resolves with (a failure comes from failNext). */
+  backupSummary: BackupSummary = { contacts: 2, settings: 3, messages: 40, bytes: 4096 };
   readonly calls: RecordedCall[] = [];
   private readonly listeners = new Set<(event: EngineEvent) => void>();
   private readonly failures = new Map<string, QpcError>();
@@ -280,5 +288,29 @@ export class FakeEngine implements EngineApi {
       this.groups = this.groups.map((group) => (group.id === groupId ? { ...group, unread: 0 } : group));
       this.emit({ type: 'groupsChanged', groups: this.groups });
     });
+  }
+
+  revealRecoveryWords(password: string): Promise<string> {
+    return this.record('revealRecoveryWords', [password], () => {
+      if (password !== this.accountPassword) {
+        throw new AuthError(WireErrorCode.AuthFailed, 'wrong username or password');
+      }
+      return this.recoveryWords;
+    });
+  }
+
+  exportBackup(file: string, options: { words?: string } = {}): Promise<BackupSummary> {
+    return this.record('exportBackup', [file, options], () => this.backupSummary);
+  }
+
+  importBackup(file: string, words: string): Promise<ImportBackupResult> {
+    return this.record('importBackup', [file, words], () => ({
+      contacts: this.backupSummary.contacts,
+      settings: this.backupSummary.settings,
+      messages: this.backupSummary.messages,
+      username: this.self.username,
+      identityRestored: false,
+      userSettings: {},
+    }));
   }
 }
