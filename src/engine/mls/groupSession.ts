@@ -25,6 +25,8 @@ import {
 } from './groupState.js';
 import { checkIncoming } from './incomingChecks.js';
 import { proposalsFor } from './commitProposals.js';
+import { stageIdentityResync } from './identityResync.js';
+import { assertNoUnsignedIdentityChange } from './identityResyncCheck.js';
 import type {
   AddMembersOutput,
   CommitOutput,
@@ -166,6 +168,9 @@ export class MlsGroupSession {
   stageCommit(change: CommitChange): Promise<StagedCommit> {
     return this.serialized(async () => {
       this.assertActive();
+      if (change.kind === 'identityResync') {
+        return stageIdentityResync(this.state, this.impl, change.identity, change.authenticatedData);
+      }
       const proposals = await proposalsFor(change, {
         state: this.state,
         provider: this.env.provider,
@@ -304,11 +309,20 @@ export class MlsGroupSession {
         wipeAll(result.consumed);
         return { kind: 'removed', sender: sender.identityKey, epoch: newState.groupContext.epoch };
       }
+      const kind = sender.contentType === 'commit' ? 'commit' : 'proposal';
+      if (sender.resync === undefined) {
+        assertNoUnsignedIdentityChange(this.state, newState, sender.leafIndex, kind);
+      }
       persistGroupState(this.env.store, newState, this.meta, this.env.clock);
       this.state = newState;
       wipeAll(result.consumed);
-      const kind = sender.contentType === 'commit' ? 'commit' : 'proposal';
-      return { kind, sender: sender.identityKey, epoch: newState.groupContext.epoch };
+      const rotation = sender.resync?.statement;
+      return {
+        kind,
+        sender: sender.identityKey,
+        epoch: newState.groupContext.epoch,
+        ...(rotation === undefined ? {} : { rotation }),
+      };
     });
   }
 
