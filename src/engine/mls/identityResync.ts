@@ -21,6 +21,7 @@ import {
   joinGroupExternal,
   type CiphersuiteImpl,
   type ClientState,
+  type KeyPackage,
 } from 'ts-mls';
 import { addHistoricalReceiverData } from 'ts-mls/clientState.js';
 import { createGroupInfoWithExternalPubAndRatchetTree } from 'ts-mls/createCommit.js';
@@ -59,7 +60,8 @@ export async function stageIdentityResync(
   const config = {
     ...makeClientConfig(),
     keyPackageEqualityConfig: {
-      compareKeyPackages: defaultKeyPackageEqualityConfig.compareKeyPackages,
+      compareKeyPackages: (a: KeyPackage, b: KeyPackage) =>
+        defaultKeyPackageEqualityConfig.compareKeyPackages(a, b),
       compareKeyPackageToLeafNode: (_keyPackage: unknown, leaf: { signaturePublicKey: Uint8Array }) =>
         constantTimeEqual(leaf.signaturePublicKey, formerSignatureKey),
     },

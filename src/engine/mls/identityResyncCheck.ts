@@ -8,7 +8,7 @@
  */
 import type { ClientState, FramedContent, LeafNode } from 'ts-mls';
 import { constantTimeEqual } from '../../lib/bytes.js';
-import { QpcError } from '../../lib/errors.js';
+import type { QpcError } from '../../lib/errors.js';
 import { decodeRotationStatement } from '../identity/rotationCodec.js';
 import { verifyRotation, type RotationStatement } from '../identity/rotationStatement.js';
 import { identityKeyOfLeaf, leafIdentityAt } from './credentials.js';
