@@ -9,7 +9,11 @@ import type { CliIo } from './io.js';
 import type { ClientFlags } from './commands/clientSession.js';
 import { packageVersion } from './version.js';
 import { localServerAddress } from './localServer.js';
-import { addKeyLifecycleCommands, addShowRecoveryCommand } from './keyLifecycleCommands.js';
+import {
+  addKeyLifecycleCommands,
+  addRotateIdentityCommand,
+  addShowRecoveryCommand,
+} from './keyLifecycleCommands.js';
 
 /** What an action gives back: its exit code. */
 export type Finish = (code: ExitCodeValue) => void;
@@ -408,6 +412,7 @@ function addKeysCommands(program: Command, io: CliIo, finish: Finish): void {
       finish(await (await loadRotation()).schedule(options, flagsOf(command), io)),
     );
   addShowRecoveryCommand(keys, io, finish, flagsOf);
+  addRotateIdentityCommand(keys, io, finish, flagsOf);
 }
 
 function addConfigCommands(program: Command, io: CliIo, finish: Finish): void {

@@ -23,7 +23,7 @@ import {
   prepareRegistrationIdentity,
 } from './account/recoveryWords.js';
 import { defaultMlsCryptoProvider } from './mls/ciphersuites.js';
-import type { MlsEnv } from './mls/groupSession.js';
+import type { CommitChange, MlsEnv } from './mls/groupSession.js';
 import { formatServerAddress } from './net/serverAddress.js';
 import type { ClientProfileStore } from './store/types.js';
 import { SettingKey, type ClientContext, type LoadedIdentity } from './client/clientContext.js';
@@ -52,6 +52,7 @@ import {
 } from './client/localIdentity.js';
 import { IncomingProcessor } from './client/incoming.js';
 import { KeyRotations } from './keys/keyRotations.js';
+import { rotateIdentity, type IdentityRotationResult } from './keys/identityRotation.js';
 import { readKeySchedule, writeKeySchedule, type KeySchedule } from './keys/keySettings.js';
 import { checkStoredProofs, type DeliveryProofReport } from './proofs/deliveryProofs.js';
 import { invitePolicy, setInvitePolicy, type InvitePolicy } from './client/pendingInvites.js';
@@ -396,6 +397,15 @@ export class QpcEngine {
   /** A new hybrid key pair, published; the previous private key opens late envelopes for the grace period. */
   rotateHybridKey(): Promise<void> {
     return this.rotations.rotateHybridKey();
+  }
+
+  /** A new identity key from the next SLIP-0010 index, everywhere (keys/identityRotation.ts). */
+  rotateIdentity(words?: string): Promise<IdentityRotationResult> {
+    const hooks = {
+      commit: (groupId: string, change: CommitChange) => this.actions.commitExclusive(groupId, change),
+      replenish: () => this.session.replenish(),
+    };
+    return this.rotations.exclusive(() => rotateIdentity(this.context, hooks, words));
   }
 
   /** The profile's key rotation schedule, in days. */

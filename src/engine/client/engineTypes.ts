@@ -54,7 +54,7 @@ export interface ChatMessage {
    * by username; `text` then holds the same as a sentence.
    */
   readonly membership?: {
-    readonly event: 'joined' | 'added' | 'removed' | 'left' | 'keyUpdated';
+    readonly event: 'joined' | 'added' | 'removed' | 'left' | 'keyUpdated' | 'identityRotated';
     readonly actor: string;
     readonly subjects: readonly string[];
   };

@@ -5,6 +5,7 @@ import type { MessageRecord } from '../store/types.js';
 import { chatMessageOf, ownIdentityHex, type ClientContext, type LoadedIdentity } from './clientContext.js';
 import { usernameOf } from './directory.js';
 import { verificationOfKey } from './contactTrust.js';
+import { rotationSentence } from '../keys/identityRotationIntake.js';
 import { formerGroupName, parseMembership, type MembershipEvent } from './membershipTimeline.js';
 import type {
   ChatMessage,
@@ -75,6 +76,7 @@ const MEMBERSHIP_VERBS: Record<MembershipEvent, string> = {
   removed: 'removed',
   left: 'left the group',
   keyUpdated: 'updated their keys',
+  identityRotated: 'rotated their identity key',
 };
 
 async function membershipMessage(record: MessageRecord, context: ClientContext): Promise<ChatMessage> {
@@ -83,7 +85,10 @@ async function membershipMessage(record: MessageRecord, context: ClientContext):
   const subjects: string[] = [];
   for (const subject of change.subjects) subjects.push(await nameOf(subject, context));
   const named = change.event === 'added' || change.event === 'removed';
-  const text = `${actor} ${MEMBERSHIP_VERBS[change.event]}${named ? ` ${subjects.join(', ')}` : ''}`;
+  const text =
+    change.event === 'identityRotated'
+      ? rotationSentence(context, actor, change.actor)
+      : `${actor} ${MEMBERSHIP_VERBS[change.event]}${named ? ` ${subjects.join(', ')}` : ''}`;
   return {
     id: record.id,
     groupId: record.groupId,

@@ -14,7 +14,7 @@ import {
 } from 'ts-mls';
 import { fromUtf8, toHex } from '../../lib/bytes.js';
 import { loadCiphersuite } from './ciphersuites.js';
-import { membersOfTree } from './credentials.js';
+import { leafIdentityAt, membersOfTree } from './credentials.js';
 import { createGroupState, joinGroupState } from './groupCreation.js';
 import {
   decodeStoredState,
@@ -122,6 +122,11 @@ export class MlsGroupSession {
       ownLeafIndex: this.state.privatePath.leafIndex,
       active: this.active,
     };
+  }
+
+  /** The identity key of our own leaf (it changes with an identity rotation). */
+  ownIdentityKey(): Uint8Array | undefined {
+    return leafIdentityAt(this.state.ratchetTree, this.state.privatePath.leafIndex);
   }
 
   /** Lock: zeroes every key byte of the in-memory state; the session is unusable after (reopen it). */
