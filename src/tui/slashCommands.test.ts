@@ -82,6 +82,7 @@ describe('parseComposerInput', () => {
       'leave',
       'quit',
       'rotate',
+      'rotate-identity',
       'safety',
       'verify',
       'whoami',
