@@ -22,7 +22,7 @@ describe('rotation statement bytes (the authenticated data of the resync commit)
     const extended = new Uint8Array(bytes.length + 1);
     extended.set(bytes);
     const relabelled = bytes.slice();
-    relabelled[3] ^= 1;
+    relabelled[3] = (relabelled[3] ?? 0) ^ 1;
     const otherVersion = bytes.slice();
     otherVersion[0] = 2;
     for (const bad of [
@@ -43,7 +43,7 @@ describe('rotation statement bytes (the authenticated data of the resync commit)
 
   it('decodes a statement with a flipped signature byte, which then fails verification', () => {
     const bytes = encodeRotationStatement(statement());
-    bytes[bytes.length - 1] ^= 1;
+    bytes[bytes.length - 1] = (bytes[bytes.length - 1] ?? 0) ^ 1;
     expect(() => verifyRotation(decodeRotationStatement(bytes))).toThrow(
       expect.objectContaining({ code: RotationErrorCode.badSignature }) as Error,
     );
