@@ -70,3 +70,20 @@ function addBackupCommands(program: Command, io: CliIo, finish: Finish, flagsOf:
       finish(await (await load()).backupImport(file, options, flagsOf(command), io));
     });
 }
+
+/** `qpc keys rotate-identity`, added to the existing `keys` command. */
+export function addRotateIdentityCommand(keys: Command, io: CliIo, finish: Finish, flagsOf: FlagsOf): void {
+  keys
+    .command('rotate-identity')
+    .description(
+      'move to a new identity key (the next one of your recovery words), signed by the current one: directory, every group, KeyPackages',
+    )
+    .option(
+      '--words-stdin',
+      'read the 24 recovery words from stdin (only if this profile does not keep them)',
+    )
+    .action(async (options, command) => {
+      const handler = await import('./commands/identityRotation.js');
+      finish(await handler.rotateIdentity(options, flagsOf(command), io));
+    });
+}

@@ -4,7 +4,7 @@
 import type { Command } from '@commander-js/extra-typings';
 import type { CliIo } from './io.js';
 import { flagsOf, type Finish } from './commandFlags.js';
-import { addShowRecoveryCommand } from './keyLifecycleCommands.js';
+import { addRotateIdentityCommand, addShowRecoveryCommand } from './keyLifecycleCommands.js';
 
 export function addKeysCommands(program: Command, io: CliIo, finish: Finish): void {
   const keys = program
@@ -63,4 +63,5 @@ export function addKeysCommands(program: Command, io: CliIo, finish: Finish): vo
       finish(await (await loadRotation()).schedule(options, flagsOf(command), io)),
     );
   addShowRecoveryCommand(keys, io, finish, flagsOf);
+  addRotateIdentityCommand(keys, io, finish, flagsOf);
 }

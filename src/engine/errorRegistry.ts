@@ -11,6 +11,8 @@ import { HybridEnvelopeErrorCode } from './crypto/hybridEnvelope.js';
 import { EngineErrorCode } from './engineErrors.js';
 import { IdentityErrorCode } from './identity/errors.js';
 import { safetyNumberErrorCodes } from './identity/safetyNumber.js';
+import { RotationErrorCode } from './identity/rotationStatement.js';
+import { IdentityRotationErrorCode } from './keys/identityRotation.js';
 import { cryptoProviderErrorCodes } from './mls/crypto/nodePrimitives.js';
 import { twoMemberGroupErrorCodes } from './mls/crypto/twoMemberGroup.js';
 import { mlsErrorCodes } from './mls/mlsErrors.js';
@@ -33,6 +35,8 @@ export const engineErrorCodeLists = {
   twoMemberGroupFixture: twoMemberGroupErrorCodes,
   identity: IdentityErrorCode,
   safetyNumber: safetyNumberErrorCodes,
+  rotationStatement: RotationErrorCode,
+  identityRotation: IdentityRotationErrorCode,
   store: StoreErrorCode,
   hybridEnvelope: HybridEnvelopeErrorCode,
   settings: SettingsErrorCode,

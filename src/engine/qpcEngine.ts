@@ -12,7 +12,7 @@ import { EngineKeyLifecycle } from './engineKeyLifecycle.js';
 import { engineLockedError } from './lock/lockErrors.js';
 import { ConnectionStatus } from './client/connectionStatus.js';
 import { defaultMlsCryptoProvider } from './mls/ciphersuites.js';
-import type { MlsEnv } from './mls/groupSession.js';
+import type { CommitChange, MlsEnv } from './mls/groupSession.js';
 import { formatServerAddress } from './net/serverAddress.js';
 import type { ClientProfileStore } from './store/types.js';
 import { SettingKey, type ClientContext, type LoadedIdentity } from './client/clientContext.js';
@@ -35,6 +35,7 @@ import { GroupRegistry } from './client/groupRegistry.js';
 import { loadIdentity, wipeLoadedIdentity } from './client/localIdentity.js';
 import { IncomingProcessor } from './client/incoming.js';
 import { KeyRotations } from './keys/keyRotations.js';
+import { rotateIdentity, type IdentityRotationResult } from './keys/identityRotation.js';
 import { checkStoredProofs, type DeliveryProofReport } from './proofs/deliveryProofs.js';
 import { invitePolicy, setInvitePolicy, type InvitePolicy } from './client/pendingInvites.js';
 import { sendInviteNotices } from './client/inviteNotices.js';
@@ -340,6 +341,15 @@ export class QpcEngine extends EngineKeyLifecycle {
   /** Accepts `username`'s changed key; sending to groups with them is no longer held. */
   acknowledgeKeyChange(username: string): Promise<string> {
     return Promise.resolve().then(() => acknowledgeUser(this.context, username));
+  }
+
+  /** A new identity key from the next SLIP-0010 index, everywhere (keys/identityRotation.ts). */
+  rotateIdentity(words?: string): Promise<IdentityRotationResult> {
+    const hooks = {
+      commit: (groupId: string, change: CommitChange) => this.actions.commitExclusive(groupId, change),
+      replenish: () => this.session.replenish(),
+    };
+    return this.rotations.exclusive(() => rotateIdentity(this.context, hooks, words));
   }
 
   /** Revokes the session on the server (when connected) and forgets its token in the profile. */

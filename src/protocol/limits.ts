@@ -119,6 +119,11 @@ export const FIELD_LIMITS: Readonly<Record<string, Readonly<Record<string, Field
   },
   'qpc.v1.LoginFinishResponse': { session_token: { exactBytes: SESSION_TOKEN_BYTES, required: true } },
   'qpc.v1.PublishKeysRequest': { hybrid_public_key: hybridKey, identity_signature: signature },
+  'qpc.v1.IdentityRotation': {
+    new_identity_key: identityKey,
+    previous_signature: signature,
+    new_signature: signature,
+  },
   'qpc.v1.LookupUserRequest': {
     username: { maxBytes: MAX_USERNAME_BYTES, pattern: USERNAME_PATTERN },
     identity_public_key: { exactBytes: IDENTITY_PUBLIC_KEY_BYTES },

@@ -53,3 +53,51 @@ export function hybridKeySignedBytes(
     hybridPublicKey,
   );
 }
+
+/** Domain-separation label of an identity rotation statement (docs/identity.md). */
+export const IDENTITY_ROTATION_LABEL = 'qpc/v1 identity rotation';
+
+export interface IdentityRotationBody {
+  username: string;
+  previousKey: Uint8Array;
+  newKey: Uint8Array;
+  /** SLIP-0010 index of the new key. */
+  keyIndex: number;
+  /** Milliseconds since the epoch. */
+  issuedAt: number;
+}
+
+/**
+ * The bytes both the previous and the new identity key sign (Ed25519) when a user moves to a new
+ * identity key; the client (statement in MLS) and the server (PublishKeys) build them here alike:
+ *
+ *   utf8(label) | 0x00 | u8(len(username)) | utf8(username) | old_pk(32) | new_pk(32) | u32 BE index |
+ *   u64 BE issued_at_ms
+ */
+export function identityRotationSignedBytes(body: IdentityRotationBody): Uint8Array {
+  const name = utf8(body.username);
+  if (name.length === 0 || name.length > 255) {
+    throw new ValidationError(ProtocolErrorCode.badUsername, 'a username has 1 to 255 bytes');
+  }
+  if (
+    body.previousKey.length !== IDENTITY_PUBLIC_KEY_BYTES ||
+    body.newKey.length !== IDENTITY_PUBLIC_KEY_BYTES
+  ) {
+    throw new ValidationError(
+      ProtocolErrorCode.badKeyLength,
+      `identity keys must be ${IDENTITY_PUBLIC_KEY_BYTES} bytes`,
+    );
+  }
+  const tail = new Uint8Array(12);
+  const view = new DataView(tail.buffer);
+  view.setUint32(0, body.keyIndex);
+  view.setBigUint64(4, BigInt(body.issuedAt));
+  return concatBytes(
+    utf8(IDENTITY_ROTATION_LABEL),
+    Uint8Array.of(0, name.length),
+    name,
+    body.previousKey,
+    body.newKey,
+    tail,
+  );
+}

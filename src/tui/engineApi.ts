@@ -57,6 +57,8 @@ export interface EngineApi {
   send(groupId: string, text: string): Promise<ChatMessage>;
   /** An MLS self-update commit (/rotate): fresh leaf keys, a new epoch. */
   selfUpdate(groupId: string): Promise<void>;
+  /** /rotate-identity: a new identity key everywhere (directory, every group). */
+  rotateIdentity(): Promise<{ readonly groupsUpdated: readonly string[] }>;
   /** Joins a waiting invite (by group name or invite id); resolves with the group id. */
   acceptInvite(reference: string): Promise<string>;
   /** Deletes a waiting invite without joining. */

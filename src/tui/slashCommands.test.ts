@@ -97,6 +97,7 @@ describe('parseComposerInput', () => {
       'lock',
       'quit',
       'rotate',
+      'rotate-identity',
       'safety',
       'verify',
       'whoami',

@@ -11,6 +11,7 @@ export type SlashCommand =
   | { readonly kind: 'verify'; readonly username: string }
   | { readonly kind: 'safety'; readonly username: string }
   | { readonly kind: 'rotate' }
+  | { readonly kind: 'rotate-identity' }
   | { readonly kind: 'accept'; readonly invite: string }
   | { readonly kind: 'decline'; readonly invite: string }
   | { readonly kind: 'whoami' }
@@ -47,6 +48,12 @@ export const slashCommandSpecs: readonly SlashCommandSpec[] = [
     name: 'rotate',
     usage: '/rotate',
     description: 'fresh keys for you in this group (new epoch)',
+    argument: 'none',
+  },
+  {
+    name: 'rotate-identity',
+    usage: '/rotate-identity',
+    description: 'a new identity key for you, signed by the current one, in every group',
     argument: 'none',
   },
   {

@@ -318,6 +318,7 @@ export function engineForTui(engine: QpcEngine, localEvents: Set<(event: EngineE
     leave: (groupId) => contract.leave(groupId),
     send: (groupId, text) => contract.send(groupId, text),
     selfUpdate: (groupId) => contract.selfUpdate(groupId),
+    rotateIdentity: () => contract.rotateIdentity(),
     acceptInvite: (reference) => contract.acceptInvite(reference),
     declineInvite: (reference) => contract.declineInvite(reference),
     listInvites: () => contract.listInvites(),

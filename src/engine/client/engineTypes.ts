@@ -56,7 +56,8 @@ export interface ChatMessage {
    * holds the same as a sentence. `code` says why a client refused an invite.
    */
   readonly membership?: {
-    readonly event: 'joined' | 'added' | 'removed' | 'left' | 'keyUpdated' | 'declined' | 'refused';
+    readonly event:
+      'joined' | 'added' | 'removed' | 'left' | 'keyUpdated' | 'declined' | 'refused' | 'identityRotated';
     readonly actor: string;
     readonly subjects: readonly string[];
     readonly code?: string;

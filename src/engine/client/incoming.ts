@@ -37,6 +37,7 @@ import { assertSealedFromMember, SealedSenderRejectedError } from './sealedCheck
 import { SEALED_ENVELOPE_AAD } from './sealedSender.js';
 import { announceMembership } from './views.js';
 import { joinFromWelcome, keepForConsent } from './welcomeIntake.js';
+import { applyPeerRotation } from '../keys/identityRotationIntake.js';
 import { traceHop } from '../../lib/trace.js';
 
 const FETCH_LIMIT = 100;
@@ -349,6 +350,7 @@ export class IncomingProcessor {
     let entries: MessageRecord[] = [];
     if (result.kind === 'commit') {
       discardOutrunPendingCommit(context, groupId, session.info().epoch);
+      if (result.rotation !== undefined) applyPeerRotation(context, result.rotation);
       const membersAfter = session.info().members;
       const changes = membershipChanges(context, groupId, toHex(result.sender), membersBefore, membersAfter);
       entries = recordMembership(context, groupId, session.info().epoch, changes);

@@ -16,7 +16,9 @@ export type MembershipEvent =
   | 'keyUpdated'
   /** Answers to an invite we sent (inviteAnswers.ts), recorded at the inviter only. */
   | 'declined'
-  | 'refused';
+  | 'refused'
+  /** A member moved to a new identity key with a statement signed by the old one. */
+  | 'identityRotated';
 
 /** What a membership entry's `text` holds: identity keys in hex. */
 export interface MembershipChange {
@@ -45,6 +47,19 @@ export function membershipChanges(
   const afterHex = new Set(after.map(toHex));
   const added = [...afterHex].filter((key) => !beforeHex.has(key));
   const removed = [...beforeHex].filter((key) => !afterHex.has(key));
+  // One key in, one key out, and the committer is one of them: a member replaced its own leaf, which
+  // only an identity rotation does (checked against its signed statement before it applied).
+  const [addedKey] = added;
+  const [removedKey] = removed;
+  if (
+    addedKey !== undefined &&
+    removedKey !== undefined &&
+    added.length === 1 &&
+    removed.length === 1 &&
+    (actor === addedKey || actor === removedKey)
+  ) {
+    return [{ event: 'identityRotated', actor: addedKey, subjects: [removedKey, addedKey] }];
+  }
   const changes: MembershipChange[] = [];
   if (added.length > 0) changes.push({ event: 'added', actor, subjects: added });
   const left = removed.filter((key) => context.store.settings.get(leavingKey(groupId, key)) !== undefined);

@@ -6,6 +6,7 @@ import { chatMessageOf, ownIdentityHex, type ClientContext, type LoadedIdentity 
 import { usernameOf } from './directory.js';
 import { sentWithNoRecipients } from './recipientsAtSend.js';
 import { verificationOfKey } from './contactTrust.js';
+import { rotationSentence } from '../keys/identityRotationIntake.js';
 import { formerGroupName, parseMembership, type MembershipEvent } from './membershipTimeline.js';
 import type {
   ChatMessage,
@@ -78,6 +79,7 @@ const MEMBERSHIP_VERBS: Record<MembershipEvent, string> = {
   keyUpdated: 'updated their keys',
   declined: 'declined the invite',
   refused: 'could not open the invite',
+  identityRotated: 'rotated their identity key',
 };
 
 async function membershipMessage(record: MessageRecord, context: ClientContext): Promise<ChatMessage> {
@@ -89,7 +91,9 @@ async function membershipMessage(record: MessageRecord, context: ClientContext):
   const text =
     change.event === 'refused'
       ? `${actor}'s client could not open the invite (${change.code ?? 'unknown'})`
-      : `${actor} ${MEMBERSHIP_VERBS[change.event]}${named ? ` ${subjects.join(', ')}` : ''}`;
+      : change.event === 'identityRotated'
+        ? rotationSentence(context, actor, change.actor)
+        : `${actor} ${MEMBERSHIP_VERBS[change.event]}${named ? ` ${subjects.join(', ')}` : ''}`;
   return {
     id: record.id,
     groupId: record.groupId,

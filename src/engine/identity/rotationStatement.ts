@@ -10,6 +10,7 @@
  */
 import { createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
 import { concatBytes, utf8, wipe } from '../../lib/bytes.js';
+import { identityRotationSignedBytes } from '../../protocol/index.js';
 import { CryptoError, ValidationError } from '../../lib/errors.js';
 import { QPC_COIN_TYPE, type IdentityKeyPair } from './identityKey.js';
 import { fingerprintOf } from './fingerprint.js';
@@ -23,7 +24,6 @@ export const RotationErrorCode = {
 
 /** Indexes are hardened SLIP-0010 children: 0 .. 2^31 - 1. */
 const MAX_KEY_INDEX = 0x7fff_ffff;
-const CONTEXT = utf8('qpc/v1 identity rotation\u0000');
 const KEY_LENGTH = 32;
 
 const PKCS8_ED25519_PREFIX = Uint8Array.from([
@@ -76,18 +76,8 @@ export function rotationSignedBytes(
   if (!Number.isSafeInteger(statement.issuedAt) || statement.issuedAt < 0) {
     throw new ValidationError(RotationErrorCode.badStatement, 'issuedAt is a time in ms since the epoch');
   }
-  const tail = new Uint8Array(12);
-  const view = new DataView(tail.buffer);
-  view.setUint32(0, statement.keyIndex);
-  view.setBigUint64(4, BigInt(statement.issuedAt));
-  return concatBytes(
-    CONTEXT,
-    Uint8Array.of(name.length),
-    name,
-    statement.previousKey,
-    statement.newKey,
-    tail,
-  );
+  // The wire module builds the bytes, so the server checks exactly what the client signed.
+  return identityRotationSignedBytes(statement);
 }
 
 function ed25519Sign(privateKey: Uint8Array, message: Uint8Array): Uint8Array {

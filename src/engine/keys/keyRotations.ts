@@ -39,6 +39,11 @@ export class KeyRotations {
     return run;
   }
 
+  /** Runs `work` (an identity rotation) in the rotation lane: no other key rotates meanwhile. */
+  exclusive<T>(work: () => Promise<T>): Promise<T> {
+    return this.serial(work);
+  }
+
   /** A new access key, registered and shared in every group. */
   rotateAccessKey(): Promise<void> {
     return this.serial(async () => {

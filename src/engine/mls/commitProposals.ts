@@ -35,5 +35,8 @@ export async function proposalsFor(
     case 'pendingProposals':
       // An empty commit: an update path (fresh leaf and path keys) plus any proposals received.
       return [];
+    case 'identityResync':
+      // An external commit builds its own proposals (ExternalInit and the Remove of our former leaf).
+      throw new MlsInputError(mlsErrorCodes.badInput, 'an identity resync is not a member commit');
   }
 }

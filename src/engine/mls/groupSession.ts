@@ -14,7 +14,7 @@ import {
 } from 'ts-mls';
 import { fromUtf8, toHex } from '../../lib/bytes.js';
 import { loadCiphersuite } from './ciphersuites.js';
-import { membersOfTree } from './credentials.js';
+import { leafIdentityAt, membersOfTree } from './credentials.js';
 import { createGroupState, joinGroupState } from './groupCreation.js';
 import {
   decodeStoredState,
@@ -25,6 +25,8 @@ import {
 } from './groupState.js';
 import { checkIncoming } from './incomingChecks.js';
 import { proposalsFor } from './commitProposals.js';
+import { stageIdentityResync } from './identityResync.js';
+import { assertNoUnsignedIdentityChange } from './identityResyncCheck.js';
 import type {
   AddMembersOutput,
   CommitOutput,
@@ -122,6 +124,11 @@ export class MlsGroupSession {
     };
   }
 
+  /** The identity key of our own leaf (it changes with an identity rotation). */
+  ownIdentityKey(): Uint8Array | undefined {
+    return leafIdentityAt(this.state.ratchetTree, this.state.privatePath.leafIndex);
+  }
+
   /** Lock: zeroes every key byte of the in-memory state; the session is unusable after (reopen it). */
   wipeSecrets(): void {
     wipeDeep(this.state);
@@ -166,6 +173,9 @@ export class MlsGroupSession {
   stageCommit(change: CommitChange): Promise<StagedCommit> {
     return this.serialized(async () => {
       this.assertActive();
+      if (change.kind === 'identityResync') {
+        return stageIdentityResync(this.state, this.impl, change.identity, change.authenticatedData);
+      }
       const proposals = await proposalsFor(change, {
         state: this.state,
         provider: this.env.provider,
@@ -304,11 +314,20 @@ export class MlsGroupSession {
         wipeAll(result.consumed);
         return { kind: 'removed', sender: sender.identityKey, epoch: newState.groupContext.epoch };
       }
+      const kind = sender.contentType === 'commit' ? 'commit' : 'proposal';
+      if (sender.resync === undefined) {
+        assertNoUnsignedIdentityChange(this.state, newState, sender.leafIndex, kind);
+      }
       persistGroupState(this.env.store, newState, this.meta, this.env.clock);
       this.state = newState;
       wipeAll(result.consumed);
-      const kind = sender.contentType === 'commit' ? 'commit' : 'proposal';
-      return { kind, sender: sender.identityKey, epoch: newState.groupContext.epoch };
+      const rotation = sender.resync?.statement;
+      return {
+        kind,
+        sender: sender.identityKey,
+        epoch: newState.groupContext.epoch,
+        ...(rotation === undefined ? {} : { rotation }),
+      };
     });
   }
 

@@ -2,6 +2,7 @@ import type { CryptoProvider } from 'ts-mls';
 import type { Clock } from '../../lib/clock.js';
 import type { ProfileStore } from '../store/types.js';
 import type { MlsIdentity } from './credentials.js';
+import type { RotationStatement } from '../identity/rotationStatement.js';
 
 /** What every group operation needs; injected so tests use memory stores and manual clocks. */
 export interface MlsEnv {
@@ -23,7 +24,8 @@ export interface MlsGroupInfo {
 
 export type ReceiveResult =
   | { kind: 'application'; sender: Uint8Array; plaintext: Uint8Array; epoch: bigint }
-  | { kind: 'commit'; sender: Uint8Array; epoch: bigint }
+  /** `rotation`: the commit moved `sender` (the new key) from `rotation.previousKey`, proven by both keys. */
+  | { kind: 'commit'; sender: Uint8Array; epoch: bigint; rotation?: RotationStatement }
   | { kind: 'proposal'; sender: Uint8Array; epoch: bigint }
   | { kind: 'removed'; sender: Uint8Array; epoch: bigint };
 
@@ -57,7 +59,9 @@ export type CommitChange =
   | { kind: 'add'; keyPackages: Uint8Array[] }
   | { kind: 'remove'; identityKeys: Uint8Array[] }
   | { kind: 'selfUpdate' }
-  | { kind: 'pendingProposals' };
+  | { kind: 'pendingProposals' }
+  /** Our leaf moves to a new identity key (identityResync.ts); `authenticatedData` holds the statement. */
+  | { kind: 'identityResync'; identity: MlsIdentity; authenticatedData: Uint8Array };
 
 export interface CreateGroupOptions {
   identity: MlsIdentity;

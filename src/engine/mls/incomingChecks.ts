@@ -2,6 +2,7 @@ import type { CiphersuiteImpl, ClientState, MLSMessage, RatchetTree, SecretTree 
 import { decryptSenderData } from 'ts-mls/privateMessage.js';
 import { constantTimeEqual } from '../../lib/bytes.js';
 import { findLeafIndexOf, leafIdentityAt } from './credentials.js';
+import { checkIdentityResync, type IdentityResync } from './identityResyncCheck.js';
 import { mlsErrorCodes, rejectMessage } from './mlsErrors.js';
 
 export type IncomingContentType = 'application' | 'proposal' | 'commit';
@@ -12,6 +13,8 @@ export interface IncomingSender {
   leafIndex: number;
   epoch: bigint;
   contentType: IncomingContentType;
+  /** Set for an external commit that moves a member to a new identity key, proven by its statement. */
+  resync?: IdentityResync;
 }
 
 /**
@@ -32,6 +35,16 @@ export async function checkIncoming(
     checkGroupAndFutureEpoch(state, content.groupId, content.epoch);
     if (content.epoch < ourEpoch) {
       throw rejectMessage(mlsErrorCodes.staleEpoch, 'a handshake message from an older epoch');
+    }
+    if (content.sender.senderType === 'new_member_commit') {
+      const resync = checkIdentityResync(state, content);
+      return {
+        identityKey: resync.statement.newKey,
+        leafIndex: resync.formerLeafIndex,
+        epoch: content.epoch,
+        contentType: 'commit',
+        resync,
+      };
     }
     if (content.sender.senderType !== 'member' || content.contentType === 'application') {
       throw rejectMessage(mlsErrorCodes.invalidMessage, 'only members may send public handshake messages');

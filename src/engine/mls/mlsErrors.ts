@@ -34,6 +34,11 @@ export const mlsErrorCodes = {
   badInput: 'MLS_BAD_INPUT',
   /** A ciphersuite name we do not offer. */
   unsupportedSuite: 'MLS_UNSUPPORTED_CIPHERSUITE',
+  /**
+   * A member's identity key (leaf credential) would change without a rotation statement signed by the
+   * key it replaces (docs/mls.md, "Identity rotation"): refused, the state stays as it was.
+   */
+  identityChangeUnsigned: 'MLS_IDENTITY_CHANGE_UNSIGNED',
 } as const;
 
 export type MlsErrorCode = (typeof mlsErrorCodes)[keyof typeof mlsErrorCodes];
@@ -63,6 +68,7 @@ export function rejectMessage(code: MlsErrorCode, message: string, cause?: unkno
     case mlsErrorCodes.replay:
       return new MlsConflictError(code, message, { cause });
     case mlsErrorCodes.badSignature:
+    case mlsErrorCodes.identityChangeUnsigned:
       return new MlsCryptoError(code, message, { cause });
     default:
       return new MlsMessageRejected(code, message, { cause });

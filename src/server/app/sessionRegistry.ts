@@ -62,7 +62,7 @@ export class SessionRegistry {
       connectionId: input.connectionId,
       sink: input.sink,
       chain: input.ready ?? Promise.resolve(),
-      expiryTimer: this.expiryTimer(identityHex, input.expiresAt),
+      expiryTimer: this.expiryTimer(input.expiresAt),
       ended: false,
     };
     this.byIdentity.set(identityHex, session);
@@ -74,6 +74,15 @@ export class SessionRegistry {
     if (session === undefined || messages.length === 0) return;
     const frame = encodeFrame(encodePush({ event: { case: 'messages', value: { messages } } }));
     this.send(session, frame);
+  }
+
+  /** An identity rotation: the session stream of `oldKey` now receives the pushes of `newKey`. */
+  rekey(oldKey: Uint8Array, newKey: Uint8Array): void {
+    const session = this.byIdentity.get(toHex(oldKey));
+    if (session === undefined) return;
+    this.byIdentity.delete(session.identityHex);
+    session.identityHex = toHex(newKey);
+    this.byIdentity.set(session.identityHex, session);
   }
 
   /** Logout or revocation: end the stream(s) bound to this token with UNAUTHENTICATED. */
@@ -137,15 +146,16 @@ export class SessionRegistry {
       });
   }
 
-  private expiryTimer(identityHex: string, expiresAt: number): NodeJS.Timeout {
+  private expiryTimer(expiresAt: number): NodeJS.Timeout {
     const delay = Math.min(Math.max(0, expiresAt - this.deps.now()), MAX_TIMER_MS);
     const timer = setTimeout(() => {
-      const session = this.byIdentity.get(identityHex);
+      // By the timer, not the key: a rotation (rekey) moves the session to another key.
+      const session = [...this.byIdentity.values()].find((candidate) => candidate.expiryTimer === timer);
       if (session === undefined || session.expiryTimer !== timer) return;
       if (this.deps.now() >= expiresAt) {
         this.end(session, WireErrorCode.Unauthenticated, 'the session expired');
       } else {
-        session.expiryTimer = this.expiryTimer(identityHex, expiresAt);
+        session.expiryTimer = this.expiryTimer(expiresAt);
       }
     }, delay);
     timer.unref();

@@ -1,6 +1,7 @@
 import { ValidationError } from '../../lib/errors.js';
 import { AuthErrorCode } from '../auth/authErrors.js';
 import type { ServerDatabase } from '../storage/openServerDatabase.js';
+import { IdentityKeyHistory } from './identityRotation.js';
 import { normalizeUsername } from './usernames.js';
 
 export const IDENTITY_KEY_BYTES = 32;
@@ -58,8 +59,11 @@ export class UserDirectory {
   private readonly byName;
   private readonly byIdentity;
   private readonly byId;
+  /** Rotated identity keys (identityRotation.ts): replacement, and delivery to a retired key. */
+  readonly keyHistory: IdentityKeyHistory;
 
   constructor(private readonly db: ServerDatabase) {
+    this.keyHistory = new IdentityKeyHistory(db);
     this.byName = db.prepare<[string], UserRow>('SELECT * FROM users WHERE username = ?');
     this.byIdentity = db.prepare<[Buffer], UserRow>('SELECT * FROM users WHERE identity_key = ?');
     this.byId = db.prepare<[number], UserRow>('SELECT * FROM users WHERE id = ?');

@@ -1,4 +1,5 @@
 import { DELIVERY_PROOFS_MIGRATION } from '../delivery/deliveryProofsSchema.js';
+import { RETIRED_IDENTITY_KEYS_MIGRATION } from '../directory/identityRotation.js';
 import type { ServerDatabase } from './openServerDatabase.js';
 
 /**
@@ -92,6 +93,8 @@ export const SERVER_MIGRATIONS: readonly string[] = [
   `,
   // 4: delivery proofs (per-queue sequences, proofs remembered with their Enqueue answer).
   DELIVERY_PROOFS_MIGRATION,
+  // Identity rotation: retired identity keys stay aliases of their account (directory/identityRotation.ts).
+  RETIRED_IDENTITY_KEYS_MIGRATION,
 ];
 
 /** Bring the schema up to date; returns the version reached. */

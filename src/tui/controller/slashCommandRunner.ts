@@ -38,6 +38,13 @@ export function runSlashCommand(context: ControllerContext, command: SlashComman
         showInfo(`fresh keys for ${group.name} (commit)…`);
         fire(engine.selfUpdate(group.id).then(() => showInfo(`fresh keys in ${group.name}`)));
       });
+    case 'rotate-identity':
+      showInfo('new identity key: directory and every group (commits)…');
+      return fire(
+        engine
+          .rotateIdentity()
+          .then((done) => showInfo(`new identity key, in ${done.groupsUpdated.length} group(s)`)),
+      );
     case 'accept':
       showInfo(`joining ${command.invite}…`);
       return fire(engine.acceptInvite(command.invite).then(() => showInfo(`joined ${command.invite}`)));

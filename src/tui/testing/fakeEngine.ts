@@ -216,6 +216,10 @@ export class FakeEngine implements EngineApi {
     return this.record('selfUpdate', [groupId], () => undefined);
   }
 
+  rotateIdentity(): Promise<{ readonly groupsUpdated: readonly string[] }> {
+    return this.record('rotateIdentity', [], () => ({ groupsUpdated: [] }));
+  }
+
   markVerified(groupId: string | undefined, username: string): Promise<void> {
     return this.record('markVerified', [groupId, username], () => this.setMemberState(username, 'verified'));
   }

@@ -9,7 +9,8 @@ export const enqueue: MethodHandler<typeof Method.Enqueue> = async (ctx, body) =
   const outcome = await foundation.writes.run(() =>
     ledger.enqueue({
       sender: caller.identityKey,
-      recipients: body.recipientIdentityKeys,
+      // A key retired by an identity rotation still reaches its account (directory/identityRotation.ts).
+      recipients: body.recipientIdentityKeys.map((key) => foundation.directory.keyHistory.currentKey(key)),
       payload: body.payload,
       groupId: body.groupId,
       epoch: body.epoch,

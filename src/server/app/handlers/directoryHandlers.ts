@@ -3,18 +3,21 @@ import { hybridKeySignedBytes, WireErrorCode } from '../../../protocol/index.js'
 import { callerOf, type MethodHandler } from '../callContext.js';
 import { verifyEd25519 } from '../verifyIdentitySignature.js';
 import { WireError } from '../wireErrors.js';
+import { rotateIdentityIfAsked } from './identityRotationHandler.js';
 
 export const publishKeys: MethodHandler<typeof Method.PublishKeys> = (ctx, body) => {
   const caller = callerOf(ctx);
   const user = ctx.services.foundation.directory.findById(caller.userId);
   if (user === undefined) throw new WireError(WireErrorCode.Unauthenticated, 'the account no longer exists');
-  const signed = hybridKeySignedBytes(user.username, user.identityKey, body.hybridPublicKey);
-  if (!verifyEd25519(user.identityKey, signed, body.identitySignature)) {
+  const identityKey = rotateIdentityIfAsked(ctx, user, body.identityRotation);
+  const signed = hybridKeySignedBytes(user.username, identityKey.next, body.hybridPublicKey);
+  if (!verifyEd25519(identityKey.next, signed, body.identitySignature)) {
     throw new WireError(
       WireErrorCode.AuthFailed,
       'the identity signature over the hybrid key does not verify',
     );
   }
+  identityKey.commit();
   ctx.services.hybridKeys.replace(caller.userId, body.hybridPublicKey, body.identitySignature);
   // A new hybrid key is a new device: the old one's KeyPackages would give Welcomes nobody can open. The
   // client uploads fresh ones next; a retried PublishKeys (after a crash) retires its own again, harmless.

@@ -11,7 +11,9 @@ import { traceHop } from '../../../lib/trace.js';
  */
 export const sealedSend: MethodHandler<typeof Method.SealedSend> = async (ctx, body) => {
   const { sealedAccess, ledger, online, foundation } = ctx.services;
-  if (!sealedAccess.admits(body.recipientIdentityKey, body.accessToken)) {
+  // A key retired by an identity rotation still reaches its account (directory/identityRotation.ts).
+  const recipient = foundation.directory.keyHistory.currentKey(body.recipientIdentityKey);
+  if (!sealedAccess.admits(recipient, body.accessToken)) {
     // One answer for a wrong token, a recipient without a hash and an unknown recipient: the code must not
     // tell a prober which identity keys are registered or who accepts sealed messages.
     throw new WireError(
@@ -20,7 +22,7 @@ export const sealedSend: MethodHandler<typeof Method.SealedSend> = async (ctx, b
     );
   }
   const outcome = await foundation.writes.run(() =>
-    ledger.enqueueSealed(body.recipientIdentityKey, body.envelope, SEALED_ENVELOPE_OVERHEAD_BYTES),
+    ledger.enqueueSealed(recipient, body.envelope, SEALED_ENVELOPE_OVERHEAD_BYTES),
   );
   traceHop('server.durable');
   online.push(outcome.recipient, [outcome.message]);

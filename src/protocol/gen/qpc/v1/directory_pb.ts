@@ -12,10 +12,11 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file qpc/v1/directory.proto.
  */
 export const file_qpc_v1_directory: GenFile = /*@__PURE__*/
-  fileDesc("ChZxcGMvdjEvZGlyZWN0b3J5LnByb3RvEgZxcGMudjEiSwoSUHVibGlzaEtleXNSZXF1ZXN0EhkKEWh5YnJpZF9wdWJsaWNfa2V5GAEgASgMEhoKEmlkZW50aXR5X3NpZ25hdHVyZRgCIAEoDCIVChNQdWJsaXNoS2V5c1Jlc3BvbnNlIk8KEUxvb2t1cFVzZXJSZXF1ZXN0EhIKCHVzZXJuYW1lGAEgASgJSAASHQoTaWRlbnRpdHlfcHVibGljX2tleRgCIAEoDEgAQgcKBXF1ZXJ5InwKEkxvb2t1cFVzZXJSZXNwb25zZRIQCgh1c2VybmFtZRgBIAEoCRIbChNpZGVudGl0eV9wdWJsaWNfa2V5GAIgASgMEhkKEWh5YnJpZF9wdWJsaWNfa2V5GAMgASgMEhwKFGh5YnJpZF9rZXlfc2lnbmF0dXJlGAQgASgMYgZwcm90bzM");
+  fileDesc("ChZxcGMvdjEvZGlyZWN0b3J5LnByb3RvEgZxcGMudjEimwEKElB1Ymxpc2hLZXlzUmVxdWVzdBIZChFoeWJyaWRfcHVibGljX2tleRgBIAEoDBIaChJpZGVudGl0eV9zaWduYXR1cmUYAiABKAwSOAoRaWRlbnRpdHlfcm90YXRpb24YAyABKAsyGC5xcGMudjEuSWRlbnRpdHlSb3RhdGlvbkgAiAEBQhQKEl9pZGVudGl0eV9yb3RhdGlvbiKIAQoQSWRlbnRpdHlSb3RhdGlvbhIYChBuZXdfaWRlbnRpdHlfa2V5GAEgASgMEhEKCWtleV9pbmRleBgCIAEoDRIUCgxpc3N1ZWRfYXRfbXMYAyABKAQSGgoScHJldmlvdXNfc2lnbmF0dXJlGAQgASgMEhUKDW5ld19zaWduYXR1cmUYBSABKAwiFQoTUHVibGlzaEtleXNSZXNwb25zZSJPChFMb29rdXBVc2VyUmVxdWVzdBISCgh1c2VybmFtZRgBIAEoCUgAEh0KE2lkZW50aXR5X3B1YmxpY19rZXkYAiABKAxIAEIHCgVxdWVyeSJ8ChJMb29rdXBVc2VyUmVzcG9uc2USEAoIdXNlcm5hbWUYASABKAkSGwoTaWRlbnRpdHlfcHVibGljX2tleRgCIAEoDBIZChFoeWJyaWRfcHVibGljX2tleRgDIAEoDBIcChRoeWJyaWRfa2V5X3NpZ25hdHVyZRgEIAEoDGIGcHJvdG8z");
 
 /**
- * 200 PublishKeys: replaces the caller's hybrid public key (rotation). The identity key never changes.
+ * 200 PublishKeys: replaces the caller's hybrid public key (rotation) and, with identity_rotation, the
+ * caller's identity key too.
  *
  * @generated from message qpc.v1.PublishKeysRequest
  */
@@ -28,11 +29,20 @@ export type PublishKeysRequest = Message<"qpc.v1.PublishKeysRequest"> & {
   hybridPublicKey: Uint8Array;
 
   /**
-   * Ed25519 signature by the caller's identity key over publishKeysSignedBytes (docs/protocol.md).
+   * Ed25519 signature by the caller's identity key over publishKeysSignedBytes (docs/protocol.md); with
+   * identity_rotation, by the new identity key.
    *
    * @generated from field: bytes identity_signature = 2;
    */
   identitySignature: Uint8Array;
+
+  /**
+   * Replaces the identity key: accepted only when the currently registered key and the new key both
+   * signed the rotation statement (docs/protocol.md, "Identity rotation").
+   *
+   * @generated from field: optional qpc.v1.IdentityRotation identity_rotation = 3;
+   */
+  identityRotation?: IdentityRotation | undefined;
 };
 
 /**
@@ -41,6 +51,51 @@ export type PublishKeysRequest = Message<"qpc.v1.PublishKeysRequest"> & {
  */
 export const PublishKeysRequestSchema: GenMessage<PublishKeysRequest> = /*@__PURE__*/
   messageDesc(file_qpc_v1_directory, 0);
+
+/**
+ * The rotation statement of docs/identity.md; the username and the previous key are the server's own.
+ *
+ * @generated from message qpc.v1.IdentityRotation
+ */
+export type IdentityRotation = Message<"qpc.v1.IdentityRotation"> & {
+  /**
+   * The new Ed25519 identity public key, 32 bytes.
+   *
+   * @generated from field: bytes new_identity_key = 1;
+   */
+  newIdentityKey: Uint8Array;
+
+  /**
+   * SLIP-0010 index of the new key.
+   *
+   * @generated from field: uint32 key_index = 2;
+   */
+  keyIndex: number;
+
+  /**
+   * @generated from field: uint64 issued_at_ms = 3;
+   */
+  issuedAtMs: bigint;
+
+  /**
+   * Ed25519 signatures over the statement's signed bytes by the previous and by the new key, 64 bytes each.
+   *
+   * @generated from field: bytes previous_signature = 4;
+   */
+  previousSignature: Uint8Array;
+
+  /**
+   * @generated from field: bytes new_signature = 5;
+   */
+  newSignature: Uint8Array;
+};
+
+/**
+ * Describes the message qpc.v1.IdentityRotation.
+ * Use `create(IdentityRotationSchema)` to create a new message.
+ */
+export const IdentityRotationSchema: GenMessage<IdentityRotation> = /*@__PURE__*/
+  messageDesc(file_qpc_v1_directory, 1);
 
 /**
  * @generated from message qpc.v1.PublishKeysResponse
@@ -53,7 +108,7 @@ export type PublishKeysResponse = Message<"qpc.v1.PublishKeysResponse"> & {
  * Use `create(PublishKeysResponseSchema)` to create a new message.
  */
 export const PublishKeysResponseSchema: GenMessage<PublishKeysResponse> = /*@__PURE__*/
-  messageDesc(file_qpc_v1_directory, 1);
+  messageDesc(file_qpc_v1_directory, 2);
 
 /**
  * 201 LookupUser: by username, or by identity key (to name the sender of a message).
@@ -84,7 +139,7 @@ export type LookupUserRequest = Message<"qpc.v1.LookupUserRequest"> & {
  * Use `create(LookupUserRequestSchema)` to create a new message.
  */
 export const LookupUserRequestSchema: GenMessage<LookupUserRequest> = /*@__PURE__*/
-  messageDesc(file_qpc_v1_directory, 2);
+  messageDesc(file_qpc_v1_directory, 3);
 
 /**
  * @generated from message qpc.v1.LookupUserResponse
@@ -119,5 +174,5 @@ export type LookupUserResponse = Message<"qpc.v1.LookupUserResponse"> & {
  * Use `create(LookupUserResponseSchema)` to create a new message.
  */
 export const LookupUserResponseSchema: GenMessage<LookupUserResponse> = /*@__PURE__*/
-  messageDesc(file_qpc_v1_directory, 3);
+  messageDesc(file_qpc_v1_directory, 4);
 
