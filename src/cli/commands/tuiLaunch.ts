@@ -48,6 +48,8 @@ export class TuiLaunch implements LaunchApi {
   private engine: QpcEngine | undefined;
   private closed = false;
   private readonly localEvents = new Set<(event: EngineEvent) => void>();
+  /** Events of the launch (before the screen subscribed), handed to its first subscriber. */
+  private readonly pendingEvents: EngineEvent[] = [];
 
   constructor(private readonly options: TuiLaunchOptions) {}
 
@@ -111,7 +113,9 @@ export class TuiLaunch implements LaunchApi {
   async login(username: string, password: string, progress: ProgressReporter): Promise<void> {
     const engine = await this.connectTo(this.savedServer() ?? this.localServer, progress);
     progress(`Logging in as ${username}: stretching the password (argon2id)`);
-    await engine.login(username, password);
+    const outcome = await engine.login(username, password);
+    // The screen subscribes after the login: it hears this first thing.
+    if (outcome.reRegistered) this.pendingEvents.push({ type: 'accountReRegistered' });
   }
 
   async restore(
@@ -137,7 +141,7 @@ export class TuiLaunch implements LaunchApi {
   open(): EngineApi {
     const engine = this.engine ?? this.createEngine(this.savedServer() ?? this.localServer);
     void this.keepConnecting(engine);
-    return engineForTui(engine, this.localEvents);
+    return engineForTui(engine, this.localEvents, this.pendingEvents);
   }
 
   async close(): Promise<void> {
@@ -257,11 +261,16 @@ function portOption(port: number | undefined): { port?: number } {
  * QpcEngine as the TUI's EngineApi (it satisfies the interface as it is: the annotation below stops
  * compiling if the two drift apart), plus connection news from the launcher's own retries.
  */
-export function engineForTui(engine: QpcEngine, localEvents: Set<(event: EngineEvent) => void>): EngineApi {
+export function engineForTui(
+  engine: QpcEngine,
+  localEvents: Set<(event: EngineEvent) => void>,
+  pendingEvents: EngineEvent[] = [],
+): EngineApi {
   const contract: EngineApi = engine;
   return {
     snapshot: () => contract.snapshot(),
     subscribe(listener) {
+      for (const event of pendingEvents.splice(0)) listener(event);
       localEvents.add(listener);
       const off = contract.subscribe(listener);
       return () => {

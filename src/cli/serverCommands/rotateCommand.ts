@@ -5,13 +5,14 @@ import { ROTATION_MATERIALS } from '../../server/metrics/operationsMetrics.js';
 import { DEFAULT_AUTH_TOKEN_GRACE_MS, rotateAuthToken } from '../../server/ops/authTokenRotation.js';
 import { runDbKeyRotation } from './rotateDbKeyCommand.js';
 import { runSigningKeyRotation } from './rotateSigningKeyCommand.js';
+import { runOpaqueSetupRotation } from './rotateOpaqueSetupCommand.js';
 import { OpsError, OpsErrorCode } from '../../server/ops/opsErrors.js';
 import { processIo, readStdin } from '../io.js';
 import { commandConfig, splitCommandArgs } from './commandArgs.js';
 import { ServerErrorCode } from '../../server/serverErrors.js';
 
 export const ROTATE_USAGE =
-  'qpc-server rotate auth-token|db-key|signing-key [--grace 24h] [--token-stdin] [--dry-run] [--data DIR] [--config FILE]';
+  'qpc-server rotate auth-token|db-key|signing-key|opaque-setup [--grace 24h] [--token-stdin] [--i-understand-users-must-reregister] [--dry-run] [--data DIR] [--config FILE]';
 
 /** `--grace 24h`: a whole number of s, m, h or d. */
 export function parseDuration(text: string): number {
@@ -51,6 +52,9 @@ export async function runRotateCommand(
   }
   if (material === 'signing-key') {
     return runSigningKeyRotation(rest.slice(1), normalize, own.get('dry-run') === true);
+  }
+  if (material === 'opaque-setup') {
+    return runOpaqueSetupRotation(rest.slice(1), normalize, own.get('dry-run') === true);
   }
   if (material === 'db-key') return runDbKeyRotation(rest.slice(1), normalize, own.get('dry-run') === true);
   if (material !== 'auth-token') {

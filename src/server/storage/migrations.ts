@@ -1,4 +1,5 @@
 import { DELIVERY_PROOFS_MIGRATION } from '../delivery/deliveryProofsSchema.js';
+import { OPAQUE_GENERATION_MIGRATION } from '../auth/opaqueSetupGeneration.js';
 import type { ServerDatabase } from './openServerDatabase.js';
 
 /**
@@ -92,6 +93,12 @@ export const SERVER_MIGRATIONS: readonly string[] = [
   `,
   // 4: delivery proofs (per-queue sequences, proofs remembered with their Enqueue answer).
   DELIVERY_PROOFS_MIGRATION,
+  // 5: reserved. Schema numbers are handed out to changes developed side by side; this one's belongs to
+  // another change, and an empty step keeps the numbers of the steps after it stable.
+  '',
+  // 6: the OPAQUE setup generation each account's record was made under (server_state holds the current
+  // one, `opaque_setup_generation`): a record from an older setup needs re-registration (docs/server.md).
+  OPAQUE_GENERATION_MIGRATION,
 ];
 
 /** Bring the schema up to date; returns the version reached. */
