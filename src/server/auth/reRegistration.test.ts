@@ -131,7 +131,7 @@ describe('ReRegistration', () => {
     expect(await loginCode(rotated, 'impostor password')).toBe('client refused');
   });
 
-  it('a password change needs a session of the account, and ends the other sessions', async () => {
+  it('a password change needs a session of the account, and ends the other sessions', () => {
     const current = service(0);
     // Signed by the owner, but no session and nothing to re-register: refused.
     expect(codeOf(() => reRegister(current, 'new password', alice))).toBe('AUTH_REREGISTRATION_REFUSED');
