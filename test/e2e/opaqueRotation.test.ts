@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QpcEngine, type EngineEvent } from '../../src/engine/qpcEngine.js';
 import { isQpcError } from '../../src/lib/errors.js';
 import { Method, WireErrorCode } from '../../src/protocol/index.js';
+import { lastRotations } from '../../src/server/ops/rotationLog.js';
 import { runServerToExit } from '../server/serverProcess.js';
 import { WireClient } from '../server/wireClient.js';
 import {
@@ -112,6 +113,8 @@ describe('account passwords', () => {
       );
       expect(backups).toHaveLength(1);
       expect(statSync(join(serverDir, 'backups', backups[0] ?? '')).mode & 0o777).toBe(0o600);
+      // Recorded for qpc_key_rotated_timestamp_seconds{material="opaque-setup"} and `qpc-server status`.
+      expect(lastRotations(serverDir).get('opaque-setup')).toBeGreaterThan(0);
 
       server = await startServer(serverDir, port);
 

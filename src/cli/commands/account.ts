@@ -81,7 +81,7 @@ export async function restore(
   const password = await readPassword(io, options.passwordStdin);
   return withEngine(flags, { create: true, io }, async ({ engine, store }) => {
     QpcEngine.restoreIdentity(store, words);
-    await engine.login(username, password);
+    if ((await engine.login(username, password)).reRegistered) writeLine(io.stderr, REREGISTERED_NOTE);
     const me = await engine.whoami();
     writeLine(io.stdout, `restored ${me.username}`);
     writeLine(io.stdout, `fingerprint ${me.fingerprint}`);

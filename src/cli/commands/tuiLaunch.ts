@@ -135,7 +135,8 @@ export class TuiLaunch implements LaunchApi {
     QpcEngine.restoreIdentity(store, words);
     const engine = await this.connectTo(server, progress);
     progress(`Logging in as ${username}: stretching the password (argon2id), publishing keys`);
-    await engine.login(username, password);
+    const outcome = await engine.login(username, password);
+    if (outcome.reRegistered) this.pendingEvents.push({ type: 'accountReRegistered' });
   }
 
   open(): EngineApi {
