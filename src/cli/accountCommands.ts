@@ -51,6 +51,15 @@ export function addAccountCommands(program: Command, io: CliIo, finish: Finish):
     .action(async (user, options, command) => {
       finish(await (await import('./commands/account.js')).restore(user, options, flagsOf(command), io));
     });
+  account
+    .command('password')
+    .description("change the account password (OPAQUE re-registration); the account's other sessions end")
+    .option('--password-stdin', 'read the current then the new password, one per line, from stdin')
+    .action(async (options, command) => {
+      finish(
+        await (await import('./commands/accountPassword.js')).changePassword(options, flagsOf(command), io),
+      );
+    });
   program
     .command('logout')
     .description('end the session: the server revokes its token and this profile forgets it')

@@ -34,7 +34,7 @@ export abstract class EngineKeyLifecycle {
   protected abstract readonly groups: GroupRegistry;
   protected abstract readonly rotations: KeyRotations;
 
-  abstract login(usernameInput: string, password: string): Promise<void>;
+  abstract login(usernameInput: string, password: string): Promise<unknown>;
   abstract close(): Promise<void>;
   protected abstract requireIdentity(): LoadedIdentity;
 

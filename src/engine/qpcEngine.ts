@@ -28,7 +28,8 @@ import type {
   SelfIdentity,
 } from './client/engineTypes.js';
 import type { ConnectOptions, QpcEngineOptions } from './client/engineOptions.js';
-import { loginProfile, registerProfile, type AccountHost } from './client/accountFlow.js';
+import { loginProfile, registerProfile, type AccountHost, type LoginOutcome } from './client/accountFlow.js';
+import { changeAccountPassword, type PasswordChange } from './account/passwordChange.js';
 import { EngineSession } from './client/engineSession.js';
 import { GroupActions } from './client/groupActions.js';
 import { GroupRegistry } from './client/groupRegistry.js';
@@ -216,8 +217,16 @@ export class QpcEngine extends EngineKeyLifecycle {
     return registerProfile(this.accountHost(), usernameInput, password);
   }
 
-  login(usernameInput: string, password: string): Promise<void> {
-    return loginProfile(this.accountHost(), usernameInput, password);
+  /** OPAQUE login; an account from before the server's OPAQUE setup re-registers in place first. */
+  async login(usernameInput: string, password: string): Promise<LoginOutcome> {
+    const outcome = await loginProfile(this.accountHost(), usernameInput, password);
+    if (outcome.reRegistered) this.emit({ type: 'accountReRegistered' });
+    return outcome;
+  }
+
+  /** A new account password (the old one is checked by a login); the account's other sessions end. */
+  changePassword(oldPassword: string, newPassword: string): Promise<PasswordChange> {
+    return changeAccountPassword(this.accountHost(), oldPassword, newPassword);
   }
 
   createGroup(name: string): Promise<GroupSummary> {

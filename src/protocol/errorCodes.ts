@@ -19,6 +19,12 @@ export const WireErrorCode = {
   AuthFailed: 'AUTH_FAILED',
   /** RegisterFinish for a username that is already registered (RegisterStart never tells). */
   UsernameTaken: 'USERNAME_TAKEN',
+  /**
+   * LoginStart for an account whose OPAQUE record predates the server's OPAQUE setup (the operator ran
+   * `qpc-server rotate opaque-setup`): no password can log in until the account re-registers in place
+   * (ReRegisterStart/ReRegisterFinish, signed by its identity key).
+   */
+  ReRegistrationRequired: 'REREGISTRATION_REQUIRED',
   /** LoginFinish with an unknown or expired login_id (LoginStart state lives 60 s). */
   LoginExpired: 'LOGIN_EXPIRED',
   /**

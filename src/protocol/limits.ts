@@ -12,6 +12,8 @@ export const HYBRID_PUBLIC_KEY_BYTES = 32 + 1184;
 export const SIGNATURE_BYTES = 64;
 export const SESSION_TOKEN_BYTES = 32;
 export const LOGIN_ID_BYTES = 16;
+/** ReRegisterStartResponse.challenge, signed back in ReRegisterFinish. */
+export const REREGISTRATION_CHALLENGE_BYTES = 32;
 export const CLIENT_MESSAGE_ID_BYTES = 16;
 
 /** Usernames: 3-32 of [a-z0-9_.-], starting with a letter or digit; the same rule at both ends. */
@@ -106,6 +108,17 @@ export const FIELD_LIMITS: Readonly<Record<string, Readonly<Record<string, Field
     registration_record: opaqueMessage,
     identity_public_key: identityKey,
     hybrid_public_key: hybridKey,
+    identity_signature: signature,
+  },
+  'qpc.v1.ReRegisterStartRequest': { username, registration_request: opaqueMessage },
+  'qpc.v1.ReRegisterStartResponse': {
+    registration_response: opaqueMessage,
+    challenge: { exactBytes: REREGISTRATION_CHALLENGE_BYTES, required: true },
+  },
+  'qpc.v1.ReRegisterFinishRequest': {
+    username,
+    registration_record: opaqueMessage,
+    challenge: { exactBytes: REREGISTRATION_CHALLENGE_BYTES, required: true },
     identity_signature: signature,
   },
   'qpc.v1.LoginStartRequest': { username, start_login_request: opaqueMessage },

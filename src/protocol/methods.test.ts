@@ -29,6 +29,10 @@ describe('method registry', () => {
   });
 
   it('needs a session for every method except ping, login, registration and sealed send', () => {
+    const optional = Object.values(METHODS)
+      .filter((spec) => spec.auth === 'optional')
+      .map((spec) => spec.name);
+    expect(optional).toEqual(['ReRegisterFinish']);
     const open = Object.values(METHODS)
       .filter((spec) => spec.auth === 'none')
       .map((spec) => spec.name)
@@ -38,6 +42,7 @@ describe('method registry', () => {
       'LoginStart',
       'OpenCallStream',
       'Ping',
+      'ReRegisterStart',
       'RegisterFinish',
       'RegisterStart',
       'SealedSend',

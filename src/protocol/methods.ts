@@ -12,6 +12,10 @@ import {
   RegisterFinishResponseSchema,
   RegisterStartRequestSchema,
   RegisterStartResponseSchema,
+  ReRegisterFinishRequestSchema,
+  ReRegisterFinishResponseSchema,
+  ReRegisterStartRequestSchema,
+  ReRegisterStartResponseSchema,
 } from './gen/qpc/v1/auth_pb.js';
 import {
   AckRequestSchema,
@@ -56,6 +60,8 @@ export const Method = {
   LoginFinish: 103,
   Logout: 104,
   OpenSession: 105,
+  ReRegisterStart: 106,
+  ReRegisterFinish: 107,
   // directory
   PublishKeys: 200,
   LookupUser: 201,
@@ -77,9 +83,11 @@ export type MethodId = (typeof Method)[MethodName];
 
 /**
  * What a method needs in Request.auth_token: nothing, a session token from LoginFinish, or (SealedSend)
- * nothing in the envelope because the access token travels in the body.
+ * nothing in the envelope because the access token travels in the body. 'optional': the method works
+ * without a session, and does more with a valid one (ReRegisterFinish); a token that is not valid is
+ * refused like for a 'session' method, never ignored.
  */
-export type MethodAuth = 'none' | 'session';
+export type MethodAuth = 'none' | 'session' | 'optional';
 
 /** Request.auth_version of the shared bearer token; the only scheme so far. */
 export const BEARER_AUTH_VERSION = 1;
@@ -136,6 +144,18 @@ export const METHODS = {
   [Method.LoginFinish]: spec('LoginFinish', LoginFinishRequestSchema, LoginFinishResponseSchema, 'none'),
   [Method.Logout]: spec('Logout', LogoutRequestSchema, LogoutResponseSchema, 'session'),
   [Method.OpenSession]: spec('OpenSession', OpenSessionRequestSchema, OpenSessionResponseSchema, 'session'),
+  [Method.ReRegisterStart]: spec(
+    'ReRegisterStart',
+    ReRegisterStartRequestSchema,
+    ReRegisterStartResponseSchema,
+    'none',
+  ),
+  [Method.ReRegisterFinish]: spec(
+    'ReRegisterFinish',
+    ReRegisterFinishRequestSchema,
+    ReRegisterFinishResponseSchema,
+    'optional',
+  ),
   [Method.PublishKeys]: spec('PublishKeys', PublishKeysRequestSchema, PublishKeysResponseSchema, 'session'),
   [Method.LookupUser]: spec('LookupUser', LookupUserRequestSchema, LookupUserResponseSchema, 'session'),
   [Method.UploadKeyPackages]: spec(

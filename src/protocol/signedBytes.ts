@@ -1,6 +1,12 @@
+import { createHash } from 'node:crypto';
 import { concatBytes, utf8 } from '../lib/bytes.js';
 import { ValidationError } from '../lib/errors.js';
-import { HYBRID_PUBLIC_KEY_BYTES, IDENTITY_PUBLIC_KEY_BYTES, USERNAME_PATTERN } from './limits.js';
+import {
+  HYBRID_PUBLIC_KEY_BYTES,
+  IDENTITY_PUBLIC_KEY_BYTES,
+  REREGISTRATION_CHALLENGE_BYTES,
+  USERNAME_PATTERN,
+} from './limits.js';
 
 /** Codes of the signed-bytes builders: input a caller should have checked before signing. */
 export const ProtocolErrorCode = {
@@ -8,10 +14,22 @@ export const ProtocolErrorCode = {
   badUsername: 'PROTOCOL_BAD_USERNAME',
   /** An identity or hybrid public key of the wrong length. */
   badKeyLength: 'PROTOCOL_BAD_KEY_LENGTH',
+  /** A re-registration challenge of the wrong length. */
+  badChallengeLength: 'PROTOCOL_BAD_CHALLENGE_LENGTH',
 } as const;
 
 /** Domain-separation label: a signature made for this purpose can never be replayed as another. */
 export const HYBRID_KEY_SIGNATURE_LABEL = 'qpc/v1 hybrid-key';
+export const REREGISTRATION_SIGNATURE_LABEL = 'qpc/v1 re-register';
+
+function checkUsername(username: string): void {
+  if (!USERNAME_PATTERN.test(username)) {
+    throw new ValidationError(
+      ProtocolErrorCode.badUsername,
+      `username does not match ${String(USERNAME_PATTERN)}`,
+    );
+  }
+}
 
 /**
  * The bytes the identity key signs (Ed25519) to vouch for a user's hybrid public key, in
@@ -26,12 +44,7 @@ export function hybridKeySignedBytes(
   identityPublicKey: Uint8Array,
   hybridPublicKey: Uint8Array,
 ): Uint8Array {
-  if (!USERNAME_PATTERN.test(username)) {
-    throw new ValidationError(
-      ProtocolErrorCode.badUsername,
-      `username does not match ${String(USERNAME_PATTERN)}`,
-    );
-  }
+  checkUsername(username);
   if (identityPublicKey.length !== IDENTITY_PUBLIC_KEY_BYTES) {
     throw new ValidationError(
       ProtocolErrorCode.badKeyLength,
@@ -99,5 +112,36 @@ export function identityRotationSignedBytes(body: IdentityRotationBody): Uint8Ar
     body.previousKey,
     body.newKey,
     tail,
+  );
+}
+
+/**
+ * The bytes the identity key signs (Ed25519) in ReRegisterFinish, to replace the account's OPAQUE record:
+ *
+ *   utf8(label) | 0x00 | u8(len(username)) | utf8(username) | challenge(32) | sha256(utf8(registration_record))
+ *
+ * The server's one-time challenge stops a captured signature from being replayed later (to put back an
+ * old password); the record's hash binds the signature to this record only.
+ */
+export function reRegistrationSignedBytes(
+  username: string,
+  challenge: Uint8Array,
+  registrationRecord: string,
+): Uint8Array {
+  checkUsername(username);
+  if (challenge.length !== REREGISTRATION_CHALLENGE_BYTES) {
+    throw new ValidationError(
+      ProtocolErrorCode.badChallengeLength,
+      `the challenge must be ${REREGISTRATION_CHALLENGE_BYTES} bytes`,
+    );
+  }
+  const name = utf8(username);
+  const recordHash = new Uint8Array(createHash('sha256').update(registrationRecord, 'utf8').digest());
+  return concatBytes(
+    utf8(REREGISTRATION_SIGNATURE_LABEL),
+    Uint8Array.of(0, name.length),
+    name,
+    challenge,
+    recordHash,
   );
 }

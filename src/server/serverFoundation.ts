@@ -5,6 +5,7 @@ import { BearerTokenVerifier } from './auth/bearerToken.js';
 import { publishedSigningKeys, type PublishedSigningKey } from './ops/signingKeys.js';
 import { createOpaqueServerSetup, OpaqueAuthService, opaqueReady } from './auth/opaqueAuthService.js';
 import { SessionStore } from './auth/sessionStore.js';
+import { currentOpaqueGeneration } from './auth/opaqueSetupGeneration.js';
 import type { ServerConfig } from './config/serverConfig.js';
 import { CommitOrdering } from './delivery/commitOrdering.js';
 import { certificateServerName, DeliveryProofs } from './delivery/deliveryProofs.js';
@@ -148,6 +149,7 @@ export async function createServerFoundation(
     directory,
     sessions,
     serverSetup: state.opaqueSetup,
+    setupGeneration: currentOpaqueGeneration(db),
     clock,
     randomBytes,
     sleep,

@@ -8,6 +8,10 @@ import { isQpcError, NetworkError } from '../../lib/errors.js';
 import { readPassword, withEngine, type ClientFlags } from './clientSession.js';
 import { EngineErrorCode } from '../../engine/engineErrors.js';
 
+/** Said when a login re-registered the account after the server replaced its OPAQUE setup. */
+export const REREGISTERED_NOTE =
+  "qpc: the server replaced its login keys since this account registered; it was re-registered in place with this profile's identity key and this password (same name, groups and keys)";
+
 export interface RegisterOptions {
   passwordStdin?: boolean | undefined;
   showRecoveryWords?: boolean | undefined;
@@ -51,7 +55,8 @@ export async function login(
 ): Promise<ExitCodeValue> {
   const password = await readPassword(io, options.passwordStdin);
   return withEngine(flags, { io }, async ({ engine }) => {
-    await engine.login(username, password);
+    const outcome = await engine.login(username, password);
+    if (outcome.reRegistered) writeLine(io.stderr, REREGISTERED_NOTE);
     writeLine(io.stdout, `logged in as ${(await engine.whoami()).username}`);
     return ExitCode.ok;
   });
@@ -76,7 +81,7 @@ export async function restore(
   const password = await readPassword(io, options.passwordStdin);
   return withEngine(flags, { create: true, io }, async ({ engine, store }) => {
     QpcEngine.restoreIdentity(store, words);
-    await engine.login(username, password);
+    if ((await engine.login(username, password)).reRegistered) writeLine(io.stderr, REREGISTERED_NOTE);
     const me = await engine.whoami();
     writeLine(io.stdout, `restored ${me.username}`);
     writeLine(io.stdout, `fingerprint ${me.fingerprint}`);

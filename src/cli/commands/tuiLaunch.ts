@@ -54,6 +54,8 @@ export class TuiLaunch implements LaunchApi {
   private readonly localEvents = new Set<(event: EngineEvent) => void>();
   private keeper: LocalServerKeeper | undefined;
   private logger: Logger | undefined;
+  /** Events of the launch (before the screen subscribed), handed to its first subscriber. */
+  private readonly pendingEvents: EngineEvent[] = [];
 
   constructor(private readonly options: TuiLaunchOptions) {}
 
@@ -117,7 +119,9 @@ export class TuiLaunch implements LaunchApi {
   async login(username: string, password: string, progress: ProgressReporter): Promise<void> {
     const engine = await this.connectTo(this.savedServer() ?? this.localServer, progress);
     progress(`Logging in as ${username}: stretching the password (argon2id)`);
-    await engine.login(username, password);
+    const outcome = await engine.login(username, password);
+    // The screen subscribes after the login: it hears this first thing.
+    if (outcome.reRegistered) this.pendingEvents.push({ type: 'accountReRegistered' });
   }
 
   async restore(
@@ -137,14 +141,15 @@ export class TuiLaunch implements LaunchApi {
     QpcEngine.restoreIdentity(store, words);
     const engine = await this.connectTo(server, progress);
     progress(`Logging in as ${username}: stretching the password (argon2id), publishing keys`);
-    await engine.login(username, password);
+    const outcome = await engine.login(username, password);
+    if (outcome.reRegistered) this.pendingEvents.push({ type: 'accountReRegistered' });
   }
 
   open(): EngineApi {
     const engine = this.engine ?? this.createEngine(this.savedServer() ?? this.localServer);
     void this.keepConnecting(engine);
     this.keepLocalServerUp(engine);
-    return engineForTui(engine, this.localEvents);
+    return engineForTui(engine, this.localEvents, this.pendingEvents);
   }
 
   /** Lock and unlock of the main screen (tuiLock.ts): the profile's store and engine go, then return. */
@@ -299,11 +304,16 @@ function portOption(port: number | undefined): { port?: number } {
  * QpcEngine as the TUI's EngineApi (it satisfies the interface as it is: the annotation below stops
  * compiling if the two drift apart), plus connection news from the launcher's own retries.
  */
-export function engineForTui(engine: QpcEngine, localEvents: Set<(event: EngineEvent) => void>): EngineApi {
+export function engineForTui(
+  engine: QpcEngine,
+  localEvents: Set<(event: EngineEvent) => void>,
+  pendingEvents: EngineEvent[] = [],
+): EngineApi {
   const contract: EngineApi = engine;
   return {
     snapshot: () => contract.snapshot(),
     subscribe(listener) {
+      for (const event of pendingEvents.splice(0)) listener(event);
       localEvents.add(listener);
       const off = contract.subscribe(listener);
       return () => {

@@ -6,13 +6,14 @@ import { DEFAULT_AUTH_TOKEN_GRACE_MS, rotateAuthToken } from '../../server/ops/a
 import { runDbKeyRotation } from './rotateDbKeyCommand.js';
 import { runSigningKeyRotation } from './rotateSigningKeyCommand.js';
 import { runCertificateRotation } from './rotateCertificateCommand.js';
+import { runOpaqueSetupRotation } from './rotateOpaqueSetupCommand.js';
 import { OpsError, OpsErrorCode } from '../../server/ops/opsErrors.js';
 import { processIo, readStdin } from '../io.js';
 import { commandConfig, splitCommandArgs } from './commandArgs.js';
 import { ServerErrorCode } from '../../server/serverErrors.js';
 
 export const ROTATE_USAGE =
-  'qpc-server rotate auth-token|db-key|signing-key|tls-cert|federation-cert [--cert FILE --key FILE] [--grace 24h] [--token-stdin] [--dry-run] [--data DIR] [--config FILE]';
+  'qpc-server rotate auth-token|db-key|signing-key|tls-cert|federation-cert|opaque-setup [--cert FILE --key FILE] [--grace 24h] [--token-stdin] [--i-understand-users-must-reregister] [--dry-run] [--data DIR] [--config FILE]';
 
 /** `--grace 24h`: a whole number of s, m, h or d. */
 export function parseDuration(text: string): number {
@@ -55,6 +56,9 @@ export async function runRotateCommand(
   }
   if (material === 'tls-cert' || material === 'federation-cert') {
     return runCertificateRotation(material, rest.slice(1), normalize, own.get('dry-run') === true);
+  }
+  if (material === 'opaque-setup') {
+    return runOpaqueSetupRotation(rest.slice(1), normalize, own.get('dry-run') === true);
   }
   if (material === 'db-key') return runDbKeyRotation(rest.slice(1), normalize, own.get('dry-run') === true);
   if (material !== 'auth-token') {

@@ -3,6 +3,7 @@ import { toHex, wipe } from '../../lib/bytes.js';
 import { AuthError, ValidationError } from '../../lib/errors.js';
 import { EngineErrorCode } from '../engineErrors.js';
 import { loginAccount, normalizeUsername, registerAccount } from '../account/opaqueAccount.js';
+import { needsReRegistration, reRegisterAccount } from '../account/reRegistration.js';
 import type { ClientProfileStore } from '../store/types.js';
 import { SettingKey, type LoadedIdentity } from './clientContext.js';
 import type { EngineSession } from './engineSession.js';
@@ -49,11 +50,19 @@ export async function registerProfile(
   await loginProfile(host, username, password);
 }
 
+export interface LoginOutcome {
+  /**
+   * The server's OPAQUE setup had been replaced since this account registered, so the login re-registered
+   * it in place (signed by the identity key) with this password first; the caller says so.
+   */
+  readonly reRegistered: boolean;
+}
+
 export async function loginProfile(
   host: AccountHost,
   usernameInput: string,
   password: string,
-): Promise<void> {
+): Promise<LoginOutcome> {
   const { store, session } = host;
   const username = normalizeUsername(usernameInput);
   const identity = host.freshIdentity();
@@ -63,7 +72,16 @@ export async function loginProfile(
     });
   }
   await session.connect({ session: false });
-  const grant = await loginAccount(session.requireConnection(), username, password);
+  let reRegistered = false;
+  let grant;
+  try {
+    grant = await loginAccount(session.requireConnection(), username, password);
+  } catch (error) {
+    if (!needsReRegistration(error)) throw error;
+    await reRegisterAfterSetupRotation(host, username, password);
+    reRegistered = true;
+    grant = await loginAccount(session.requireConnection(), username, password);
+  }
   store.settings.set(SettingKey.sessionToken, toHex(grant.sessionToken));
   store.settings.set(SettingKey.sessionExpiresAt, grant.expiresAtMs.toString());
   if (identity.username === null) {
@@ -94,4 +112,27 @@ export async function loginProfile(
     );
   }
   await session.connect();
+  return { reRegistered };
+}
+
+/**
+ * No password opens an account whose record predates the server's OPAQUE setup: make a new record for
+ * this one, proven ours by the identity key. A saved session token is left out of the request (it may
+ * have expired; the signature is what counts here).
+ */
+async function reRegisterAfterSetupRotation(
+  host: AccountHost,
+  username: string,
+  password: string,
+): Promise<void> {
+  const record = host.store.identity.load();
+  if (record === undefined)
+    throw new ValidationError(EngineErrorCode.noIdentity, 'this profile has no identity yet');
+  const connection = host.session.requireConnection();
+  connection.sessionToken = undefined;
+  try {
+    await reRegisterAccount(connection, { username, password, identityPrivateKey: record.signingPrivateKey });
+  } finally {
+    wipe(record.signingPrivateKey, record.hybridPrivateKey);
+  }
 }

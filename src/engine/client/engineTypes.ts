@@ -109,6 +109,11 @@ export type EngineEvent =
    * acknowledged and is fetched and tried again shortly; code says why.
    */
   | { readonly type: 'incomingDeferred'; readonly code: string }
+  /**
+   * The server's OPAQUE setup had been replaced (by its operator) since this account registered: the
+   * login re-registered the account in place, signed by the identity key. Name, groups and keys stay.
+   */
+  | { readonly type: 'accountReRegistered' }
   /** A change of ours (invite, kick, key update) lost its epoch to another member's commit: not applied. */
   | { readonly type: 'commitDiscarded'; readonly groupId: string; readonly code: string }
   /**

@@ -78,6 +78,16 @@ export function noteLeaveProposal(context: ClientContext, groupId: string, membe
   context.store.settings.set(leavingKey(groupId, toHex(member)), '1');
 }
 
+/** The id of the timeline entry of the `index`th change of a commit that reached `epoch`. */
+export function membershipEntryId(
+  groupId: string,
+  epoch: bigint,
+  change: MembershipChange,
+  index: number,
+): string {
+  return `membership:${groupId}:${epoch}:${change.event}:${index}`;
+}
+
 /** Writes the entries for a change that reached `epoch` (idempotent: a replay writes nothing). */
 export function recordMembership(
   context: ClientContext,
@@ -91,7 +101,7 @@ export function recordMembership(
     const record: MessageRecord = {
       // The event is part of the id: a removal is recorded at the epoch it left, which an earlier
       // change may have reached.
-      id: `membership:${groupId}:${epoch}:${change.event}:${index}`,
+      id: membershipEntryId(groupId, epoch, change, index),
       groupId,
       sender: change.actor,
       direction: 'in',

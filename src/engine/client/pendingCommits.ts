@@ -7,13 +7,14 @@
  * member's commit won the epoch): the record is discarded. No answer: the record stays and is resolved
  * at the next connection, however long that takes.
  */
-import { membershipChanges, recordMembership } from './membershipTimeline.js';
+import { membershipChanges, membershipEntryId, recordMembership } from './membershipTimeline.js';
+import { addedEntryId, keepCommitProofs } from '../proofs/commitProofs.js';
 import { announceMembership } from './views.js';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fromHex, toHex } from '../../lib/bytes.js';
 import { ConflictError, NetworkError, QpcError, RateLimitError } from '../../lib/errors.js';
-import { Method, WireErrorCode, type RequestBodyInit } from '../../protocol/index.js';
+import { Method, WireErrorCode, type DeliveryReceipt, type RequestBodyInit } from '../../protocol/index.js';
 import { decodeHybridPublicKey } from '../crypto/hybridKeys.js';
 import { sealHybridEnvelope } from '../crypto/hybridEnvelope.js';
 import type { CommitChange } from '../mls/groupTypes.js';
@@ -121,10 +122,17 @@ export async function resolvePendingCommit(
     payload: record.welcomePayload,
   });
   try {
-    await enqueueWithRetry(connection, {
+    const receipts = await enqueueWithRetry(connection, {
       recipientIdentityKeys: [record.welcomeRecipient],
       payload: record.welcomePayload,
       clientMessageId: fromHex(record.welcomeMessageId),
+    });
+    await keepCommitProofs(context, {
+      groupId: record.groupId,
+      entryIds: [addedEntryId(record.groupId, record.epoch + 1n)],
+      recipients: [record.welcomeRecipient],
+      payload: record.welcomePayload,
+      receipts,
     });
   } catch (error) {
     if (!(error instanceof RateLimitError))
@@ -159,11 +167,13 @@ async function sendAndMerge(
   }
   const own = ownIdentityHex(context);
   const recipients = session.info().members.filter((member) => toHex(member) !== own);
+  const payload = padToBucket(record.commitMessage);
+  let receipts: readonly DeliveryReceipt[] = [];
   if (recipients.length > 0) {
     try {
-      await enqueueWithRetry(connection, {
+      receipts = await enqueueWithRetry(connection, {
         recipientIdentityKeys: recipients,
-        payload: padToBucket(record.commitMessage),
+        payload,
         groupId: fromHex(groupId),
         epoch: record.epoch,
         clientMessageId: fromHex(record.clientMessageId),
@@ -189,6 +199,10 @@ async function sendAndMerge(
   });
   const changes = membershipChanges(context, groupId, own, membersBefore, session.info().members);
   const entries = recordMembership(context, groupId, session.info().epoch, changes);
+  const entryIds = changes.map((change, index) =>
+    membershipEntryId(groupId, session.info().epoch, change, index),
+  );
+  await keepCommitProofs(context, { groupId, entryIds, recipients, payload, receipts });
   await context.announceGroup(groupId);
   await announceMembership(context, entries);
   return 'merged';
@@ -246,14 +260,14 @@ export function discardOutrunPendingCommit(context: ClientContext, groupId: stri
   context.emit({ type: 'commitDiscarded', groupId, code: ClientErrorCode.commitDiscarded });
 }
 
+/** Enqueue, retried on a lost connection; returns the delivery proofs of the answer. */
 async function enqueueWithRetry(
   connection: ServerConnection,
   body: RequestBodyInit<typeof Method.Enqueue>,
-): Promise<void> {
+): Promise<readonly DeliveryReceipt[]> {
   for (let attempt = 1; ; attempt += 1) {
     try {
-      await connection.request(Method.Enqueue, body);
-      return;
+      return (await connection.request(Method.Enqueue, body)).receipts;
     } catch (error) {
       if (!(error instanceof NetworkError) || attempt >= ENQUEUE_NETWORK_ATTEMPTS) throw error;
       await sleep(200 * attempt);

@@ -4,6 +4,7 @@ import {
   HYBRID_PUBLIC_KEY_BYTES,
   IDENTITY_PUBLIC_KEY_BYTES,
   LOGIN_ID_BYTES,
+  REREGISTRATION_CHALLENGE_BYTES,
   SESSION_TOKEN_BYTES,
   SIGNATURE_BYTES,
 } from '../limits.js';
@@ -46,6 +47,22 @@ export const SAMPLE_BODIES: {
   },
   [Method.Logout]: { request: {}, response: {} },
   [Method.OpenSession]: { request: {}, response: { serverTimeMs: 42n, queuedCount: 7 } },
+  [Method.ReRegisterStart]: {
+    request: { username: 'alice', registrationRequest: 'cmVnaXN0cmF0aW9uUmVxdWVzdA' },
+    response: {
+      registrationResponse: 'cmVnaXN0cmF0aW9uUmVzcG9uc2U',
+      challenge: filled(REREGISTRATION_CHALLENGE_BYTES, 11),
+    },
+  },
+  [Method.ReRegisterFinish]: {
+    request: {
+      username: 'alice',
+      registrationRecord: 'cmVjb3Jk',
+      challenge: filled(REREGISTRATION_CHALLENGE_BYTES, 11),
+      identitySignature: signature,
+    },
+    response: { sessionsEnded: 2 },
+  },
   [Method.PublishKeys]: {
     request: { hybridPublicKey: hybridPk, identitySignature: signature },
     response: {},

@@ -1,6 +1,7 @@
 import { Method } from '../../protocol/index.js';
 import type { HandlerTable } from './callContext.js';
 import * as accounts from './handlers/accountHandlers.js';
+import * as reRegister from './handlers/reRegisterHandlers.js';
 import * as delivery from './handlers/deliveryHandlers.js';
 import * as directory from './handlers/directoryHandlers.js';
 import * as keyPackages from './handlers/keyPackageHandlers.js';
@@ -17,6 +18,8 @@ export const HANDLERS = {
   [Method.LoginFinish]: accounts.loginFinish,
   [Method.Logout]: accounts.logout,
   [Method.OpenSession]: accounts.openSession,
+  [Method.ReRegisterStart]: reRegister.reRegisterStart,
+  [Method.ReRegisterFinish]: reRegister.reRegisterFinish,
   [Method.PublishKeys]: directory.publishKeys,
   [Method.LookupUser]: directory.lookupUser,
   [Method.UploadKeyPackages]: keyPackages.uploadKeyPackages,

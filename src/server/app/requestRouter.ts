@@ -129,7 +129,8 @@ export class RequestRouter {
         throw new WireError(WireErrorCode.BadRequest, 'SealedSend must not carry a session token');
       }
       this.checkBearer(envelope);
-      if (spec.auth === 'session') {
+      const optionalToken = spec.auth === 'optional' && (envelope.authToken?.length ?? 0) > 0;
+      if (spec.auth === 'session' || optionalToken) {
         session = this.authenticate(envelope.authToken);
         const accountLimited = foundation.rateLimits.checkAccount(session.userId);
         if (accountLimited !== undefined) throw accountLimited;

@@ -21,6 +21,15 @@ export const AuthErrorCode = {
   TooManyPendingLoginsFromSource: 'AUTH_TOO_MANY_PENDING_LOGINS_FROM_SOURCE',
   /** An OPAQUE message that does not decode or is longer than any OPAQUE message. */
   BadOpaqueMessage: 'AUTH_BAD_OPAQUE_MESSAGE',
+  /** The account's OPAQUE record predates the server's OPAQUE setup: it must re-register in place. */
+  ReRegistrationRequired: 'AUTH_REREGISTRATION_REQUIRED',
+  /**
+   * ReRegisterFinish refused: no such account, a signature that the account's identity key did not
+   * make, or neither a session of the account nor a record that needs re-registration.
+   */
+  ReRegistrationRefused: 'AUTH_REREGISTRATION_REFUSED',
+  /** ReRegisterFinish with a challenge that is unknown, used already, expired, or issued for another name. */
+  ChallengeExpired: 'AUTH_CHALLENGE_EXPIRED',
 } as const;
 
 export type AuthErrorCode = (typeof AuthErrorCode)[keyof typeof AuthErrorCode];

@@ -8,6 +8,7 @@ import { normalizeUsername } from '../directory/usernames.js';
 import type { RandomBytes, Sleep } from '../serverDeps.js';
 import { AuthErrorCode, invalidCredentials, usernameTaken } from './authErrors.js';
 import { PendingLogins } from './pendingLogins.js';
+import { ReRegistration } from './reRegistration.js';
 import type { IssuedSession, SessionStore } from './sessionStore.js';
 
 /** Every OPAQUE response takes at least this long, so timing tells little about which branch ran. */
@@ -21,6 +22,8 @@ export interface OpaqueAuthDeps {
   sessions: SessionStore;
   /** The persisted @serenity-kit/opaque server setup (server_state.opaque_setup). */
   serverSetup: string;
+  /** Its generation (auth/opaqueSetupGeneration.ts); 0 when absent. */
+  setupGeneration?: number;
   clock: Clock;
   randomBytes: RandomBytes;
   sleep: Sleep;
@@ -44,8 +47,11 @@ export interface LoginSuccess extends IssuedSession {
  */
 export class OpaqueAuthService {
   private readonly pending: PendingLogins;
+  /** ReRegisterStart/ReRegisterFinish: a new record for an existing account (reRegistration.ts). */
+  readonly reRegistration: ReRegistration;
 
   constructor(private readonly deps: OpaqueAuthDeps) {
+    this.reRegistration = new ReRegistration({ ...deps, setupGeneration: deps.setupGeneration ?? 0 });
     this.pending = new PendingLogins({
       clock: deps.clock,
       randomBytes: deps.randomBytes,
@@ -94,6 +100,7 @@ export class OpaqueAuthService {
         identityKey: input.identityKey,
         hybridKey: input.hybridKey,
         createdAt: this.deps.clock.now(),
+        opaqueGeneration: this.deps.setupGeneration ?? 0,
       });
       if (outcome === 'username-taken') throw usernameTaken();
       if (outcome === 'identity-key-taken') {
@@ -123,6 +130,15 @@ export class OpaqueAuthService {
       }
       this.pending.assertRoom(input.source ?? '');
       const user = this.deps.directory.findByUsername(username);
+      if (user !== undefined && user.opaqueGeneration < (this.deps.setupGeneration ?? 0)) {
+        // Usernames are public (LookupUser), so saying this one exists tells nothing new; saying why
+        // no password works lets its owner re-register in place instead of failing forever.
+        throw new AuthError(
+          AuthErrorCode.ReRegistrationRequired,
+          "this account was registered before the server's login keys were replaced",
+          { hint: 'Log in again with qpc: it re-registers the account in place with its identity key.' },
+        );
+      }
       const { serverLoginState, loginResponse } = this.opaqueCall(() =>
         opaque.server.startLogin({
           serverSetup: this.deps.serverSetup,

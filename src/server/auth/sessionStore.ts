@@ -44,6 +44,7 @@ export class SessionStore {
   private readonly pruneStatement;
   private readonly trimStatement;
   private readonly createTransaction;
+  private readonly revokeAccountStatement;
 
   constructor(
     db: ServerDatabase,
@@ -62,6 +63,9 @@ export class SessionStore {
       { user_id: number; identity_key: Buffer; expires_at: number }
     >('SELECT user_id, identity_key, expires_at FROM sessions WHERE token_hash = ?');
     this.deleteStatement = db.prepare<[Buffer]>('DELETE FROM sessions WHERE token_hash = ?');
+    this.revokeAccountStatement = db.prepare<[number, Buffer]>(
+      'DELETE FROM sessions WHERE user_id = ? AND token_hash != ?',
+    );
     this.pruneStatement = db.prepare<[number]>('DELETE FROM sessions WHERE expires_at <= ?');
     this.trimStatement = db.prepare<[number, number, number]>(
       `DELETE FROM sessions WHERE user_id = ? AND token_hash NOT IN (
@@ -102,6 +106,15 @@ export class SessionStore {
   revoke(token: string): boolean {
     const tokenHash = this.hashOf(token);
     return tokenHash !== undefined && this.deleteStatement.run(tokenHash).changes > 0;
+  }
+
+  /**
+   * End every session of the account but `keepToken`'s (when given): after its password changed, a
+   * session opened with the old one must not outlive it. Returns how many ended.
+   */
+  revokeAccount(userId: number, keepToken?: string): number {
+    const keep = keepToken === undefined ? undefined : this.hashOf(keepToken);
+    return this.revokeAccountStatement.run(userId, keep ?? Buffer.alloc(0)).changes;
   }
 
   /** Delete expired sessions; returns how many. */

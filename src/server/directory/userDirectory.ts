@@ -20,6 +20,8 @@ export interface UserRecord extends DirectoryEntry {
   userId: number;
   registrationRecord: string;
   createdAt: number;
+  /** The OPAQUE setup generation the record was made under (auth/opaqueSetupGeneration.ts). */
+  opaqueGeneration: number;
 }
 
 interface UserRow {
@@ -29,6 +31,7 @@ interface UserRow {
   identity_key: Buffer;
   hybrid_key: Buffer;
   created_at: number;
+  opaque_generation: number;
 }
 
 function toRecord(row: UserRow): UserRecord {
@@ -39,6 +42,7 @@ function toRecord(row: UserRow): UserRecord {
     identityKey: new Uint8Array(row.identity_key),
     hybridKey: new Uint8Array(row.hybrid_key),
     createdAt: row.created_at,
+    opaqueGeneration: row.opaque_generation,
   };
 }
 
@@ -100,10 +104,10 @@ export class UserDirectory {
 
   /** Insert an account; returns its id, or 'username-taken' / 'identity-key-taken' on a unique clash. */
   insert(
-    entry: DirectoryEntry & { registrationRecord: string; createdAt: number },
+    entry: DirectoryEntry & { registrationRecord: string; createdAt: number; opaqueGeneration?: number },
   ): number | 'username-taken' | 'identity-key-taken' {
-    const insert = this.db.prepare<[string, string, Buffer, Buffer, number]>(
-      'INSERT INTO users (username, registration_record, identity_key, hybrid_key, created_at) VALUES (?, ?, ?, ?, ?)',
+    const insert = this.db.prepare<[string, string, Buffer, Buffer, number, number]>(
+      'INSERT INTO users (username, registration_record, identity_key, hybrid_key, created_at, opaque_generation) VALUES (?, ?, ?, ?, ?, ?)',
     );
     try {
       const result = insert.run(
@@ -112,6 +116,7 @@ export class UserDirectory {
         Buffer.from(entry.identityKey),
         Buffer.from(entry.hybridKey),
         entry.createdAt,
+        entry.opaqueGeneration ?? 0,
       );
       return Number(result.lastInsertRowid);
     } catch (error) {
@@ -121,5 +126,14 @@ export class UserDirectory {
       }
       throw error;
     }
+  }
+
+  /** Re-registration: the account's new OPAQUE record, made under the setup of `opaqueGeneration`. */
+  replaceRegistration(userId: number, registrationRecord: string, opaqueGeneration: number): void {
+    this.db
+      .prepare<[string, number, number]>(
+        'UPDATE users SET registration_record = ?, opaque_generation = ? WHERE id = ?',
+      )
+      .run(registrationRecord, opaqueGeneration, userId);
   }
 }

@@ -1,5 +1,6 @@
 import { DELIVERY_PROOFS_MIGRATION } from '../delivery/deliveryProofsSchema.js';
 import { RETIRED_IDENTITY_KEYS_MIGRATION } from '../directory/identityRotation.js';
+import { OPAQUE_GENERATION_MIGRATION } from '../auth/opaqueSetupGeneration.js';
 import type { ServerDatabase } from './openServerDatabase.js';
 
 /**
@@ -95,6 +96,9 @@ export const SERVER_MIGRATIONS: readonly string[] = [
   DELIVERY_PROOFS_MIGRATION,
   // Identity rotation: retired identity keys stay aliases of their account (directory/identityRotation.ts).
   RETIRED_IDENTITY_KEYS_MIGRATION,
+  // The OPAQUE setup generation each account's record was made under (server_state holds the current
+  // one, `opaque_setup_generation`): a record from an older setup needs re-registration (docs/server.md).
+  OPAQUE_GENERATION_MIGRATION,
 ];
 
 /** Bring the schema up to date; returns the version reached. */

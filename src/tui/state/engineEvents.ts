@@ -164,6 +164,15 @@ export function applyEngineEvent(state: AppState, event: EngineEvent): AppState 
         ...state,
         status: { tone: 'error', text: `an incoming message waits (${event.code}); retrying` },
       };
+    case 'accountReRegistered':
+      // The operator replaced the server's login keys: the login re-registered us; say why it took longer.
+      return {
+        ...state,
+        status: {
+          tone: 'info',
+          text: 'the server replaced its login keys: this account was re-registered in place (same name, groups and keys)',
+        },
+      };
     case 'commitDiscarded':
       // A change of ours lost its epoch to another member's: say it did not happen.
       return { ...state, status: { tone: 'error', text: `a group change was not applied (${event.code})` } };

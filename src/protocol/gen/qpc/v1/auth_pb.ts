@@ -13,7 +13,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file qpc/v1/auth.proto.
  */
 export const file_qpc_v1_auth: GenFile = /*@__PURE__*/
-  fileDesc("ChFxcGMvdjEvYXV0aC5wcm90bxIGcXBjLnYxIkYKFFJlZ2lzdGVyU3RhcnRSZXF1ZXN0EhAKCHVzZXJuYW1lGAEgASgJEhwKFHJlZ2lzdHJhdGlvbl9yZXF1ZXN0GAIgASgJIjYKFVJlZ2lzdGVyU3RhcnRSZXNwb25zZRIdChVyZWdpc3RyYXRpb25fcmVzcG9uc2UYASABKAkimgEKFVJlZ2lzdGVyRmluaXNoUmVxdWVzdBIQCgh1c2VybmFtZRgBIAEoCRIbChNyZWdpc3RyYXRpb25fcmVjb3JkGAIgASgJEhsKE2lkZW50aXR5X3B1YmxpY19rZXkYAyABKAwSGQoRaHlicmlkX3B1YmxpY19rZXkYBCABKAwSGgoSaWRlbnRpdHlfc2lnbmF0dXJlGAUgASgMIhgKFlJlZ2lzdGVyRmluaXNoUmVzcG9uc2UiQgoRTG9naW5TdGFydFJlcXVlc3QSEAoIdXNlcm5hbWUYASABKAkSGwoTc3RhcnRfbG9naW5fcmVxdWVzdBgCIAEoCSI+ChJMb2dpblN0YXJ0UmVzcG9uc2USEAoIbG9naW5faWQYASABKAwSFgoObG9naW5fcmVzcG9uc2UYAiABKAkiRAoSTG9naW5GaW5pc2hSZXF1ZXN0EhAKCGxvZ2luX2lkGAEgASgMEhwKFGZpbmlzaF9sb2dpbl9yZXF1ZXN0GAIgASgJIkMKE0xvZ2luRmluaXNoUmVzcG9uc2USFQoNc2Vzc2lvbl90b2tlbhgBIAEoDBIVCg1leHBpcmVzX2F0X21zGAIgASgEIg8KDUxvZ291dFJlcXVlc3QiEAoOTG9nb3V0UmVzcG9uc2UiFAoST3BlblNlc3Npb25SZXF1ZXN0IkMKE09wZW5TZXNzaW9uUmVzcG9uc2USFgoOc2VydmVyX3RpbWVfbXMYASABKAQSFAoMcXVldWVkX2NvdW50GAIgASgNYgZwcm90bzM");
+  fileDesc("ChFxcGMvdjEvYXV0aC5wcm90bxIGcXBjLnYxIkYKFFJlZ2lzdGVyU3RhcnRSZXF1ZXN0EhAKCHVzZXJuYW1lGAEgASgJEhwKFHJlZ2lzdHJhdGlvbl9yZXF1ZXN0GAIgASgJIjYKFVJlZ2lzdGVyU3RhcnRSZXNwb25zZRIdChVyZWdpc3RyYXRpb25fcmVzcG9uc2UYASABKAkimgEKFVJlZ2lzdGVyRmluaXNoUmVxdWVzdBIQCgh1c2VybmFtZRgBIAEoCRIbChNyZWdpc3RyYXRpb25fcmVjb3JkGAIgASgJEhsKE2lkZW50aXR5X3B1YmxpY19rZXkYAyABKAwSGQoRaHlicmlkX3B1YmxpY19rZXkYBCABKAwSGgoSaWRlbnRpdHlfc2lnbmF0dXJlGAUgASgMIhgKFlJlZ2lzdGVyRmluaXNoUmVzcG9uc2UiQgoRTG9naW5TdGFydFJlcXVlc3QSEAoIdXNlcm5hbWUYASABKAkSGwoTc3RhcnRfbG9naW5fcmVxdWVzdBgCIAEoCSI+ChJMb2dpblN0YXJ0UmVzcG9uc2USEAoIbG9naW5faWQYASABKAwSFgoObG9naW5fcmVzcG9uc2UYAiABKAkiRAoSTG9naW5GaW5pc2hSZXF1ZXN0EhAKCGxvZ2luX2lkGAEgASgMEhwKFGZpbmlzaF9sb2dpbl9yZXF1ZXN0GAIgASgJIkMKE0xvZ2luRmluaXNoUmVzcG9uc2USFQoNc2Vzc2lvbl90b2tlbhgBIAEoDBIVCg1leHBpcmVzX2F0X21zGAIgASgEIg8KDUxvZ291dFJlcXVlc3QiEAoOTG9nb3V0UmVzcG9uc2UiFAoST3BlblNlc3Npb25SZXF1ZXN0IkMKE09wZW5TZXNzaW9uUmVzcG9uc2USFgoOc2VydmVyX3RpbWVfbXMYASABKAQSFAoMcXVldWVkX2NvdW50GAIgASgNIkgKFlJlUmVnaXN0ZXJTdGFydFJlcXVlc3QSEAoIdXNlcm5hbWUYASABKAkSHAoUcmVnaXN0cmF0aW9uX3JlcXVlc3QYAiABKAkiSwoXUmVSZWdpc3RlclN0YXJ0UmVzcG9uc2USHQoVcmVnaXN0cmF0aW9uX3Jlc3BvbnNlGAEgASgJEhEKCWNoYWxsZW5nZRgCIAEoDCJ3ChdSZVJlZ2lzdGVyRmluaXNoUmVxdWVzdBIQCgh1c2VybmFtZRgBIAEoCRIbChNyZWdpc3RyYXRpb25fcmVjb3JkGAIgASgJEhEKCWNoYWxsZW5nZRgDIAEoDBIaChJpZGVudGl0eV9zaWduYXR1cmUYBCABKAwiMgoYUmVSZWdpc3RlckZpbmlzaFJlc3BvbnNlEhYKDnNlc3Npb25zX2VuZGVkGAEgASgNYgZwcm90bzM");
 
 /**
  * 100 RegisterStart. Username: 3-32 of [a-z0-9_.-], starting with a letter or digit.
@@ -291,4 +291,119 @@ export type OpenSessionResponse = Message<"qpc.v1.OpenSessionResponse"> & {
  */
 export const OpenSessionResponseSchema: GenMessage<OpenSessionResponse> = /*@__PURE__*/
   messageDesc(file_qpc_v1_auth, 11);
+
+/**
+ * 106 ReRegisterStart: the first half of replacing an existing account's OPAQUE record (a new password,
+ * or a record made under the server's current OPAQUE setup after `qpc-server rotate opaque-setup`).
+ *
+ * @generated from message qpc.v1.ReRegisterStartRequest
+ */
+export type ReRegisterStartRequest = Message<"qpc.v1.ReRegisterStartRequest"> & {
+  /**
+   * @generated from field: string username = 1;
+   */
+  username: string;
+
+  /**
+   * client.startRegistration(...).registrationRequest
+   *
+   * @generated from field: string registration_request = 2;
+   */
+  registrationRequest: string;
+};
+
+/**
+ * Describes the message qpc.v1.ReRegisterStartRequest.
+ * Use `create(ReRegisterStartRequestSchema)` to create a new message.
+ */
+export const ReRegisterStartRequestSchema: GenMessage<ReRegisterStartRequest> = /*@__PURE__*/
+  messageDesc(file_qpc_v1_auth, 12);
+
+/**
+ * @generated from message qpc.v1.ReRegisterStartResponse
+ */
+export type ReRegisterStartResponse = Message<"qpc.v1.ReRegisterStartResponse"> & {
+  /**
+   * server.createRegistrationResponse(...).registrationResponse
+   *
+   * @generated from field: string registration_response = 1;
+   */
+  registrationResponse: string;
+
+  /**
+   * 32 random bytes, valid once and for 60 s, that the identity signature in ReRegisterFinish covers.
+   *
+   * @generated from field: bytes challenge = 2;
+   */
+  challenge: Uint8Array;
+};
+
+/**
+ * Describes the message qpc.v1.ReRegisterStartResponse.
+ * Use `create(ReRegisterStartResponseSchema)` to create a new message.
+ */
+export const ReRegisterStartResponseSchema: GenMessage<ReRegisterStartResponse> = /*@__PURE__*/
+  messageDesc(file_qpc_v1_auth, 13);
+
+/**
+ * 107 ReRegisterFinish: replaces the account's OPAQUE record. Always signed by the account's identity
+ * key; allowed only with a session of that account (Request.auth_token) or when the account's record
+ * predates the server's OPAQUE setup (LoginStart answered REREGISTRATION_REQUIRED). Ends the account's
+ * other sessions.
+ *
+ * @generated from message qpc.v1.ReRegisterFinishRequest
+ */
+export type ReRegisterFinishRequest = Message<"qpc.v1.ReRegisterFinishRequest"> & {
+  /**
+   * @generated from field: string username = 1;
+   */
+  username: string;
+
+  /**
+   * client.finishRegistration(...).registrationRecord
+   *
+   * @generated from field: string registration_record = 2;
+   */
+  registrationRecord: string;
+
+  /**
+   * The challenge from ReRegisterStart.
+   *
+   * @generated from field: bytes challenge = 3;
+   */
+  challenge: Uint8Array;
+
+  /**
+   * Ed25519 signature by the identity key over reRegistrationSignedBytes (docs/protocol.md), 64 bytes.
+   *
+   * @generated from field: bytes identity_signature = 4;
+   */
+  identitySignature: Uint8Array;
+};
+
+/**
+ * Describes the message qpc.v1.ReRegisterFinishRequest.
+ * Use `create(ReRegisterFinishRequestSchema)` to create a new message.
+ */
+export const ReRegisterFinishRequestSchema: GenMessage<ReRegisterFinishRequest> = /*@__PURE__*/
+  messageDesc(file_qpc_v1_auth, 14);
+
+/**
+ * @generated from message qpc.v1.ReRegisterFinishResponse
+ */
+export type ReRegisterFinishResponse = Message<"qpc.v1.ReRegisterFinishResponse"> & {
+  /**
+   * Sessions of the account that this ended (not counting the caller's own).
+   *
+   * @generated from field: uint32 sessions_ended = 1;
+   */
+  sessionsEnded: number;
+};
+
+/**
+ * Describes the message qpc.v1.ReRegisterFinishResponse.
+ * Use `create(ReRegisterFinishResponseSchema)` to create a new message.
+ */
+export const ReRegisterFinishResponseSchema: GenMessage<ReRegisterFinishResponse> = /*@__PURE__*/
+  messageDesc(file_qpc_v1_auth, 15);
 
