@@ -74,6 +74,9 @@ describe('key rotation over QUIC', () => {
       // One at a time: four registrations at once (argon2id, KeyPackages) stall this process's event
       // loop long enough on a loaded machine for the short test idle timeout to cut a connection.
       sequential: true,
+      // Four clients share one address, and this file sends sealed messages by hand (no outbox retry):
+      // rate limits are not what it tests, so they must not refuse its calls on a loaded machine.
+      serverArgs: ['--rate-limit-per-ip', '1000000'],
       engine: (name) => (name === 'dave' ? { clock: { now: () => Date.now() + daveOffset } } : {}),
     });
     [alice, bob, carol, dave] = fixture.clients as [TestClient, TestClient, TestClient, TestClient];

@@ -107,8 +107,20 @@ describe('call streams', () => {
   });
 
   it('checks the per-IP request limit call by call and says which call it refused', async () => {
-    await waitForRateWindow();
-    const { calls } = await openCallStream(client.transport);
+    // A server of its own: the flood fills this address's window, which the other tests must not inherit.
+    const flooded = await startServerProcess(makeDataDir(), ['--rate-limit-per-ip', String(PER_IP)]);
+    const floodClient = await WireClient.connect(flooded.port, flooded.certSha256);
+    try {
+      await floodTheLimit(floodClient);
+    } finally {
+      await floodClient.close();
+      await flooded.kill('SIGTERM');
+      removeDataDir(flooded.dataDir);
+    }
+  });
+
+  async function floodTheLimit(floodClient: WireClient): Promise<void> {
+    const { calls } = await openCallStream(floodClient.transport);
     const count = PER_IP * 5;
     const started = performance.now();
     const answers = await Promise.all(
@@ -128,7 +140,7 @@ describe('call streams', () => {
       }
     }
     calls.close();
-  });
+  }
 
   it('refuses OpenSession and OpenCallStream on a call stream with BAD_REQUEST', async () => {
     await waitForRateWindow();

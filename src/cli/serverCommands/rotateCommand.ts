@@ -13,7 +13,7 @@ import { commandConfig, splitCommandArgs } from './commandArgs.js';
 import { ServerErrorCode } from '../../server/serverErrors.js';
 
 export const ROTATE_USAGE =
-  'qpc-server rotate auth-token|db-key|signing-key|tls-cert|federation-cert|opaque-setup [--cert FILE --key FILE] [--grace 24h] [--token-stdin] [--i-understand-users-must-reregister] [--dry-run] [--data DIR] [--config FILE]';
+  'qpc-server rotate auth-token|db-key|signing-key|tls-cert|federation-cert|opaque-setup [--cert FILE --key FILE] [--name NAME] [--grace 24h] [--token-stdin] [--i-understand-users-must-reregister] [--dry-run] [--data DIR] [--config FILE]';
 
 /** `--grace 24h`: a whole number of s, m, h or d. */
 export function parseDuration(text: string): number {
