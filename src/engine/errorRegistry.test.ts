@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { LibErrorCode } from '../lib/errors.js';
-import { findCodeLiterals, findMessageMatching, findSharedValues } from '../lib/testing/errorCodeScan.js';
+import {
+  codeValues,
+  findCodeLiterals,
+  findDeclaredCodes,
+  findMessageMatching,
+  findSharedValues,
+} from '../lib/testing/errorCodeScan.js';
 import { protocolErrorCodeLists } from '../protocol/errorRegistry.js';
 import { engineErrorCodeLists } from './errorRegistry.js';
 
@@ -17,6 +23,13 @@ describe('engine error registry', () => {
     expect(
       findSharedValues({ ...engineErrorCodeLists, ...protocolErrorCodeLists, lib: LibErrorCode }),
     ).toEqual({});
+  });
+
+  it('every code list declared in src/engine is gathered by the registry', () => {
+    const declared = findDeclaredCodes('src/engine');
+    const registered = codeValues(engineErrorCodeLists);
+    expect(declared.map(({ code }) => code)).toContain('KEYS_BAD_SCHEDULE');
+    expect(declared.filter(({ code }) => !registered.has(code))).toEqual([]);
   });
 
   it('NOT_CONNECTED is defined once, by the engine facade', () => {

@@ -79,10 +79,10 @@ describe('log in on a new profile from the recovery words', () => {
       const dir = tempDir('carol-new');
       dirs.push(dir);
       let client = await openClient(dir, server.address);
-      // Valid words, but of another identity: OPAQUE accepts the password, the key publish does not.
+      // Valid words, but of another identity: OPAQUE accepts the password, none of their keys is in the directory.
       QpcEngine.restoreIdentity(client.store, `${'abandon '.repeat(23)}art`);
       await expect(client.engine.login('carol', 'pw-carol')).rejects.toMatchObject({
-        code: 'RECOVERY_WORDS_MISMATCH',
+        code: 'RESTORE_WORDS_NOT_CURRENT_KEY',
       });
       expect(client.store.identity.load()?.username).toBeNull();
       await client.close();

@@ -8,6 +8,7 @@ import type { ClientProfileStore } from '../store/types.js';
 import { SettingKey, type LoadedIdentity } from './clientContext.js';
 import type { EngineSession } from './engineSession.js';
 import { forgetRestoredAccount, publishPendingHybridKey } from './localIdentity.js';
+import { adoptDirectoryIdentityKey, RestoreIdentityErrorCode } from '../keys/restoredIdentityIndex.js';
 
 export interface AccountHost {
   store: ClientProfileStore;
@@ -93,16 +94,19 @@ export async function loginProfile(
   session.forgetSession();
   // A restored profile holds a new hybrid private key: replace the server's copy of the public half,
   // which also retires the old device's KeyPackages; this comes before the session opens, so the
-  // KeyPackages it uploads are the new device's and stay. The server checks the signature against the
-  // account's identity key, so words of another account fail here: the profile goes back to having no
-  // account (and may be restored again).
+  // KeyPackages it uploads are the new device's and stay. First the key of the words that the directory
+  // holds is found (an account may have rotated it); words of another account fail there (and the server
+  // checks the publish's signature too): the profile goes back to having no account (and may be restored
+  // again).
   session.loadSessionToken();
   try {
+    await adoptDirectoryIdentityKey(store, session.requireConnection(), username, identity);
     await publishPendingHybridKey(store, session.requireConnection(), username);
   } catch (error) {
     if (!(error instanceof AuthError)) throw error;
     forgetRestoredAccount(store);
     identity.username = null;
+    if (error.code === RestoreIdentityErrorCode.notCurrentKey) throw error;
     throw new AuthError(
       EngineErrorCode.recoveryWordsMismatch,
       `these recovery words are not those of ${username}`,

@@ -52,8 +52,16 @@ export const userSettingsSchema = z.object({
   defaultServer: serverText.default(''),
   /** Clock times in the client: 24-hour (14:05) or 12-hour (2:05 PM). */
   timeFormat: z.enum(['24h', '12h']).default('24h'),
-  /** Minutes without a key press before the full-screen client locks itself; 0: never. */
-  autoLockMinutes: z.coerce.number().int().min(0).max(1440).default(15),
+  /**
+   * Minutes without a key press before the full-screen client locks itself; 0 or `off`: never. `off` is
+   * stored as 0, so whatever reads the setting sees a number either way.
+   */
+  autoLockMinutes: z
+    .preprocess(
+      (value) => (typeof value === 'string' && value.trim().toLowerCase() === 'off' ? 0 : value),
+      z.coerce.number().int().min(0).max(1440),
+    )
+    .default(15),
 });
 
 export type UserSettings = z.infer<typeof userSettingsSchema>;
@@ -66,7 +74,7 @@ export const userSettingChoices: Record<UserSettingKey, string> = {
   notifications: 'auto | off | bell | desktop',
   defaultServer: 'HOST:PORT, or empty for the local server',
   timeFormat: '24h | 12h',
-  autoLockMinutes: 'minutes idle before the client locks (0-1440; 0: never)',
+  autoLockMinutes: 'minutes idle before the client locks (0-1440), or off (same as 0: never)',
 };
 
 export function userSettingsDir(env: Readonly<Record<string, string | undefined>> = process.env): string {

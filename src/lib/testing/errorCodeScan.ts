@@ -125,3 +125,22 @@ export function findSharedValues(
 export function codeValues(lists: CodeLists): Set<string> {
   return new Set(Object.values(lists).flatMap((list) => Object.values(list)));
 }
+
+/**
+ * The values of every code list a layer declares (`export const SomethingErrorCode(s) = { ... }`), with
+ * the list's file, so a registry test can check that each list was gathered (a list left out would let
+ * its codes collide with others unseen).
+ */
+export function findDeclaredCodes(dir: string, root = process.cwd()): { file: string; code: string }[] {
+  const found: { file: string; code: string }[] = [];
+  const list = /export const \w*ErrorCodes?\s*=\s*\{([^}]*)\}/g;
+  for (const path of sourceFiles(dir)) {
+    for (const match of readFileSync(path, 'utf8').matchAll(list)) {
+      const body = (match[1] ?? '').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '');
+      for (const value of body.matchAll(/:\s*['"`]([A-Za-z][A-Za-z0-9_.]*)['"`]/g)) {
+        found.push({ file: relative(root, path), code: value[1] ?? '' });
+      }
+    }
+  }
+  return found;
+}

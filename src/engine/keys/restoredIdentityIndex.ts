@@ -1,0 +1,94 @@
+/**
+ * A restore from the recovery words on an account that has rotated its identity key: the words derive
+ * every key of the account (SLIP-0010 index n, docs/identity.md), but only the directory knows which one
+ * is current. After the OPAQUE login of a restore, the directory's key is looked up and the indexes
+ * 0..RESTORE_MAX_KEY_INDEX are tried until one derives it; the profile then holds that key and its index,
+ * as a rotation would have left it.
+ */
+import { constantTimeEqual, wipe } from '../../lib/bytes.js';
+import { AuthError } from '../../lib/errors.js';
+import type { LoadedIdentity } from '../client/clientContext.js';
+import { lookupUsername } from '../client/directory.js';
+import { HYBRID_KEY_UNPUBLISHED_SETTING, keptRecoveryWords } from '../client/localIdentity.js';
+import { mnemonicToIdentitySeed } from '../identity/mnemonic.js';
+import type { IdentityKeyPair } from '../identity/identityKey.js';
+import { identityAtIndex } from '../identity/rotationStatement.js';
+import type { ServerConnection } from '../net/serverConnection.js';
+import type { ClientProfileStore } from '../store/types.js';
+import { IdentitySettingKey } from './identityRotation.js';
+
+/** The last index tried: 64 rotations, far more than a person makes, and a quick search. */
+export const RESTORE_MAX_KEY_INDEX = 63;
+
+export const RestoreIdentityErrorCode = {
+  /** The words derive none of the keys 0..63, so not the account's current identity key. */
+  notCurrentKey: 'RESTORE_WORDS_NOT_CURRENT_KEY',
+} as const;
+
+/** The key pair at the first index whose public key is `target`; every other derived private key is wiped. */
+function findKeyIndex(
+  words: string,
+  target: Uint8Array,
+): { index: number; pair: IdentityKeyPair } | undefined {
+  const seed = mnemonicToIdentitySeed(words);
+  try {
+    for (let index = 0; index <= RESTORE_MAX_KEY_INDEX; index += 1) {
+      const pair = identityAtIndex(seed, index);
+      if (constantTimeEqual(pair.publicKey, target)) return { index, pair };
+      wipe(pair.privateKey);
+    }
+    return undefined;
+  } finally {
+    wipe(seed);
+  }
+}
+
+/**
+ * For a profile whose restore is not finished (its hybrid key not yet published): switches it to the key
+ * of its words that the directory holds for `username`, and records that key's index. Throws an AuthError
+ * RESTORE_WORDS_NOT_CURRENT_KEY when no index up to 63 derives it. `identity` is the engine's loaded copy,
+ * updated in place.
+ */
+export async function adoptDirectoryIdentityKey(
+  store: ClientProfileStore,
+  connection: ServerConnection,
+  username: string,
+  identity: LoadedIdentity,
+): Promise<void> {
+  if (store.settings.get(HYBRID_KEY_UNPUBLISHED_SETTING) === undefined) return;
+  const words = keptRecoveryWords(store);
+  // A restore always keeps the words it was made from; without them there is nothing to search.
+  if (words === undefined) return;
+  const entry = await lookupUsername(connection, store, username);
+  const found = findKeyIndex(words, entry.identityPublicKey);
+  if (found === undefined) {
+    throw new AuthError(
+      RestoreIdentityErrorCode.notCurrentKey,
+      `these recovery words do not belong to the current identity key of ${username}`,
+      { hint: 'check the words, or the username' },
+    );
+  }
+  const { index, pair } = found;
+  const record = store.identity.load();
+  if (record === undefined) {
+    wipe(pair.privateKey);
+    return;
+  }
+  wipe(record.hybridPrivateKey);
+  const oldPrivate = record.signingPrivateKey;
+  store.transaction(() => {
+    store.identity.save({
+      ...record,
+      signingPrivateKey: new Uint8Array(pair.privateKey),
+      signingPublicKey: new Uint8Array(pair.publicKey),
+    });
+    store.settings.set(IdentitySettingKey.keyIndex, String(index));
+  });
+  wipe(oldPrivate);
+  wipe(identity.mls.signingPrivateKey);
+  identity.mls = {
+    signingPrivateKey: new Uint8Array(pair.privateKey),
+    signingPublicKey: new Uint8Array(pair.publicKey),
+  };
+  wipe(pair.privateKey);
+}
