@@ -101,11 +101,21 @@ export function peerAccessKey(context: ClientContext, identityKey: Uint8Array): 
  */
 const HYBRID_KEY_CACHE_MS = 60 * 60_000;
 
+/**
+ * Which access key a cached hybrid key was looked up with. A profile restored from the recovery words
+ * has a new hybrid key (the old private half died with the lost device, so no grace period helps) and a
+ * new access key: an envelope to the cached key would reach it unreadable (ENVELOPE_AUTH_FAILED) and be
+ * lost. A new access key from a member therefore means a new directory lookup.
+ */
+function accessKeyTag(accessKey: Uint8Array): string {
+  return createHash('sha256').update(accessKey).digest('hex');
+}
+
 /** Sends sealed messages on a connection of its own (no session token, ever). */
 export class SealedSendChannel {
   private connection: ServerConnection | undefined;
   /** Recipients' directory hybrid keys, each looked up again after HYBRID_KEY_CACHE_MS. */
-  private readonly hybridKeys = new Map<string, { key: HybridPublicKey; until: number }>();
+  private readonly hybridKeys = new Map<string, { key: HybridPublicKey; until: number; accessTag: string }>();
 
   constructor(
     private readonly context: ClientContext,
@@ -138,11 +148,12 @@ export class SealedSendChannel {
   }
 
   /** The recipient's hybrid key from the signed directory entry, checked to belong to that identity. */
-  private async hybridKeyOf(identityKey: Uint8Array): Promise<HybridPublicKey> {
+  private async hybridKeyOf(identityKey: Uint8Array, accessKey: Uint8Array): Promise<HybridPublicKey> {
     const hex = toHex(identityKey);
     const now = this.context.mls.clock.now();
+    const accessTag = accessKeyTag(accessKey);
     const cached = this.hybridKeys.get(hex);
-    if (cached !== undefined && cached.until > now) return cached.key;
+    if (cached !== undefined && cached.until > now && cached.accessTag === accessTag) return cached.key;
     const main = this.context.connection();
     if (main === undefined)
       throw new NetworkError(EngineErrorCode.notConnected, 'no server for a directory lookup');
@@ -155,7 +166,7 @@ export class SealedSendChannel {
       );
     }
     const key = decodeHybridPublicKey(entry.hybridPublicKey);
-    this.hybridKeys.set(hex, { key, until: now + HYBRID_KEY_CACHE_MS });
+    this.hybridKeys.set(hex, { key, until: now + HYBRID_KEY_CACHE_MS, accessTag });
     return key;
   }
 
@@ -166,7 +177,7 @@ export class SealedSendChannel {
     mlsMessage: Uint8Array,
   ): Promise<{ envelope: Uint8Array; receipt: DeliveryReceipt | undefined }> {
     const envelope = sealHybridEnvelope(
-      await this.hybridKeyOf(recipient),
+      await this.hybridKeyOf(recipient, accessKey),
       padToBucket(mlsMessage),
       SEALED_ENVELOPE_AAD,
     );
