@@ -58,7 +58,10 @@ export interface EngineApi {
   /** An MLS self-update commit (/rotate): fresh leaf keys, a new epoch. */
   selfUpdate(groupId: string): Promise<void>;
   /** /rotate-identity: a new identity key everywhere (directory, every group). */
-  rotateIdentity(): Promise<{ readonly groupsUpdated: readonly string[] }>;
+  rotateIdentity(): Promise<{
+    readonly groupsUpdated: readonly string[];
+    readonly groupsDeferred: readonly string[];
+  }>;
   /** Joins a waiting invite (by group name or invite id); resolves with the group id. */
   acceptInvite(reference: string): Promise<string>;
   /** Deletes a waiting invite without joining. */

@@ -89,6 +89,7 @@ describe('identity rotation over QUIC', () => {
 
     const result = await alice.engine.rotateIdentity();
     expect(result.groupsUpdated).toEqual([groupId]);
+    expect(result.groupsDeferred).toEqual([]);
     expect(result.statement.keyIndex).toBe(1);
     const newKey = identityOf(alice);
     expect(constantTimeEqual(newKey, oldKey)).toBe(false);

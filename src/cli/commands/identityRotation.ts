@@ -25,7 +25,11 @@ export async function rotateIdentity(
     writeLine(
       io.stdout,
       `new identity key (index ${result.statement.keyIndex}), fingerprint ${fingerprint.grouped}; ` +
-        `published and moved into ${result.groupsUpdated.length} group(s). Contacts who verified you see it signed by your previous key.`,
+        `published and moved into ${result.groupsUpdated.length} group(s)` +
+        (result.groupsDeferred.length > 0
+          ? `; ${result.groupsDeferred.length} group(s) with only you move when someone joins`
+          : '') +
+        '. Contacts who verified you see it signed by your previous key.',
     );
     return ExitCode.ok;
   });

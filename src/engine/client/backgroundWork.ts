@@ -28,6 +28,8 @@ export const BackgroundTask = {
   sealedAccess: 'sealedAccess',
   /** Rotating our access key or hybrid key (a member removed, a schedule). */
   keyRotation: 'keyRotation',
+  /** Moving our leaf to the rotated identity key once a group where we were alone has a second member. */
+  identityMove: 'identityMove',
   /** Sending our answers to invites, or removing an invitee who declined ours (inviteNotices.ts). */
   inviteNotices: 'inviteNotices',
   /** Closing the sealed-sender connection at shutdown. */

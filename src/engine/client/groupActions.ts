@@ -25,6 +25,7 @@ import type { OutboxSender } from './outboxSender.js';
 import { queueAccessKeyShare } from './sealedSender.js';
 import type { SelfUpdateScheduler } from './selfUpdateScheduler.js';
 import type { KeyRotations } from '../keys/keyRotations.js';
+import { moveDeferredLeaf } from '../keys/deferredIdentityMove.js';
 import { lostMember } from './incoming.js';
 import { membersOf } from './views.js';
 
@@ -59,6 +60,12 @@ export class GroupActions {
     await incoming.exclusive(async () => {
       await incoming.fetchAll();
       await inviteToGroup(context, groupId, username, () => incoming.fetchAll());
+      // The invite is done whatever happens here; a failed move is reported and tried at the next invite.
+      await background.settle(BackgroundTask.identityMove, () =>
+        moveDeferredLeaf(context, groupId, (change) =>
+          commitToGroup(context, groupId, change, () => incoming.fetchAll()),
+        ),
+      );
     });
     queueAccessKeyShare(context, groupId);
     // The invite itself succeeded; the access key waits in the outbox if this flush fails.

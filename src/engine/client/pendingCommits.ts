@@ -166,7 +166,12 @@ async function sendAndMerge(
     return 'conflict';
   }
   const own = ownIdentityHex(context);
-  const recipients = session.info().members.filter((member) => toHex(member) !== own);
+  // Our leaf may still carry the key before a rotation (a group we were alone in): that is us too.
+  const leafKey = session.ownIdentityKey();
+  const ownLeaf = leafKey === undefined ? own : toHex(leafKey);
+  const recipients = session
+    .info()
+    .members.filter((member) => toHex(member) !== own && toHex(member) !== ownLeaf);
   const payload = padToBucket(record.commitMessage);
   let receipts: readonly DeliveryReceipt[] = [];
   if (recipients.length > 0) {

@@ -65,6 +65,11 @@ export interface IdentityRotationResult {
   statement: RotationStatement;
   /** Groups whose leaf moved to the new key in this run. */
   groupsUpdated: string[];
+  /**
+   * Groups where we are the only member: a resync commit would remove the tree's only leaf, which MLS
+   * cannot express. Their leaf moves when a second member joins (deferredIdentityMove.ts).
+   */
+  groupsDeferred: string[];
 }
 
 function currentIndex(context: ClientContext): number {
@@ -130,10 +135,10 @@ export async function rotateIdentity(
   const nextMls: MlsIdentity = { signingPrivateKey: next.privateKey, signingPublicKey: next.publicKey };
   try {
     await publishRotation(context, statement, nextMls, username, connection);
-    const groupsUpdated = await moveGroups(context, hooks, statement, nextMls);
+    const { moved, deferred } = await moveGroups(context, hooks, statement, nextMls);
     switchProfileIdentity(context, statement, nextMls);
     await hooks.replenish();
-    return { statement, groupsUpdated };
+    return { statement, groupsUpdated: moved, groupsDeferred: deferred };
   } finally {
     wipe(next.privateKey);
   }
@@ -166,20 +171,29 @@ async function publishRotation(
   });
 }
 
-/** Every group where our leaf still has the old key gets the resync commit; failures are counted. */
+/**
+ * Every group where our leaf still has the old key gets the resync commit; failures are counted.
+ * Groups where we are alone are deferred, not failed.
+ */
 async function moveGroups(
   context: ClientContext,
   hooks: IdentityRotationHooks,
   statement: RotationStatement,
   next: MlsIdentity,
-): Promise<string[]> {
+): Promise<{ moved: string[]; deferred: string[] }> {
   const authenticatedData = encodeRotationStatement(statement);
   const moved: string[] = [];
+  const deferred: string[] = [];
   const failed: unknown[] = [];
   for (const { id: groupId } of context.groups.summaries()) {
-    const ownKey = (await context.groups.session(groupId)).ownIdentityKey();
+    const session = await context.groups.session(groupId);
+    const ownKey = session.ownIdentityKey();
     // Already moved (an earlier, interrupted run).
     if (ownKey !== undefined && toHex(ownKey) === toHex(statement.newKey)) continue;
+    if (session.info().members.length < 2) {
+      deferred.push(groupId);
+      continue;
+    }
     try {
       await hooks.commit(groupId, { kind: 'identityResync', identity: next, authenticatedData });
       moved.push(groupId);
@@ -195,7 +209,7 @@ async function moveGroups(
       { hint: 'run qpc keys rotate-identity again when online', cause: failed[0] },
     );
   }
-  return moved;
+  return { moved, deferred };
 }
 
 /** The profile's identity becomes the new key; the old private key is wiped in memory. */

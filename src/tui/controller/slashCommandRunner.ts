@@ -43,7 +43,14 @@ export function runSlashCommand(context: ControllerContext, command: SlashComman
       return fire(
         engine
           .rotateIdentity()
-          .then((done) => showInfo(`new identity key, in ${done.groupsUpdated.length} group(s)`)),
+          .then((done) =>
+            showInfo(
+              `new identity key, in ${done.groupsUpdated.length} group(s)` +
+                (done.groupsDeferred.length > 0
+                  ? `; ${done.groupsDeferred.length} group(s) with only you move when someone joins`
+                  : ''),
+            ),
+          ),
       );
     case 'accept':
       showInfo(`joining ${command.invite}…`);

@@ -216,8 +216,11 @@ export class FakeEngine implements EngineApi {
     return this.record('selfUpdate', [groupId], () => undefined);
   }
 
-  rotateIdentity(): Promise<{ readonly groupsUpdated: readonly string[] }> {
-    return this.record('rotateIdentity', [], () => ({ groupsUpdated: [] }));
+  rotateIdentity(): Promise<{
+    readonly groupsUpdated: readonly string[];
+    readonly groupsDeferred: readonly string[];
+  }> {
+    return this.record('rotateIdentity', [], () => ({ groupsUpdated: [], groupsDeferred: [] }));
   }
 
   markVerified(groupId: string | undefined, username: string): Promise<void> {
