@@ -9,7 +9,7 @@ import {
   WireErrorCode,
 } from '../../protocol/index.js';
 import { PinMismatchError, type QuicTransport, type QuicTransportOptions } from './quicTransport.js';
-import { ServerConnection, type ConnectionStatusEvent } from './serverConnection.js';
+import { RATE_LIMIT_MAX_ATTEMPTS, ServerConnection, type ConnectionStatusEvent } from './serverConnection.js';
 
 /** A transport whose connection we can break, answering Ping like a server would. */
 function fakeTransport(certSha256: string) {
@@ -155,7 +155,7 @@ describe('ServerConnection', () => {
     expect(calls).toBe(3);
     limitedAnswers = 100;
     await expect(connection.request(Method.Ping, {})).rejects.toMatchObject({ code: 'RATE_LIMITED' });
-    expect(calls).toBe(3 + 4);
+    expect(calls).toBe(3 + RATE_LIMIT_MAX_ATTEMPTS);
     await connection.close();
   });
 });

@@ -39,8 +39,19 @@ import { defaultServerName, formatServerAddress, type ServerAddress } from './se
 import { errorFromWire } from './wireErrors.js';
 import { traceHop } from '../../lib/trace.js';
 
-/** How many times one call meets RATE_LIMITED before the error reaches the caller. */
-const RATE_LIMIT_RETRIES = 4;
+/**
+ * How many times one call may meet RATE_LIMITED before the error reaches the caller. The server's
+ * retry-after only says when the oldest request leaves its window, so clients sharing an address can take
+ * that slot first many times in a row: a handful of tries ran out in seconds under load, and an action the
+ * user asked for failed although the server had done nothing and would have served it a moment later.
+ */
+export const RATE_LIMIT_MAX_ATTEMPTS = 40;
+
+/** The wait before repeating a refused call: the retry-after, plus a random spread so that clients which
+ * were refused together do not all come back in the same millisecond. */
+function rateLimitWaitMs(retryAfterMs: number): number {
+  return Math.min(5_000, Math.max(20, retryAfterMs) + Math.floor(Math.random() * 30));
+}
 
 export type ConnectionStatus = 'connecting' | 'online' | 'offline';
 
@@ -132,8 +143,8 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
         return await this.requestOnce(method, body);
       } catch (error) {
         const limited = error instanceof RateLimitError && error.code === WireErrorCode.RateLimited;
-        if (!limited || attempt >= RATE_LIMIT_RETRIES) throw error;
-        await sleep(Math.min(5_000, Math.max(20, error.retryAfterMs)));
+        if (!limited || attempt >= RATE_LIMIT_MAX_ATTEMPTS) throw error;
+        await sleep(rateLimitWaitMs(error.retryAfterMs));
       }
     }
   }
@@ -168,13 +179,13 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
   async openSession(): Promise<ResponseBody<typeof Method.OpenSession>> {
     // Refused for rate (a restart that reconnects many clients from one address at once): wait the
     // server's retry-after and ask again, as every other call does.
-    for (let attempt = 0; ; attempt++) {
+    for (let attempt = 1; ; attempt++) {
       try {
         return await this.openSessionOnce();
       } catch (error) {
         const limited = error instanceof RateLimitError && error.code === WireErrorCode.RateLimited;
-        if (!limited || attempt >= RATE_LIMIT_RETRIES) throw error;
-        await sleep(Math.min(5_000, Math.max(20, error.retryAfterMs)));
+        if (!limited || attempt >= RATE_LIMIT_MAX_ATTEMPTS) throw error;
+        await sleep(rateLimitWaitMs(error.retryAfterMs));
       }
     }
   }
