@@ -74,7 +74,6 @@ export async function adoptDirectoryIdentityKey(
     wipe(pair.privateKey);
     return;
   }
-  wipe(record.hybridPrivateKey);
   const oldPrivate = record.signingPrivateKey;
   store.transaction(() => {
     store.identity.save({
@@ -85,6 +84,9 @@ export async function adoptDirectoryIdentityKey(
     store.settings.set(IdentitySettingKey.keyIndex, String(index));
   });
   wipe(oldPrivate);
+  // Only now: the record saved above carries this hybrid private key, so wiping this copy earlier would
+  // have stored zeros in its place (and no Welcome sealed to the published key could be opened).
+  wipe(record.hybridPrivateKey);
   wipe(identity.mls.signingPrivateKey);
   identity.mls = {
     signingPrivateKey: new Uint8Array(pair.privateKey),
