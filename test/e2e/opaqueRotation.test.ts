@@ -2,6 +2,7 @@
  * Account passwords over real QUIC, OPAQUE, SQLCipher and MLS:
  * - after `qpc-server rotate opaque-setup` a registered user (with a group and messages) logs in again by
  *   re-registering in place: same name, same groups, old messages kept, new ones delivered;
+ * - a session opened before the rotation is refused after it (the rotation ends every session);
  * - LoginStart for such an account answers the distinct REREGISTRATION_REQUIRED;
  * - an impostor without the account's identity key cannot take the name by re-registering;
  * - `qpc account password` (and the engine's changePassword): the old password fails, the new one logs
@@ -16,7 +17,7 @@ import { isQpcError } from '../../src/lib/errors.js';
 import { Method, WireErrorCode } from '../../src/protocol/index.js';
 import { lastRotations } from '../../src/server/ops/rotationLog.js';
 import { runServerToExit } from '../server/serverProcess.js';
-import { WireClient } from '../server/wireClient.js';
+import { logIn, WireClient } from '../server/wireClient.js';
 import {
   isJoined,
   isMessage,
@@ -84,6 +85,16 @@ describe('account passwords', () => {
       await bob.waitFor(isJoined(group.id));
       await alice.engine.send(group.id, 'sent before the rotation');
       await bob.waitFor(isMessage('sent before the rotation'));
+      // A session opened before the rotation, kept to be presented after it.
+      const before = await WireClient.connect(server.port, serverPin(alice, server));
+      let sessionBefore: Uint8Array | undefined;
+      try {
+        await logIn(before, 'alice', 'pw-alice');
+        await before.ok(Method.CountKeyPackages, {});
+        sessionBefore = before.token;
+      } finally {
+        await before.close();
+      }
       await alice.close();
       await bob.close();
       const port = server.port;
@@ -108,6 +119,7 @@ describe('account passwords', () => {
       expect(rotated.stderr).toContain('"event":"key_rotated"');
       expect(rotated.code).toBe(0);
       expect(rotated.stdout).toContain('2 account(s) re-register in place');
+      expect(rotated.stdout).toMatch(/; [1-9]\d* session\(s\) ended/);
       const backups = readdirSync(join(serverDir, 'backups')).filter((name) =>
         name.startsWith('opaque-setup-'),
       );
@@ -123,6 +135,11 @@ describe('account passwords', () => {
       // The distinct code, straight from the wire, before Alice re-registered.
       const wire = await WireClient.connect(server.port, serverPin(alice, server));
       try {
+        // Her session from before the rotation ended with it.
+        wire.token = sessionBefore;
+        const stale = await wire.call(Method.CountKeyPackages, {});
+        expect(stale.ok ? 'ok' : stale.error.code).toBe(WireErrorCode.Unauthenticated);
+        wire.token = undefined;
         expect(await wireLogin(wire, 'alice', 'pw-alice')).toBe(WireErrorCode.ReRegistrationRequired);
       } finally {
         await wire.close();

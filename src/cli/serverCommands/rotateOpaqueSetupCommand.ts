@@ -35,7 +35,7 @@ export async function runOpaqueSetupRotation(
     if (dryRun) {
       process.stdout.write(
         `dry run: would replace the OPAQUE setup; ${result.accounts} account(s) would re-register in ` +
-          'place at their next login. Nothing was changed.\n',
+          `place at their next login, and ${result.sessions} session(s) would end. Nothing was changed.\n`,
       );
       return 0;
     }
@@ -45,6 +45,7 @@ export async function runOpaqueSetupRotation(
         material: 'opaque-setup',
         generation: result.newGeneration,
         accounts: result.accounts,
+        sessionsEnded: result.sessions,
         backup: result.backup,
         durationMs: result.durationMs,
       },
@@ -52,8 +53,10 @@ export async function runOpaqueSetupRotation(
     );
     process.stdout.write(
       `new OPAQUE setup (generation ${result.newGeneration}); ${result.accounts} account(s) re-register in ` +
-        `place at their next login (qpc does it with the account's identity key)\nbackup: ${result.backup}\n` +
-        'verified: the new setup answers registrations and every account is marked. Start qpc-server now.\n',
+        `place at their next login (qpc does it with the account's identity key); ${result.sessions} ` +
+        `session(s) ended\nbackup: ${result.backup}\n` +
+        'verified: the new setup answers registrations, every account is marked and no session is left. ' +
+        'Start qpc-server now.\n',
     );
   } finally {
     wipe(dbKey);

@@ -21,8 +21,16 @@ export function currentOpaqueGeneration(db: ServerDatabase): number {
   return Number.isSafeInteger(generation) && generation >= 0 ? generation : 0;
 }
 
-/** Store a new setup and its generation (one more than the last); returns the new generation. */
-export function replaceOpaqueSetup(db: ServerDatabase, setup: string): number {
+/**
+ * Store a new setup and its generation (one more than the last) and end every session, in one
+ * transaction: a session was opened by a login against the old setup, and a rotation that answers a
+ * suspected exposure of that setup must not leave the sessions it may have let in. Returns the new
+ * generation and how many sessions ended.
+ */
+export function replaceOpaqueSetup(
+  db: ServerDatabase,
+  setup: string,
+): { generation: number; sessionsEnded: number } {
   return db
     .transaction(() => {
       const generation = currentOpaqueGeneration(db) + 1;
@@ -33,9 +41,15 @@ export function replaceOpaqueSetup(db: ServerDatabase, setup: string): number {
         GENERATION_STATE,
         Buffer.from(String(generation), 'utf8'),
       );
-      return generation;
+      const sessionsEnded = db.prepare('DELETE FROM sessions').run().changes;
+      return { generation, sessionsEnded };
     })
     .immediate();
+}
+
+/** Sessions stored (any age): none may remain after a setup rotation. */
+export function storedSessions(db: ServerDatabase): number {
+  return db.prepare<[], { n: number }>('SELECT count(*) AS n FROM sessions').get()?.n ?? 0;
 }
 
 /** Accounts whose record predates the current setup (they re-register at their next login). */

@@ -6,6 +6,7 @@ import {
   accountsNeedingReRegistration,
   currentOpaqueGeneration,
   replaceOpaqueSetup,
+  storedSessions,
 } from '../auth/opaqueSetupGeneration.js';
 import { createOpaqueServerSetup, opaqueReady } from '../auth/opaqueAuthService.js';
 import { migrateServerDatabase } from '../storage/migrations.js';
@@ -23,6 +24,8 @@ export interface OpaqueSetupRotationResult {
   newGeneration: number;
   /** Accounts that re-register in place at their next login. */
   accounts: number;
+  /** Sessions ended (on a dry run: that would end); their clients log in again. */
+  sessions: number;
   /** The encrypted database copy taken first (it holds the old setup), relative to the data directory. */
   backup: string | undefined;
   durationMs: number;
@@ -32,7 +35,9 @@ export interface OpaqueSetupRotationResult {
  * A new OPAQUE server setup for a stopped server (it loads the setup at startup). Every account's record
  * was made under the old setup, so none can log in with its password afterwards: each is marked by its
  * older generation and re-registers in place at its next login, signed by its identity key (docs/
- * operations.md). Usernames, identity keys, groups and queued messages are untouched. The old setup stays
+ * operations.md). Every session ends in the same transaction (each was opened against the old setup), so
+ * logged-in clients are refused and log in again. Usernames, identity keys, groups and queued messages are
+ * untouched. The old setup stays
  * only in the backup taken first, so a rollback is `qpc-server restore --from` that backup.
  */
 export async function rotateOpaqueSetup(input: {
@@ -72,24 +77,33 @@ export async function rotateOpaqueSetup(input: {
     const oldGeneration = currentOpaqueGeneration(db);
     const accounts = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM users').get()?.n ?? 0;
     if (input.dryRun) {
-      return { oldGeneration, newGeneration: oldGeneration + 1, accounts, backup, durationMs: 0 };
+      const sessions = storedSessions(db);
+      return { oldGeneration, newGeneration: oldGeneration + 1, accounts, sessions, backup, durationMs: 0 };
     }
-    const newGeneration = replaceOpaqueSetup(db, createOpaqueServerSetup());
+    const replaced = replaceOpaqueSetup(db, createOpaqueServerSetup());
+    const newGeneration = replaced.generation;
     verify(db, path, oldSetup, newGeneration, accounts, backup);
     recordRotation(input.dataDir, {
       material: 'opaque-setup',
       at: started,
       ...(backup === undefined ? {} : { backup }),
     });
-    return { oldGeneration, newGeneration, accounts, backup, durationMs: input.clock.now() - started };
+    return {
+      oldGeneration,
+      newGeneration,
+      accounts,
+      sessions: replaced.sessionsEnded,
+      backup,
+      durationMs: input.clock.now() - started,
+    };
   } finally {
     db.close();
   }
 }
 
 /**
- * The stored setup is new and usable (it answers a registration), and every account is marked for
- * re-registration; otherwise the operator is told to restore the backup.
+ * The stored setup is new and usable (it answers a registration), every account is marked for
+ * re-registration and no session is left; otherwise the operator is told to restore the backup.
  */
 function verify(
   db: ReturnType<typeof openExistingDatabase>,
@@ -118,7 +132,7 @@ function verify(
       usable = false;
     }
   }
-  if (!usable || accountsNeedingReRegistration(db, generation) !== accounts) {
+  if (!usable || accountsNeedingReRegistration(db, generation) !== accounts || storedSessions(db) !== 0) {
     throw new OpsError(
       OpsErrorCode.RotationVerifyFailed,
       `${path}: the new OPAQUE setup is not as expected`,
