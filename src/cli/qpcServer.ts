@@ -6,6 +6,7 @@ import { jsonLineTraceSink, setTraceSink } from '../lib/trace.js';
 import { loadServerConfig } from '../server/config/loadServerConfig.js';
 import type { RunningQpcServer } from '../server/main.js';
 import { realSleep, systemRandomBytes } from '../server/serverDeps.js';
+import { HangupQueue } from '../server/ops/hangupQueue.js';
 import { createServerProgram } from './serverProgram.js';
 
 /** Exit codes of `qpc-server`: 2 for anything the operator must fix in the config or the certificate. */
@@ -60,6 +61,7 @@ export async function runQpcServer(argv: readonly string[]): Promise<number> {
 /** Runs the server until SIGTERM or SIGINT; the arguments go to the configuration loader as typed. */
 async function startServer(argv: readonly string[]): Promise<number> {
   let server: RunningQpcServer;
+  const hangups = new HangupQueue();
   try {
     const config = loadServerConfig({
       argv: normalizeServerArgs(argv),
@@ -67,6 +69,7 @@ async function startServer(argv: readonly string[]): Promise<number> {
       cwd: process.cwd(),
     });
     const logger = createLogger('qpc-server', config.logLevel);
+    logger.info({ event: 'starting', pid: process.pid }, 'starting');
     if (process.env.QPC_TRACE === '1') {
       setTraceSink(jsonLineTraceSink((line) => process.stderr.write(line)));
     }
@@ -78,6 +81,7 @@ async function startServer(argv: readonly string[]): Promise<number> {
       sleep: realSleep,
       logger,
     });
+    hangups.listening(() => server.reloadCertificates(), logger);
     return await new Promise<number>((resolve) => {
       let signalled = false;
       const onSignal = (signal: NodeJS.Signals): void => {
@@ -98,8 +102,6 @@ async function startServer(argv: readonly string[]): Promise<number> {
       };
       process.on('SIGTERM', onSignal);
       process.on('SIGINT', onSignal);
-      // After `qpc-server rotate tls-cert|federation-cert`: new certificates for new connections.
-      process.on('SIGHUP', () => void server.reloadCertificates());
     });
   } catch (error) {
     process.stderr.write(`${describe(error)}\n`);
