@@ -27,9 +27,10 @@ const helpAfter = `
 Commands in full (docs/operations.md):
 ${SERVER_COMMANDS_HELP}
 
-Secrets come from the environment or the TOML file only: QPC_DB_KEY, QPC_AUTH_TOKEN.
+Secrets come from the environment or the TOML file only: QPC_DB_KEY, QPC_AUTH_TOKEN, QPC_ADMIN_TOKEN.
 Logs are JSON lines (pino) on stdout; one has "msg":"listening" with port, adminPort and certSha256.
-SIGTERM or SIGINT drains requests in flight and closes the database; SIGHUP reloads the certificates.
+SIGTERM or SIGINT drains requests in flight and closes the database; SIGHUP (or POST /reload on the
+admin listener, with QPC_ADMIN_TOKEN) reloads the certificates.
 Exit codes: 0 stopped cleanly, 1 unexpected failure, 2 bad usage, configuration or certificate.`;
 
 export function createServerProgram(argv: readonly string[], hooks: ServerProgramHooks): Command {

@@ -77,6 +77,8 @@ export async function startQpcServer(config: ServerConfig, deps: QpcServerDeps):
       clock: deps.clock,
       logger,
     });
+    // One reload for SIGHUP and POST /reload; set once QUIC listens (it needs the listener).
+    const reloader: { reload?: () => Promise<boolean> } = {};
     admin = await startAdminServer({
       listen: config.adminListen,
       metrics: foundation.metrics,
@@ -84,6 +86,13 @@ export async function startQpcServer(config: ServerConfig, deps: QpcServerDeps):
       healthy: () => operations.healthy(),
       ready: () => operations.isReady(),
       status: () => operations.status(),
+      reload: {
+        token: config.adminToken,
+        run: () =>
+          reloader
+            .reload?.()
+            .then((reloaded) => ({ reloaded, certSha256: foundation.certificate.fingerprintSha256 })),
+      },
     });
     const quic = await startQuicListener({
       host: config.listen.host,
@@ -101,6 +110,15 @@ export async function startQpcServer(config: ServerConfig, deps: QpcServerDeps):
       },
       onRefused: (kind) => foundation.metrics.transportRefused(kind),
     });
+    const reloadNow = (): Promise<boolean> =>
+      reloadCertificates({
+        target: foundation,
+        replaceCertificate: (certPem, keyPem) => quic.replaceCertificate(certPem, keyPem),
+        metrics: foundation.metrics.operations,
+        clock: deps.clock,
+        logger,
+      });
+    reloader.reload = reloadNow;
     const pruneTimer = setInterval(() => {
       try {
         const pruned = { ...foundation.prune(), receipts: ledger.pruneReceipts() };
@@ -152,14 +170,7 @@ export async function startQpcServer(config: ServerConfig, deps: QpcServerDeps):
       adminPort: adminServer.address.port,
       certSha256: foundation.certificate.fingerprintSha256,
       foundation,
-      reloadCertificates: () =>
-        reloadCertificates({
-          target: foundation,
-          replaceCertificate: (certPem, keyPem) => quic.replaceCertificate(certPem, keyPem),
-          metrics: foundation.metrics.operations,
-          clock: deps.clock,
-          logger,
-        }),
+      reloadCertificates: reloadNow,
       stop,
     };
   } catch (error) {

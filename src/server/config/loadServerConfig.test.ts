@@ -94,6 +94,14 @@ describe('loadServerConfig', () => {
     expect(errorOf(() => load({ env: { QPC_CERT: '/c.pem' } })).message).toMatch(/^QPC_KEY: /);
   });
 
+  it('takes an admin token of 16 characters or more, in every mode', () => {
+    expect(load({ env: { QPC_ADMIN_TOKEN: 'a'.repeat(16) } }).adminToken).toBe('a'.repeat(16));
+    expect(load({ env: {} }).adminToken).toBeUndefined();
+    const short = errorOf(() => load({ env: { QPC_ADMIN_TOKEN: 'a'.repeat(15) } }));
+    expect(short.message).toMatch(/^QPC_ADMIN_TOKEN: /);
+    expect(short.code).toBe('CONFIG_INVALID');
+  });
+
   describe('production mode', () => {
     const complete = { QPC_CERT: '/c.pem', QPC_KEY: '/k.pem', QPC_DB_KEY: DB_KEY, QPC_PRODUCTION: '1' };
 

@@ -7,6 +7,7 @@ import { configError, parseNonEmptyText } from './parseConfigValues.js';
 import {
   CONFIG_FILE_NAME,
   DEFAULT_CONFIG,
+  MIN_ADMIN_TOKEN_LENGTH,
   MIN_PRODUCTION_AUTH_TOKEN_LENGTH,
   SETTINGS,
   type ConfigurableKey,
@@ -69,6 +70,7 @@ export function loadServerConfig(input: LoadServerConfigInput): ServerConfig {
     federationKeyPath: undefined,
     dbKeyHex: undefined,
     authToken: undefined,
+    adminToken: undefined,
   };
   for (const [key, value] of values) (config as unknown as Record<string, unknown>)[key] = value;
   validateConfig(config);
@@ -173,6 +175,9 @@ function validateConfig(config: ServerConfig): void {
   if ((config.federationCertPath === undefined) !== (config.federationKeyPath === undefined)) {
     const missing = config.federationCertPath === undefined ? 'QPC_FEDERATION_CERT' : 'QPC_FEDERATION_KEY';
     throw configError(missing, 'the federation certificate and its private key must be configured together');
+  }
+  if (config.adminToken !== undefined && config.adminToken.length < MIN_ADMIN_TOKEN_LENGTH) {
+    throw configError('QPC_ADMIN_TOKEN', `needs at least ${MIN_ADMIN_TOKEN_LENGTH} characters`);
   }
   if (!config.production) return;
   const refuse = (key: string, why: string): never => {

@@ -33,6 +33,8 @@ export interface ServerConfig {
   dbKeyHex: string | undefined;
   /** Shared bearer token ("auth version 1"), or undefined when bearer auth is off. */
   authToken: string | undefined;
+  /** Bearer token for the admin listener's POST /reload, or undefined when that endpoint is off. */
+  adminToken: string | undefined;
   /** Admin HTTP listen address (/metrics, /healthz). */
   adminListen: HostPort;
   rateLimitPerIpPerSecond: number;
@@ -154,6 +156,14 @@ export const SETTINGS: readonly SettingSpec[] = [
     flag: undefined,
     parse: parseNonEmptyText,
     description: 'shared bearer token',
+  },
+  {
+    key: 'adminToken',
+    toml: 'admin_token',
+    env: 'QPC_ADMIN_TOKEN',
+    flag: undefined,
+    parse: parseNonEmptyText,
+    description: 'bearer token for POST /reload on the admin listener',
   },
   {
     key: 'adminListen',
@@ -301,3 +311,6 @@ export const DEFAULT_CONFIG = {
 
 /** Shortest bearer token production mode accepts. */
 export const MIN_PRODUCTION_AUTH_TOKEN_LENGTH = 16;
+
+/** Shortest admin token accepted, in every mode: it reloads the server's certificates. */
+export const MIN_ADMIN_TOKEN_LENGTH = 16;

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../../lib/logger.js';
 import type { HostPort } from '../config/parseConfigValues.js';
+import { createReloadHandler, type AdminReloadOptions } from './adminReload.js';
 import type { ServerMetrics } from './serverMetrics.js';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -15,8 +16,9 @@ export interface AdminServer {
 /**
  * Plain HTTP on loopback for operators: GET /metrics (Prometheus), GET /healthz (the process and its
  * database answer: restart it if not), GET /readyz (it accepts clients: send traffic only if so) and
- * GET /status (JSON for `qpc-server status`: counts and dates, nothing secret). No TLS and no auth, so
- * it warns when bound elsewhere; put a proxy in front if it must be reachable remotely.
+ * GET /status (JSON for `qpc-server status`: counts and dates, nothing secret), and POST /reload (the
+ * certificates again, as SIGHUP; only with the admin token, adminReload.ts). No TLS, so it warns when
+ * bound elsewhere; put a proxy in front if it must be reachable remotely.
  */
 export async function startAdminServer(options: {
   listen: HostPort;
@@ -28,13 +30,21 @@ export async function startAdminServer(options: {
   ready?: () => boolean;
   /** The JSON body of /status; 404 when absent. */
   status?: () => unknown;
+  /** POST /reload; 404 when absent. */
+  reload?: AdminReloadOptions;
 }): Promise<AdminServer> {
   const { metrics, logger } = options;
   if (!LOOPBACK.has(options.listen.host)) {
     logger.warn({ event: 'admin_not_loopback' }, 'the admin server (metrics) listens beyond loopback');
   }
+  const reload = options.reload === undefined ? undefined : createReloadHandler(options.reload, logger);
   const server: Server = createServer((request, response) => {
     const path = (request.url ?? '/').split('?')[0];
+    if (path === '/reload' && reload !== undefined) {
+      if (request.method === 'POST') reload(request, response);
+      else response.writeHead(405, { allow: 'POST' }).end();
+      return;
+    }
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.writeHead(405, { allow: 'GET, HEAD' }).end();
       return;

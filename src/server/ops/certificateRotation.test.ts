@@ -31,6 +31,7 @@ function config(): ServerConfig {
     federationKeyPath: undefined,
     dbKeyHex: undefined,
     authToken: undefined,
+    adminToken: undefined,
   };
 }
 
