@@ -1,7 +1,8 @@
 /**
  * Every rotation a command does, timed on a server data directory whose database holds 100,000 queued
  * messages (500-byte payloads, 1,000 recipients), with what each backed up and how big that is:
- * auth-token, tls-cert (with its signed announcement), signing-key and db-key. The baseline, measured in
+ * auth-token, tls-cert (with its signed announcement), federation-cert (replacing an installed pair),
+ * signing-key, opaque-setup and db-key, in that order on the same database. The baseline, measured in
  * the same run, is copying the stopped database file (the manual backup the old runbook started with).
  * `npm run bench -- rotations`.
  */
@@ -15,7 +16,9 @@ import { DEFAULT_CONFIG, type ServerConfig } from '../../src/server/config/serve
 import { rotateAuthToken } from '../../src/server/ops/authTokenRotation.js';
 import { rotateCertificate } from '../../src/server/ops/certificateRotation.js';
 import { rotateDbKey } from '../../src/server/ops/dbKeyRotation.js';
+import { rotateOpaqueSetup } from '../../src/server/ops/opaqueSetupRotation.js';
 import { rotateSigningKey } from '../../src/server/ops/signingKeyRotation.js';
+import { createOpaqueServerSetup, opaqueReady } from '../../src/server/auth/opaqueAuthService.js';
 import { openServerDatabase, SERVER_DATABASE_FILE } from '../../src/server/storage/openServerDatabase.js';
 import { loadOrCreateServerState } from '../../src/server/storage/serverState.js';
 import { generateDevCertificate } from '../../src/server/tls/generateDevCertificate.js';
@@ -25,10 +28,12 @@ import { figure, heading, type BenchSection } from '../report.js';
 const MESSAGES = 100_000;
 const RECIPIENTS = 1_000;
 
-function fillDatabase(dataDir: string, key: Uint8Array): void {
+async function fillDatabase(dataDir: string, key: Uint8Array): Promise<void> {
+  await opaqueReady;
   const db = openServerDatabase(join(dataDir, SERVER_DATABASE_FILE), key);
   loadOrCreateServerState(db, {
-    createOpaqueSetup: () => 'setup',
+    // A real setup: the opaque-setup rotation checks that the new one differs and answers a registration.
+    createOpaqueSetup: createOpaqueServerSetup,
     randomBytes: (n) => new Uint8Array(randomBytes(n)),
   });
   const insert = db.prepare(
@@ -70,9 +75,10 @@ export const section: BenchSection = {
       federationKeyPath: undefined,
       dbKeyHex: undefined,
       authToken: undefined,
+      adminToken: undefined,
     } as ServerConfig;
     try {
-      fillDatabase(dataDir, key);
+      await fillDatabase(dataDir, key);
       await prepareServerCertificate({ ...config, clock: systemClock, logger: silentLogger() });
       const dbSize = statSync(join(dataDir, SERVER_DATABASE_FILE)).size;
       figure('database size', dbSize / (1024 * 1024), 'MiB');
@@ -123,6 +129,38 @@ export const section: BenchSection = {
         `${ratio(ms)}; backed up ${tlsBackup.join(' + ')} (${sizeKiB(dataDir, tlsBackup)})`,
       );
 
+      // federation-cert: the first install has nothing to back up, so the timed one replaces a pair.
+      const certFiles = async (name: string): Promise<{ certFile: string; keyFile: string }> => {
+        const made = await generateDevCertificate(new ManualClock(Date.now()));
+        writeFileSync(join(dir, `${name}-cert.der`), made.certificateDer);
+        writeFileSync(join(dir, `${name}-key.der`), made.privateKeyDer, { mode: 0o600 });
+        return { certFile: join(dir, `${name}-cert.der`), keyFile: join(dir, `${name}-key.der`) };
+      };
+      const federationRotation = (files: { certFile: string; keyFile: string }) =>
+        rotateCertificate({
+          material: 'federation-cert',
+          config,
+          ...files,
+          serverName: undefined,
+          dbKey: key,
+          dryRun: false,
+          clock: systemClock,
+          logger: silentLogger(),
+        });
+      federationRotation(await certFiles('federation-first'));
+      const secondFederation = await certFiles('federation-second');
+      started = performance.now();
+      const federation = federationRotation(secondFederation);
+      ms = performance.now() - started;
+      const federationBackup =
+        federation.backup === undefined ? [] : [federation.backup.cert, federation.backup.key];
+      figure(
+        'rotate federation-cert (checks, backup, install, read back)',
+        ms,
+        'ms',
+        `${ratio(ms)}; backed up ${federationBackup.join(' + ')} (${sizeKiB(dataDir, federationBackup)})`,
+      );
+
       started = performance.now();
       const signing = rotateSigningKey({ dataDir, dbKey: key, dryRun: false, clock: systemClock });
       ms = performance.now() - started;
@@ -132,6 +170,17 @@ export const section: BenchSection = {
         ms,
         'ms',
         `${ratio(ms)}; backed up ${signingBackup.join('')} (${sizeKiB(dataDir, signingBackup)})`,
+      );
+
+      started = performance.now();
+      const setup = await rotateOpaqueSetup({ dataDir, dbKey: key, dryRun: false, clock: systemClock });
+      ms = performance.now() - started;
+      const setupBackup = setup.backup === undefined ? [] : [setup.backup];
+      figure(
+        'rotate opaque-setup (database backup, new setup, sessions ended, checks)',
+        ms,
+        'ms',
+        `${ratio(ms)}; backed up ${setupBackup.join('')} (${sizeKiB(dataDir, setupBackup)})`,
       );
 
       started = performance.now();
