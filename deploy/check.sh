@@ -3,7 +3,7 @@
 #   promtool check config / check rules / test rules (the alert unit tests in alerts.test.yml),
 #   the Grafana dashboard's PromQL through promtool (as recording rules),
 #   systemd-analyze verify on the unit.
-# The Dockerfile cannot be built here (no registry access): test/deploy/dockerfile.test.ts checks its rules.
+# The Dockerfile cannot be built here (no registry access): test/deploy/deployFiles.test.ts checks its rules.
 set -euo pipefail
 cd "$(dirname "$0")"
 
