@@ -150,6 +150,14 @@ export class DeliveryQueues {
     return (this.statements.depth.get(key, now)?.n ?? 0) >= this.deps.queueCap;
   }
 
+  /**
+   * Rows queued for the recipient, expired ones not yet pruned included: an upper bound of its depth
+   * (and of any part of it), read from the index alone, for cheap cap checks.
+   */
+  rowsUpperBound(recipient: Uint8Array): number {
+    return this.statements.rowsOf.get(Buffer.from(recipient))?.n ?? 0;
+  }
+
   depth(recipient: Uint8Array): number {
     return this.statements.depth.get(Buffer.from(recipient), this.deps.clock.now())?.n ?? 0;
   }
