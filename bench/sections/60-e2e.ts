@@ -11,6 +11,7 @@
 import { loadavg } from 'node:os';
 import { figure, heading, percentile, type BenchSection } from '../report.js';
 import { hopBreakdown, parseTraceLines, type HopSample, type MessageWindow } from '../messageTrace.js';
+import { durableCommitSamples } from '../durableFloor.js';
 import {
   isJoined,
   registeredClient,
@@ -193,6 +194,14 @@ export const section: BenchSection = {
         );
       }
       figure('traced trip p50 (tracing on)', percentile(traced, 50), 'ms', 'vs untraced above');
+      // The server's read -> durable step beside its floor on this disk, measured now.
+      const commits = sorted(durableCommitSamples(200));
+      figure(
+        'baseline: one durable commit (WAL, fsync), p50',
+        percentile(commits, 50),
+        'ms',
+        `p99 ${percentile(commits, 99).toFixed(2)} ms`,
+      );
     } finally {
       for (const pinger of pingers) await pinger.close();
       for (const pair of pairs) {

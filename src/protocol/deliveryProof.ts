@@ -68,10 +68,28 @@ export type ProofFailure =
 
 export type ProofCheck = { valid: true; key: SigningKey } | { valid: false; reason: ProofFailure };
 
-/** Raw Ed25519 public key (32 bytes) to a KeyObject, through its SPKI DER. */
+const ED25519_SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
+/** A server publishes a handful of signing keys: more than this many means the cache starts over. */
+const PUBLIC_KEY_CACHE_LIMIT = 64;
+/**
+ * Imported signing keys by their hex form. Parsing the DER costs about three times the verification it
+ * serves, and every Enqueue answer carries a proof signed by the same key. Public keys only: no secret.
+ */
+const publicKeyCache = new Map<string, ReturnType<typeof createPublicKey>>();
+
+/** Raw Ed25519 public key (32 bytes) to a KeyObject, through its SPKI DER; imported once per key. */
 export function ed25519PublicKey(raw: Uint8Array): ReturnType<typeof createPublicKey> {
-  const spki = Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), raw]);
-  return createPublicKey({ key: spki, format: 'der', type: 'spki' });
+  const hex = toHex(raw);
+  const cached = publicKeyCache.get(hex);
+  if (cached !== undefined) return cached;
+  const key = createPublicKey({
+    key: Buffer.concat([ED25519_SPKI_PREFIX, raw]),
+    format: 'der',
+    type: 'spki',
+  });
+  if (publicKeyCache.size >= PUBLIC_KEY_CACHE_LIMIT) publicKeyCache.clear();
+  publicKeyCache.set(hex, key);
+  return key;
 }
 
 /**

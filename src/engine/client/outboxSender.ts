@@ -162,8 +162,11 @@ export class OutboxSender {
       let proven = 0;
       try {
         if (recipients.length > 0) {
-          context.store.outbox.recordAttempt(entry.id);
-          const ciphertext = await session.sendMessage(entry.payload, { record: false });
+          // The attempt is counted in the transaction that makes the advanced MLS state durable.
+          const ciphertext = await session.sendMessage(entry.payload, {
+            record: false,
+            alsoWrite: () => context.store.outbox.recordAttempt(entry.id),
+          });
           traceHop('client.encrypted');
           const sealedOutcome = await this.sendSealed(recipients, ciphertext, {
             messageId,

@@ -15,9 +15,8 @@ export const HYBRID_PRIVATE_KEY_LENGTH = X25519_KEY_LENGTH + MLKEM768_SECRET_KEY
 /** Compact private key: x25519 sk (32) || ML-KEM-768 keygen seed d||z (64). */
 export const HYBRID_SEED_LENGTH = X25519_KEY_LENGTH + 64;
 
-// DER prefixes for raw X25519 keys (RFC 8410): node:crypto imports KeyObjects only from DER, PEM or JWK.
+// DER prefix for a raw X25519 private key (RFC 8410): imported from PKCS#8 DER so no JWK string holds it.
 const X25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b656e04220420', 'hex');
-const X25519_SPKI_PREFIX = Buffer.from('302a300506032b656e032100', 'hex');
 
 export interface HybridPublicKey {
   readonly x25519: Uint8Array;
@@ -42,7 +41,12 @@ export function importX25519PublicKey(raw: Uint8Array): KeyObject {
       `an X25519 public key has 32 bytes, got ${raw.length}`,
     );
   }
-  return createPublicKey({ key: Buffer.concat([X25519_SPKI_PREFIX, raw]), format: 'der', type: 'spki' });
+  // JWK, not SPKI DER: OpenSSL 3 looks up a decoder for every DER import (about 10x slower), and an
+  // envelope opened imports its sender's ephemeral key each time. The key is public: a string is fine.
+  return createPublicKey({
+    key: { kty: 'OKP', crv: 'X25519', x: Buffer.from(raw).toString('base64url') },
+    format: 'jwk',
+  });
 }
 
 function importX25519PrivateKey(raw: Uint8Array): KeyObject {
@@ -54,12 +58,17 @@ function importX25519PrivateKey(raw: Uint8Array): KeyObject {
   }
 }
 
-/** The last 32 bytes of the DER export are the raw key for both SPKI and PKCS#8 X25519 encodings. */
+/**
+ * The raw 32 bytes of an X25519 key. A public key comes out of its JWK (a DER export costs about 50x
+ * more, and every sealed envelope exports its ephemeral public key); a private key out of the last 32
+ * bytes of its PKCS#8 DER, which can be wiped where a JWK string could not.
+ */
 export function rawX25519(key: KeyObject): Uint8Array {
-  const der =
-    key.type === 'private'
-      ? key.export({ format: 'der', type: 'pkcs8' })
-      : key.export({ format: 'der', type: 'spki' });
+  if (key.type !== 'private') {
+    const { x } = key.export({ format: 'jwk' });
+    return new Uint8Array(Buffer.from(x ?? '', 'base64url'));
+  }
+  const der = key.export({ format: 'der', type: 'pkcs8' });
   const raw = new Uint8Array(der.subarray(der.length - X25519_KEY_LENGTH));
   der.fill(0);
   return raw;

@@ -244,6 +244,7 @@ export class MlsGroupSession {
       const now = this.env.clock.now();
       const epoch = this.state.groupContext.epoch;
       persistGroupState(this.env.store, result.newState, this.meta, this.env.clock, () => {
+        options.alsoWrite?.();
         const text = options.record === false ? undefined : textOf(plaintext);
         if (text === undefined || own === undefined) return;
         this.env.store.messages.append({

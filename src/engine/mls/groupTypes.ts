@@ -86,4 +86,9 @@ export interface MessageOptions {
    * message readable again).
    */
   onApplication?: (message: { sender: Uint8Array; plaintext: Uint8Array; epoch: bigint }) => void;
+  /**
+   * For a sent application message: the caller's own write (e.g. the outbox's attempt count), run inside
+   * the transaction that saves the advanced state, so a send costs one store transaction, not two.
+   */
+  alsoWrite?: () => void;
 }

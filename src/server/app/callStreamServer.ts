@@ -9,6 +9,7 @@ import { CodecError } from '../../lib/errors.js';
 import { encodeErrorResponse, encodeFrame, WireErrorCode } from '../../protocol/index.js';
 import type { PeerInfo, PeerStreamSlots, QuicStreamLike } from '../transport/quicListener.js';
 import type { RequestRouter } from './requestRouter.js';
+import { traceHop } from '../../lib/trace.js';
 
 /** How long a caller over its address's stream share is told to wait. */
 export const CALL_SLOT_RETRY_MS = 100;
@@ -41,6 +42,7 @@ export async function serveCallStream(deps: CallStreamDeps, open: OpenCallStream
   const write = async (response: Uint8Array): Promise<void> => {
     try {
       await writer.write(encodeFrame(response, deps.maxFrameBytes));
+      traceHop('server.answered');
     } catch {
       // The client went away or reset the stream: the other calls' answers have nowhere to go either.
       broken = true;
@@ -49,6 +51,8 @@ export async function serveCallStream(deps: CallStreamDeps, open: OpenCallStream
   };
 
   const serveOne = async (payload: Uint8Array): Promise<void> => {
+    // Every call on the stream is traced like a call on a stream of its own (docs/performance.md).
+    traceHop('server.read');
     deps.callStarted();
     try {
       if (slots !== undefined && !slots.take()) {

@@ -88,6 +88,18 @@ describe('DeliveryQueues', () => {
     expect(q.depth(bob)).toBe(0);
   });
 
+  it('counts only unexpired messages against the cap, before they are pruned', () => {
+    const q = queues({ queueCap: 2, messageTtlMs: DAY });
+    q.enqueue(alice, new Uint8Array([1]));
+    clock.advance(DAY / 2);
+    q.enqueue(alice, new Uint8Array([2]));
+    expect(() => q.enqueue(alice, new Uint8Array([3]))).toThrow(QueueFullError);
+    clock.advance(DAY / 2); // the first has expired, and no prune ran: its row is still there
+    q.enqueue(alice, new Uint8Array([4]));
+    expect(db.prepare('SELECT count(*) AS n FROM queue').get()).toEqual({ n: 3 });
+    expect(() => q.enqueue(alice, new Uint8Array([5]))).toThrow(QueueFullError);
+  });
+
   it('hides and prunes messages past their TTL', () => {
     const q = queues({ messageTtlMs: 30 * DAY });
     q.enqueue(alice, new Uint8Array([1]));

@@ -60,6 +60,8 @@ export class DeliveryQueues {
       depth: db.prepare<[Buffer, number], { n: number }>(
         'SELECT count(*) AS n FROM queue WHERE recipient = ? AND expires_at > ?',
       ),
+      // Expired rows included: counted from the (recipient, id) index alone, with no table lookup.
+      rowsOf: db.prepare<[Buffer], { n: number }>('SELECT count(*) AS n FROM queue WHERE recipient = ?'),
       totalDepth: db.prepare<[number], { n: number }>('SELECT count(*) AS n FROM queue WHERE expires_at > ?'),
       insert: db.prepare<[Buffer, Buffer, number, number]>(
         'INSERT INTO queue (recipient, payload, enqueued_at, expires_at) VALUES (?, ?, ?, ?)',
@@ -99,8 +101,7 @@ export class DeliveryQueues {
       .transaction(() =>
         deliveries.map(({ recipient, payload }) => {
           const key = Buffer.from(recipient);
-          const depth = this.statements.depth.get(key, now)?.n ?? 0;
-          if (depth >= this.deps.queueCap) throw new QueueFullError(this.deps.queueCap);
+          if (this.atCap(key, now)) throw new QueueFullError(this.deps.queueCap);
           const result = this.statements.insert.run(key, Buffer.from(payload), now, expiresAt);
           return { id: Number(result.lastInsertRowid), expiresAt };
         }),
@@ -138,6 +139,25 @@ export class DeliveryQueues {
   }
 
   /** Unexpired messages waiting for one recipient. */
+  /**
+   * Whether the recipient's unexpired messages fill the cap. The rows counted from the index alone are
+   * an upper bound (expired rows not yet pruned count too); only at the cap does the exact count, which
+   * reads every row's expiry, decide. Each Enqueue asks this on the event loop: at a depth of 5,000 the
+   * exact count took 8.5 ms and the index count 1.8 ms (docs/performance.md).
+   */
+  private atCap(key: Buffer, now: number): boolean {
+    if ((this.statements.rowsOf.get(key)?.n ?? 0) < this.deps.queueCap) return false;
+    return (this.statements.depth.get(key, now)?.n ?? 0) >= this.deps.queueCap;
+  }
+
+  /**
+   * Rows queued for the recipient, expired ones not yet pruned included: an upper bound of its depth
+   * (and of any part of it), read from the index alone, for cheap cap checks.
+   */
+  rowsUpperBound(recipient: Uint8Array): number {
+    return this.statements.rowsOf.get(Buffer.from(recipient))?.n ?? 0;
+  }
+
   depth(recipient: Uint8Array): number {
     return this.statements.depth.get(Buffer.from(recipient), this.deps.clock.now())?.n ?? 0;
   }
