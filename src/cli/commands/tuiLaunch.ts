@@ -340,6 +340,7 @@ export function engineForTui(
     safetyNumber: (username) => contract.safetyNumber(username),
     acknowledgeKeyChange: (username) => contract.acknowledgeKeyChange(username),
     revealRecoveryWords: (password) => contract.revealRecoveryWords(password),
+    changePassword: (oldPassword, newPassword) => contract.changePassword(oldPassword, newPassword),
     exportBackup: (file, options) => exportBackupForTui(engine, file, options ?? {}),
     importBackup: (file, words) => importBackupForTui(engine, file, words),
   };
