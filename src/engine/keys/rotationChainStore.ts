@@ -11,11 +11,14 @@ import { decodeRotationChain, encodeRotationChain, MAX_CHAIN_LINKS } from '../id
 import type { RotationStatement } from '../identity/rotationStatement.js';
 import type { ClientProfileStore } from '../store/types.js';
 
+/** Only the settings are read and written. */
+type ChainStore = Pick<ClientProfileStore, 'settings'>;
+
 export const ROTATION_CHAIN_SETTING = 'keys.identity.rotation_chain';
 /** Same value as IdentitySettingKey.last (identityRotation.ts), read here without importing it back. */
 const LAST_ROTATION_SETTING = 'keys.identity.last_rotation';
 
-export function keptRotationChain(store: ClientProfileStore): RotationStatement[] {
+export function keptRotationChain(store: ChainStore): RotationStatement[] {
   const chain = store.settings.get(ROTATION_CHAIN_SETTING);
   if (chain !== undefined) return decodeRotationChain(fromHex(chain));
   const last = store.settings.get(LAST_ROTATION_SETTING);
@@ -30,7 +33,7 @@ function sameKey(a: Uint8Array, b: Uint8Array): boolean {
  * The kept chain with `statement` appended. A statement that does not start where the chain ends (a
  * chain lost, or from before it was kept) starts a new chain; past 64 links the oldest are dropped.
  */
-export function chainWith(store: ClientProfileStore, statement: RotationStatement): RotationStatement[] {
+export function chainWith(store: ChainStore, statement: RotationStatement): RotationStatement[] {
   const kept = keptRotationChain(store);
   const end = kept.at(-1);
   if (end !== undefined && sameKey(end.newKey, statement.newKey)) return kept;
@@ -39,7 +42,7 @@ export function chainWith(store: ClientProfileStore, statement: RotationStatemen
   return chain.slice(-MAX_CHAIN_LINKS);
 }
 
-export function saveRotationChain(store: ClientProfileStore, chain: readonly RotationStatement[]): void {
+export function saveRotationChain(store: ChainStore, chain: readonly RotationStatement[]): void {
   if (chain.length === 0) return;
   store.settings.set(ROTATION_CHAIN_SETTING, toHex(encodeRotationChain(chain)));
 }
