@@ -89,6 +89,11 @@ export interface EngineApi {
    */
   revealRecoveryWords(password: string): Promise<string>;
   /**
+   * /password: a new account password, after the current one is checked by a login (AUTH_FAILED when
+   * wrong); the account's other sessions end, and this one goes on under the new password.
+   */
+  changePassword(oldPassword: string, newPassword: string): Promise<{ readonly sessionsEnded: number }>;
+  /**
    * Writes the encrypted backup (docs/backup.md) to `file`; `words` only when the profile does not keep
    * its own (BACKUP_WORDS_NEEDED says so).
    */

@@ -18,6 +18,7 @@ const contextNames: Record<KeyContext, string> = {
   confirmQuit: 'quit?',
   revealPassword: 'password for the words',
   recoveryWords: 'recovery words',
+  changePassword: 'new password',
   backupWords: 'words for a backup',
 };
 

@@ -57,10 +57,17 @@ const textInputs: readonly KeyContext[] = [
   'createGroup',
   'invite',
   'revealPassword',
+  'changePassword',
   'backupWords',
 ];
 /** Overlays whose Enter confirms what was typed. */
-const dialogs: readonly KeyContext[] = ['createGroup', 'invite', 'revealPassword', 'backupWords'];
+const dialogs: readonly KeyContext[] = [
+  'createGroup',
+  'invite',
+  'revealPassword',
+  'changePassword',
+  'backupWords',
+];
 const everywhere: readonly KeyContext[] = [
   ...mainPanes,
   'help',
@@ -73,6 +80,7 @@ const everywhere: readonly KeyContext[] = [
   'confirmQuit',
   'revealPassword',
   'recoveryWords',
+  'changePassword',
   'backupWords',
 ];
 const overlays = everywhere.filter((context) => !mainPanes.includes(context));

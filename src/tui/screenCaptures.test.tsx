@@ -169,6 +169,17 @@ const captures: [string, () => Promise<string>][] = [
       return press(app, 'abandon ability', (f) => f.includes('***************'));
     },
   ],
+  [
+    'changePassword',
+    async () => {
+      const app = await mainScreen();
+      await press(app, '/password', (f) => f.includes('/password'));
+      await press(app, keys.enter, (f) => f.includes('Current password'));
+      await press(app, 'correct horse', (f) => f.includes('*************'));
+      await press(app, keys.enter, (f) => f.includes('New password:'));
+      return press(app, 'new one', (f) => f.includes('New password: *******'));
+    },
+  ],
 ];
 
 describe('screen captures in docs/tui.md', () => {

@@ -95,6 +95,7 @@ describe('parseComposerInput', () => {
       'kick',
       'leave',
       'lock',
+      'password',
       'quit',
       'rotate',
       'rotate-identity',

@@ -17,6 +17,7 @@ export type SlashCommand =
   | { readonly kind: 'whoami' }
   | { readonly kind: 'help' }
   | { readonly kind: 'lock' }
+  | { readonly kind: 'password' }
   | { readonly kind: 'backup'; readonly action: 'export' | 'import'; readonly file: string }
   | { readonly kind: 'quit' };
 
@@ -74,6 +75,12 @@ export const slashCommandSpecs: readonly SlashCommandSpec[] = [
     usage: '/backup export|import FILE',
     description: 'write or read an encrypted backup (the recovery words open it)',
     argument: 'backup',
+  },
+  {
+    name: 'password',
+    usage: '/password',
+    description: 'change your account password (your other sessions end)',
+    argument: 'none',
   },
   {
     name: 'lock',

@@ -31,6 +31,7 @@ import {
   submitBackupWords,
   submitRecoveryPassword,
 } from './controller/secretCommands.js';
+import { submitPasswordStage } from './controller/passwordCommand.js';
 import { runSlashCommand } from './controller/slashCommandRunner.js';
 
 /** Messages fetched per page: a few screens' worth, so scrolling rarely waits. */
@@ -57,7 +58,13 @@ export interface TuiControllerOptions {
   readonly onLock?: () => void;
 }
 
-const dialogContexts: readonly KeyContext[] = ['createGroup', 'invite', 'revealPassword', 'backupWords'];
+const dialogContexts: readonly KeyContext[] = [
+  'createGroup',
+  'invite',
+  'revealPassword',
+  'changePassword',
+  'backupWords',
+];
 
 export function createTuiController(engine: EngineApi, options: TuiControllerOptions): TuiController {
   const store = createTuiStore(initialAppState(options.size, options.timeFormat));
@@ -192,6 +199,8 @@ export function createTuiController(engine: EngineApi, options: TuiControllerOpt
       submitRecoveryPassword(context, state);
     } else if (overlay.kind === 'backupWords') {
       submitBackupWords(context, state);
+    } else if (overlay.kind === 'changePassword') {
+      submitPasswordStage(context, state);
     }
   }
 

@@ -9,7 +9,9 @@ import { toHex } from '../../src/lib/bytes.js';
 import type { ClientContext } from '../../src/engine/client/clientContext.js';
 import { lookupUsername } from '../../src/engine/client/directory.js';
 import { fingerprintOf, identityFromMnemonic } from '../../src/engine/identity/index.js';
+import { verifyRotationChain } from '../../src/engine/identity/rotationChain.js';
 import { IdentitySettingKey } from '../../src/engine/keys/identityRotation.js';
+import { keptRotationChain } from '../../src/engine/keys/rotationChainStore.js';
 import { RestoreIdentityErrorCode } from '../../src/engine/keys/restoredIdentityIndex.js';
 import { QpcEngine } from '../../src/engine/qpcEngine.js';
 import {
@@ -77,6 +79,13 @@ describe('restore from the words after identity rotations', () => {
     expect(toHex(contextOf(restored).identity().mls.signingPublicKey)).toBe(current);
     expect(toHex(restored.store.identity.load()?.signingPublicKey ?? new Uint8Array())).toBe(current);
     expect(restored.store.settings.get(IdentitySettingKey.keyIndex)).toBe('2');
+    // The two rotations come back as a chain signed again from the words: key 0 -> key 1 -> key 2, each
+    // link checked as a member checks a move.
+    const chain = keptRotationChain(restored.store);
+    expect(chain.map((link) => link.keyIndex)).toEqual([1, 2]);
+    expect(toHex(chain[0]!.previousKey)).toBe(toHex(firstKey));
+    expect(toHex(chain[1]!.newKey)).toBe(current);
+    expect(() => verifyRotationChain(chain)).not.toThrow();
     expect((await restored.engine.whoami()).fingerprint).toBe(fingerprintOf(Buffer.from(current, 'hex')).hex);
     // Publishing the new hybrid key under that key went through: the directory still holds it.
     expect(await directoryKey('alice')).toBe(current);

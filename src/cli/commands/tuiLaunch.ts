@@ -27,6 +27,7 @@ import { CliErrorCode } from '../exitCodes.js';
 import type { LockApi } from '../../tui/lock/lockApi.js';
 import { createTuiLock } from './tuiLock.js';
 import { exportBackupForTui, importBackupForTui } from './tuiBackup.js';
+import { checkBackupOpens, importAfterRestore } from './tuiRestoreBackup.js';
 
 export interface TuiLaunchOptions {
   readonly profileDir: string;
@@ -130,8 +131,13 @@ export class TuiLaunch implements LaunchApi {
     username: string,
     password: string,
     progress: ProgressReporter,
+    backupFile?: string,
   ): Promise<void> {
     const store = this.requireStore();
+    if (backupFile !== undefined) {
+      progress('Opening the backup file with the recovery words');
+      checkBackupOpens(backupFile, words);
+    }
     // An engine from an earlier attempt holds the identity it loaded: drop it before replacing it.
     if (this.engine !== undefined) {
       await this.engine.close();
@@ -143,6 +149,10 @@ export class TuiLaunch implements LaunchApi {
     progress(`Logging in as ${username}: stretching the password (argon2id), publishing keys`);
     const outcome = await engine.login(username, password);
     if (outcome.reRegistered) this.pendingEvents.push({ type: 'accountReRegistered' });
+    if (backupFile !== undefined) {
+      progress('Importing contacts, trust and history from the backup');
+      await importAfterRestore(engine, backupFile, words, this.logger, this.pendingEvents);
+    }
   }
 
   open(): EngineApi {
@@ -340,6 +350,7 @@ export function engineForTui(
     safetyNumber: (username) => contract.safetyNumber(username),
     acknowledgeKeyChange: (username) => contract.acknowledgeKeyChange(username),
     revealRecoveryWords: (password) => contract.revealRecoveryWords(password),
+    changePassword: (oldPassword, newPassword) => contract.changePassword(oldPassword, newPassword),
     exportBackup: (file, options) => exportBackupForTui(engine, file, options ?? {}),
     importBackup: (file, words) => importBackupForTui(engine, file, words),
   };

@@ -55,17 +55,27 @@ export class GroupActions {
   }
 
   async invite(groupRef: string, username: string): Promise<void> {
-    const { context, incoming, outbox, background } = this.parts;
+    const { context, incoming, outbox, background, rotations } = this.parts;
     const groupId = context.groups.resolve(groupRef).groupId;
+    const moveLeaf = (): Promise<boolean> =>
+      moveDeferredLeaf(context, groupId, (change) =>
+        commitToGroup(context, groupId, change, () => incoming.fetchAll()),
+      );
     await incoming.exclusive(async () => {
       await incoming.fetchAll();
       await inviteToGroup(context, groupId, username, () => incoming.fetchAll());
-      // The invite is done whatever happens here; a failed move is reported and tried at the next invite.
-      await background.settle(BackgroundTask.identityMove, () =>
-        moveDeferredLeaf(context, groupId, (change) =>
-          commitToGroup(context, groupId, change, () => incoming.fetchAll()),
-        ),
-      );
+      try {
+        await moveLeaf();
+      } catch (error) {
+        // The invite is done whatever happens here: the move is tried again in the background with
+        // backoff, and a failure of its last try is reported (backgroundFailed).
+        void error;
+        rotations.deferredMoves.retry(
+          groupId,
+          () => incoming.exclusive(moveLeaf),
+          (lastError) => background.report(BackgroundTask.identityMove, lastError),
+        );
+      }
     });
     queueAccessKeyShare(context, groupId);
     // The invite itself succeeded; the access key waits in the outbox if this flush fails.

@@ -350,7 +350,8 @@ export class IncomingProcessor {
     let entries: MessageRecord[] = [];
     if (result.kind === 'commit') {
       discardOutrunPendingCommit(context, groupId, session.info().epoch);
-      if (result.rotation !== undefined) applyPeerRotation(context, result.rotation);
+      if (result.rotation !== undefined)
+        applyPeerRotation(context, result.rotationChain ?? [result.rotation]);
       const membersAfter = session.info().members;
       const changes = membershipChanges(context, groupId, toHex(result.sender), membersBefore, membersAfter);
       entries = recordMembership(context, groupId, session.info().epoch, changes);

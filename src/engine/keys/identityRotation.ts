@@ -24,6 +24,7 @@ import { mnemonicToIdentitySeed } from '../identity/mnemonic.js';
 import { decodeRotationStatement, encodeRotationStatement } from '../identity/rotationCodec.js';
 import { identityAtIndex, signRotation, type RotationStatement } from '../identity/rotationStatement.js';
 import type { CommitChange } from '../mls/groupTypes.js';
+import { chainWith, saveRotationChain } from './rotationChainStore.js';
 import type { MlsIdentity } from '../mls/credentials.js';
 
 export const IdentityRotationErrorCode = {
@@ -40,7 +41,10 @@ export const IdentitySettingKey = {
   keyIndex: 'keys.identity.index',
   /** Encoded statement of a rotation that has started and not finished (hex). */
   pending: 'keys.identity.rotation_pending',
-  /** Encoded statement of the last finished rotation (hex): the old public key and both signatures. */
+  /**
+   * Encoded statement of the last finished rotation (hex): the old public key and both signatures. Every
+   * finished rotation is kept too, as a chain (rotationChainStore.ts).
+   */
   last: 'keys.identity.last_rotation',
 } as const;
 
@@ -231,6 +235,7 @@ function switchProfileIdentity(
     });
     store.settings.set(IdentitySettingKey.keyIndex, String(statement.keyIndex));
     store.settings.set(IdentitySettingKey.last, toHex(encodeRotationStatement(statement)));
+    saveRotationChain(store, chainWith(store, statement));
     store.settings.delete(IdentitySettingKey.pending);
   });
   wipe(oldPrivate);

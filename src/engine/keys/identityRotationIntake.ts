@@ -9,8 +9,16 @@ import { acceptContactRotation, loadTrust } from '../client/contactTrust.js';
 import type { RotationStatement } from '../identity/rotationStatement.js';
 import { OWNER_ROTATION_NOTE, verificationStateOf } from '../privacy/trust.js';
 
-/** Called once the rotation commit is applied. Never throws: the group already moved on. */
-export function applyPeerRotation(context: ClientContext, statement: RotationStatement): void {
+/**
+ * Called once the rotation commit is applied, with its links oldest first (each was verified by the MLS
+ * layer, and each starts from the key the one before introduced): the trust record follows them one by
+ * one, so a contact we knew under key0 reaches key2 through key1. Never throws: the group moved on.
+ */
+export function applyPeerRotation(context: ClientContext, chain: readonly RotationStatement[]): void {
+  for (const link of chain) applyLink(context, link);
+}
+
+function applyLink(context: ClientContext, statement: RotationStatement): void {
   const { store } = context;
   const knownName = store.contacts.get(toHex(statement.previousKey))?.username;
   // The username inside the statement is the old key's own claim: it is trusted only when it is the

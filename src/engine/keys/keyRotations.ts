@@ -9,6 +9,7 @@ import type { ClientContext, LoadedIdentity } from '../client/clientContext.js';
 import { publishPendingHybridKey } from '../client/localIdentity.js';
 import { accessKeyRotationDue, rotateAccessKey } from './accessKeyRotation.js';
 import { hybridRotationDue, rotateHybridKey } from './hybridKeyRotation.js';
+import { DeferredMoveRetry } from './deferredMoveRetry.js';
 import { loadRetiredHybridKeys } from './retiredHybridKeys.js';
 
 /** Schedules are days long: a check every ten minutes is plenty and costs a few settings reads. */
@@ -26,6 +27,8 @@ export interface KeyRotationHooks {
 export class KeyRotations {
   private lane: Promise<unknown> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
+  /** Deferred identity moves whose commit failed, tried again with backoff (deferredMoveRetry.ts). */
+  readonly deferredMoves = new DeferredMoveRetry();
 
   constructor(
     private readonly context: ClientContext,
@@ -106,5 +109,6 @@ export class KeyRotations {
   stop(): void {
     clearInterval(this.timer);
     this.timer = undefined;
+    this.deferredMoves.stop();
   }
 }

@@ -327,7 +327,7 @@ export class MlsGroupSession {
         kind,
         sender: sender.identityKey,
         epoch: newState.groupContext.epoch,
-        ...(rotation === undefined ? {} : { rotation }),
+        ...(rotation === undefined ? {} : { rotation, rotationChain: sender.resync?.chain ?? [rotation] }),
       };
     });
   }

@@ -25,7 +25,14 @@ export interface MlsGroupInfo {
 export type ReceiveResult =
   | { kind: 'application'; sender: Uint8Array; plaintext: Uint8Array; epoch: bigint }
   /** `rotation`: the commit moved `sender` (the new key) from `rotation.previousKey`, proven by both keys. */
-  | { kind: 'commit'; sender: Uint8Array; epoch: bigint; rotation?: RotationStatement }
+  | {
+      kind: 'commit';
+      sender: Uint8Array;
+      epoch: bigint;
+      rotation?: RotationStatement;
+      /** Every link from the removed leaf's key to `sender`, oldest first (`rotation` is the last). */
+      rotationChain?: readonly RotationStatement[];
+    }
   | { kind: 'proposal'; sender: Uint8Array; epoch: bigint }
   | { kind: 'removed'; sender: Uint8Array; epoch: bigint };
 

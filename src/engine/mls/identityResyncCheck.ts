@@ -1,7 +1,8 @@
 /**
  * The receiving side of an identity rotation (docs/mls.md, "Identity rotation"): a member's identity
  * key, which is its leaf credential, changes only through an external commit with resync whose
- * authenticated data holds a rotation statement signed by the key being replaced and by the new one.
+ * authenticated data holds a rotation statement signed by the key being replaced and by the new one
+ * (or a chain of them, each link signed by its two keys, from the leaf's key to the new one).
  * Every other way a credential could change (a member's update path, an Update proposal) is refused
  * with MLS_IDENTITY_CHANGE_UNSIGNED, and so is a resync whose statement does not match the leaf it
  * removes and the leaf it adds.
@@ -9,15 +10,21 @@
 import type { ClientState, FramedContent, LeafNode } from 'ts-mls';
 import { constantTimeEqual } from '../../lib/bytes.js';
 import type { QpcError } from '../../lib/errors.js';
-import { decodeRotationStatement } from '../identity/rotationCodec.js';
-import { verifyRotation, type RotationStatement } from '../identity/rotationStatement.js';
+import { decodeRotationChain, verifyRotationChain } from '../identity/rotationChain.js';
+import type { RotationStatement } from '../identity/rotationStatement.js';
 import { identityKeyOfLeaf, leafIdentityAt } from './credentials.js';
 import { mlsErrorCodes, rejectMessage } from './mlsErrors.js';
 
 export interface IdentityResync {
   /** The leaf the commit removes: the member's former leaf. */
   formerLeafIndex: number;
+  /** The last link: from the key before it to the member's new key. */
   statement: RotationStatement;
+  /**
+   * Every link from the removed leaf's key to the new one, oldest first (one link, or several when the
+   * member rotated more than once while its leaf could not move: identity/rotationChain.ts).
+   */
+  chain: readonly RotationStatement[];
 }
 
 function refuse(why: string, cause?: unknown): QpcError {
@@ -53,22 +60,25 @@ export function checkIdentityResync(state: ClientState, content: FramedContent):
   }
   const formerKey = leafIdentityAt(state.ratchetTree, formerLeafIndex);
   if (formerKey === undefined) throw refuse('the external commit removes a blank leaf');
-  let statement: RotationStatement;
+  let chain: RotationStatement[];
   try {
-    statement = decodeRotationStatement(content.authenticatedData);
-    verifyRotation(statement);
+    chain = decodeRotationChain(content.authenticatedData);
+    verifyRotationChain(chain);
   } catch (error) {
     throw refuse('the identity change carries no valid rotation statement', error);
   }
+  const [first] = chain;
+  const statement = chain.at(-1);
+  if (first === undefined || statement === undefined) throw refuse('an empty rotation chain');
   const newLeaf = content.commit.path.leafNode;
   if (
-    !constantTimeEqual(statement.previousKey, formerKey) ||
+    !constantTimeEqual(first.previousKey, formerKey) ||
     !constantTimeEqual(statement.newKey, identityKeyOfLeaf(newLeaf)) ||
     !constantTimeEqual(statement.newKey, newLeaf.signaturePublicKey)
   ) {
     throw refuse('the rotation statement is not signed by the key it replaces');
   }
-  return { formerLeafIndex, statement };
+  return { formerLeafIndex, statement, chain };
 }
 
 /**

@@ -14,7 +14,12 @@ import { InvitesOverlay } from './InvitesOverlay.js';
 import { MembersOverlay } from './MembersOverlay.js';
 import { MessageList } from './MessageList.js';
 import { SafetyNumberOverlay } from './SafetyNumberOverlay.js';
-import { BackupWordsOverlay, RecoveryWordsOverlay, RevealPasswordOverlay } from './SecretOverlays.js';
+import {
+  BackupWordsOverlay,
+  ChangePasswordOverlay,
+  RecoveryWordsOverlay,
+  RevealPasswordOverlay,
+} from './SecretOverlays.js';
 import { StatusBar } from './StatusBar.js';
 import { StatusLine } from './StatusLine.js';
 import { TextPromptOverlay } from './TextPromptOverlay.js';
@@ -85,6 +90,8 @@ function OverlayView({ state, height }: { readonly state: AppState; readonly hei
       return <RevealPasswordOverlay overlay={overlay} height={height} width={state.size.columns - 2} />;
     case 'recoveryWords':
       return <RecoveryWordsOverlay words={overlay.words} height={height} />;
+    case 'changePassword':
+      return <ChangePasswordOverlay overlay={overlay} height={height} width={state.size.columns - 2} />;
     case 'backupWords':
       return <BackupWordsOverlay overlay={overlay} height={height} width={state.size.columns - 2} />;
   }

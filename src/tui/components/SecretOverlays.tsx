@@ -1,6 +1,7 @@
 /**
  * Overlays around the account's secrets: the password asked before the recovery words show again, the
- * words themselves (four columns, as on the first run), and the words a backup needs.
+ * words themselves (four columns, as on the first run), a new account password, and the words a backup
+ * needs.
  */
 import { Text } from 'ink';
 import type { Overlay } from '../state/appState.js';
@@ -27,6 +28,38 @@ export function RevealPasswordOverlay({
         overlay.checking
           ? 'Checking the password (an OPAQUE login: a few seconds)…'
           : 'The words show only after your account password is checked by logging in.'
+      }
+      input={overlay.input}
+      height={height}
+      width={width}
+      masked
+    />
+  );
+}
+
+const passwordLabels = {
+  current: 'Current password',
+  new: 'New password',
+  again: 'New password again',
+} as const;
+
+export function ChangePasswordOverlay({
+  overlay,
+  height,
+  width,
+}: {
+  readonly overlay: OverlayOf<'changePassword'>;
+  readonly height: number;
+  readonly width: number;
+}) {
+  return (
+    <TextPromptOverlay
+      title="Change my account password"
+      label={passwordLabels[overlay.stage]}
+      hint={
+        overlay.working
+          ? 'Changing the password (a login, then a new registration: a few seconds)…'
+          : 'At least 8 characters. Your other sessions end: log in there again with the new password.'
       }
       input={overlay.input}
       height={height}

@@ -3,6 +3,7 @@ import type { SlashCommand } from '../slashCommands.js';
 import type { ControllerContext } from './controllerContext.js';
 import { withGroup } from './controllerContext.js';
 import { createGroup, openIdentity, openUserSafetyNumber, verify } from './groupCommands.js';
+import { askPasswordChange } from './passwordCommand.js';
 import { runBackupCommand } from './secretCommands.js';
 
 /** Commands that leave the main screen, which the controller itself owns. */
@@ -63,6 +64,8 @@ export function runSlashCommand(context: ControllerContext, command: SlashComman
       return dispatch({ type: 'openOverlay', overlay: { kind: 'help', scroll: 0 } });
     case 'backup':
       return runBackupCommand(context, command.action, command.file);
+    case 'password':
+      return askPasswordChange(context);
     case 'lock':
       return exits.lock();
     case 'quit':

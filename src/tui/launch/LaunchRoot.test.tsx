@@ -1,6 +1,6 @@
 import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
-import { AuthError } from '../../lib/errors.js';
+import { AuthError, CryptoError } from '../../lib/errors.js';
 import { FakeEngine } from '../testing/fakeEngine.js';
 import { waitForText } from '../testing/waitForFrame.js';
 import type { LaunchApi, LaunchNeed } from './launchApi.js';
@@ -39,8 +39,21 @@ class FakeLaunch implements LaunchApi {
       ? Promise.resolve()
       : Promise.reject(new AuthError('WRONG_PASSWORD', 'wrong username or password'));
   }
-  restore(server: string, words: string, username: string, password: string) {
-    this.calls.push(`restore ${server} ${words.split(' ').length} ${username} ${password}`);
+  restore(
+    server: string,
+    words: string,
+    username: string,
+    password: string,
+    _progress: (label: string) => void,
+    backupFile?: string,
+  ) {
+    const backup = backupFile === undefined ? '' : ` backup ${backupFile}`;
+    this.calls.push(`restore ${server} ${words.split(' ').length} ${username} ${password}${backup}`);
+    if (backupFile === 'other.bak') {
+      return Promise.reject(
+        new CryptoError('BACKUP_WRONG_WORDS', 'these recovery words do not open this backup'),
+      );
+    }
     return password === 'right password'
       ? Promise.resolve()
       : Promise.reject(new AuthError('WRONG_PASSWORD', 'wrong username or password'));
@@ -158,6 +171,39 @@ describe('LaunchRoot', () => {
     expect(launch.calls).toEqual([
       'restore 127.0.0.1:7443 24 alice wrong',
       'restore 127.0.0.1:7443 24 alice right password',
+      'open',
+    ]);
+    instance.unmount();
+  });
+
+  it('logs in with recovery words and a backup file: the file is asked, a refusal shows, a retry imports', async () => {
+    const launch = new FakeLaunch({ kind: 'firstRun', defaultServer: '127.0.0.1:7443' });
+    const instance = render(<LaunchRoot launch={launch} noColor />);
+    await waitForText(instance, '> register a new account');
+    instance.stdin.write('\u001B[B\u001B[B');
+    await waitForText(instance, '> log in with my recovery words and a backup file');
+    instance.stdin.write('\r');
+    await typeLine(instance, '', '> Server', '> Recovery words');
+    await typeLine(instance, `${'abandon '.repeat(23)}art`, 'art', '> Backup file');
+    // No file: the screen says so once the last field is confirmed.
+    await typeLine(instance, '', '> Backup file', '> Username');
+    await typeLine(instance, 'alice', 'Username         alice', '> Password ');
+    await typeLine(instance, 'right password', '*'.repeat(14), 'the backup file is needed');
+    expect(launch.calls).toEqual([]);
+    await typeLine(instance, '', '> Server', '> Recovery words');
+    await typeLine(instance, '', '> Recovery words', '> Backup file');
+    await typeLine(instance, 'other.bak', 'Backup file      other.bak', '> Username');
+    await typeLine(instance, '', '> Username', '> Password ');
+    await typeLine(instance, 'right password', '*'.repeat(14), 'do not open this backup');
+    await typeLine(instance, '', '> Server', '> Recovery words');
+    await typeLine(instance, '', '> Recovery words', '> Backup file');
+    instance.stdin.write('\u0015');
+    await typeLine(instance, '~/qpc.bak', 'Backup file      ~/qpc.bak', '> Username');
+    await typeLine(instance, '', '> Username', '> Password ');
+    await typeLine(instance, 'right password', '*'.repeat(14), launch.engine.self.username);
+    expect(launch.calls).toEqual([
+      'restore 127.0.0.1:7443 24 alice right password backup other.bak',
+      'restore 127.0.0.1:7443 24 alice right password backup ~/qpc.bak',
       'open',
     ]);
     instance.unmount();

@@ -19,6 +19,7 @@ const labels: Record<LaunchField, string> = {
   passwordAgain: 'Password again',
   word: 'Word',
   words: 'Recovery words',
+  backupFile: 'Backup file',
 };
 
 const spinnerFrames = ['|', '/', '-', '\\'];
@@ -55,6 +56,8 @@ function intro(state: LaunchState): string {
     case 'firstRun':
       if (state.step.kind === 'choice')
         return 'A new account, or one you already have (from another device)?';
+      if (state.withBackup)
+        return 'Pick the server (Enter keeps the local one), type your 24 recovery words on one line, the backup file they open (~/ is your home), then your username and password. The backup brings back contacts, trust and history; groups come back through invites.';
       return state.restoring
         ? 'Pick the server (Enter keeps the local one), then type your 24 recovery words on one line, separated by spaces, then your username and password.'
         : 'Pick the server (Enter keeps the local one), then create your account. The password never leaves this machine (OPAQUE).';
@@ -80,7 +83,7 @@ function Fields({ state, width }: { readonly state: LaunchState; readonly width:
       </Box>
     );
   }
-  const fields = fieldsFor(state.need, state.restoring);
+  const fields = fieldsFor(state.need, state.restoring, state.withBackup);
   const current = state.step.kind === 'input' ? state.step.field : undefined;
   const shown = current === undefined ? fields : fields.slice(0, fields.indexOf(current) + 1);
   return (

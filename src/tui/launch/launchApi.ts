@@ -47,6 +47,8 @@ export interface LaunchApi {
   /**
    * Log in to an existing account on a new profile: the identity comes from the recovery `words`
    * (rejects with MNEMONIC_UNKNOWN_WORD / MNEMONIC_BAD_CHECKSUM), then OPAQUE login on `server`.
+   * With `backupFile`, the backup the same words open is checked first (a typed BACKUP_* error and
+   * nothing done when it does not open) and imported after the login.
    */
   restore(
     server: string,
@@ -54,6 +56,7 @@ export interface LaunchApi {
     username: string,
     password: string,
     progress: ProgressReporter,
+    backupFile?: string,
   ): Promise<void>;
   /** The engine for the main screen; connecting continues in the background. */
   open(): EngineApi;

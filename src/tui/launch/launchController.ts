@@ -80,6 +80,7 @@ export function createLaunchController(api: LaunchApi, options: LaunchController
           (values.username ?? '').trim(),
           values.password ?? '',
           progress,
+          ...(answered.withBackup ? [(values.backupFile ?? '').trim()] : []),
         )
         .then(() => onNeed({ kind: 'ready' }), onError);
     } else if (need?.kind === 'firstRun') {

@@ -120,10 +120,12 @@ describe('launchReducer', () => {
     it('offers the choice, wraps around, and asks server, words, username, password', () => {
       const choice = run(initialLaunchState, firstRun, { type: 'select', delta: 1 });
       expect(choice.step).toEqual({ kind: 'choice', selected: 1 });
-      expect(run(choice, { type: 'select', delta: 1 }).step).toEqual({ kind: 'choice', selected: 0 });
+      const third = run(choice, { type: 'select', delta: 1 });
+      expect(third.step).toEqual({ kind: 'choice', selected: 2 });
+      expect(run(third, { type: 'select', delta: 1 }).step).toEqual({ kind: 'choice', selected: 0 });
       expect(run(initialLaunchState, firstRun, { type: 'select', delta: -1 }).step).toEqual({
         kind: 'choice',
-        selected: 1,
+        selected: 2,
       });
       let state = restoring();
       expect(state.restoring).toBe(true);
@@ -133,6 +135,19 @@ describe('launchReducer', () => {
       state = run(state, next);
       expect(state.step).toEqual({ kind: 'working' });
       expect(state.values).toMatchObject({ words: valid, username: 'alice', password: 'pw' });
+    });
+
+    it('with a backup file: asks the file after the words and refuses an empty one', () => {
+      let state = run(initialLaunchState, firstRun, { type: 'select', delta: 2 }, next, next);
+      expect(state).toMatchObject({ restoring: true, withBackup: true });
+      state = run(state, typeText(valid), next);
+      expect(state.step).toEqual({ kind: 'input', field: 'backupFile' });
+      const empty = run(state, next, typeText('alice'), next, typeText('pw'), next);
+      expect(empty.error).toMatch(/backup file is needed/u);
+      expect(empty.step).toEqual({ kind: 'input', field: 'server' });
+      state = run(state, typeText('~/qpc.bak'), next, typeText('alice'), next, typeText('pw'), next);
+      expect(state.step).toEqual({ kind: 'working' });
+      expect(state.values).toMatchObject({ backupFile: '~/qpc.bak', username: 'alice', password: 'pw' });
     });
 
     it('shows an unknown word and a bad checksum inline and stays on the words', () => {

@@ -17,10 +17,19 @@ export type LaunchField =
   | 'passwordAgain'
   | 'word'
   /** Log in on a new profile: the 24 recovery words on one line. */
-  | 'words';
+  | 'words'
+  /** Log in on a new profile and import a backup the same words open: its path. */
+  | 'backupFile';
 
-/** First run: a new account, or an existing one restored from its recovery words. */
-export const firstRunChoices = ['register a new account', 'log in with my recovery words'] as const;
+/**
+ * First run: a new account, an existing one restored from its recovery words, or restored and given
+ * back its contacts, trust and history from a backup file the same words open.
+ */
+export const firstRunChoices = [
+  'register a new account',
+  'log in with my recovery words',
+  'log in with my recovery words and a backup file',
+] as const;
 
 export type LaunchStep =
   | { readonly kind: 'working' }
@@ -42,6 +51,8 @@ export interface LaunchState {
   readonly values: Readonly<Partial<Record<LaunchField, string>>>;
   /** First run: the user chose to log in with recovery words instead of registering. */
   readonly restoring: boolean;
+  /** First run, restoring: a backup file is imported after the login. */
+  readonly withBackup: boolean;
   readonly progress: string;
   readonly error: string | undefined;
   /** Cursor in the field being typed (see textInput.ts); null: at the end of its text. */
@@ -66,20 +77,26 @@ export const initialLaunchState: LaunchState = {
   step: { kind: 'working' },
   values: {},
   restoring: false,
+  withBackup: false,
   progress: 'Opening the profile',
   error: undefined,
   cursor: null,
 };
 
 /** The fields each need asks for, in order. */
-export function fieldsFor(need: LaunchNeed | undefined, restoring = false): readonly LaunchField[] {
+export function fieldsFor(
+  need: LaunchNeed | undefined,
+  restoring = false,
+  withBackup = false,
+): readonly LaunchField[] {
   switch (need?.kind) {
     case 'passphrase':
       return need.creating ? ['passphrase', 'passphraseAgain'] : ['passphrase'];
     case 'firstRun':
-      return restoring
-        ? ['server', 'words', 'username', 'password']
-        : ['server', 'username', 'password', 'passwordAgain'];
+      if (!restoring) return ['server', 'username', 'password', 'passwordAgain'];
+      return withBackup
+        ? ['server', 'words', 'backupFile', 'username', 'password']
+        : ['server', 'words', 'username', 'password'];
     case 'login':
       return ['password'];
     default:
@@ -126,6 +143,9 @@ export function validateInputs(state: LaunchState): string | undefined {
     if (!/^[a-z0-9_.-]{3,32}$/u.test((values.username ?? '').trim().toLowerCase())) {
       return 'a username has 3-32 of a-z 0-9 _ . -';
     }
+    if (state.restoring && state.withBackup && (values.backupFile ?? '').trim() === '') {
+      return 'the backup file is needed (the path of the file `qpc backup export` wrote)';
+    }
     if (state.restoring) {
       const problem = existingSecretProblem('password', values.password ?? '');
       if (problem !== undefined) return problem;
@@ -163,11 +183,12 @@ export function launchReducer(state: LaunchState, action: LaunchAction): LaunchS
         step: firstStep(action.need),
         values: action.need.kind === 'firstRun' ? { server: action.need.defaultServer } : {},
         restoring: false,
+        withBackup: false,
         error: undefined,
       };
     case 'failed': {
       // Back to the first secret of the current question, with the secrets cleared.
-      const fields = fieldsFor(state.need, state.restoring);
+      const fields = fieldsFor(state.need, state.restoring, state.withBackup);
       // First run: from the server again (kept, as is the username: Enter walks past them).
       const retry =
         state.need?.kind === 'firstRun'
@@ -218,8 +239,15 @@ export function launchReducer(state: LaunchState, action: LaunchAction): LaunchS
         return { ...state, values: {}, error: `that is not word ${state.step.ask}; look at your copy again` };
       }
       if (state.step.kind === 'choice') {
-        const restoring = state.step.selected === 1;
-        return { ...state, restoring, step: { kind: 'input', field: 'server' }, error: undefined };
+        const restoring = state.step.selected >= 1;
+        const withBackup = state.step.selected === 2;
+        return {
+          ...state,
+          restoring,
+          withBackup,
+          step: { kind: 'input', field: 'server' },
+          error: undefined,
+        };
       }
       if (state.step.kind !== 'input') return state;
       // The words are checked on Enter, so a typo shows before username and password are asked.
@@ -227,7 +255,7 @@ export function launchReducer(state: LaunchState, action: LaunchAction): LaunchS
         const problem = wordsProblem(state.values.words ?? '');
         if (problem !== undefined) return { ...state, error: problem };
       }
-      const fields = fieldsFor(state.need, state.restoring);
+      const fields = fieldsFor(state.need, state.restoring, state.withBackup);
       const following = fields[fields.indexOf(state.step.field) + 1];
       if (following !== undefined)
         return { ...state, step: { kind: 'input', field: following }, error: undefined };

@@ -12,10 +12,14 @@ import { computeMessageWindow } from './messageWindow.js';
 import { jumpNewest, jumpUnread, scrollLine, scrollPage } from './messageScroll.js';
 
 /** Longest text each overlay prompt takes: names are short, 24 recovery words and passwords are not. */
-const maxOverlayInput: Record<'createGroup' | 'invite' | 'revealPassword' | 'backupWords', number> = {
+const maxOverlayInput: Record<
+  'createGroup' | 'invite' | 'revealPassword' | 'changePassword' | 'backupWords',
+  number
+> = {
   createGroup: 64,
   invite: 64,
   revealPassword: 1024,
+  changePassword: 1024,
   backupWords: 400,
 };
 
@@ -81,6 +85,7 @@ function editOverlayInput(state: AppState, edit: TextEdit): AppState {
     overlay.kind !== 'createGroup' &&
     overlay.kind !== 'invite' &&
     overlay.kind !== 'revealPassword' &&
+    overlay.kind !== 'changePassword' &&
     overlay.kind !== 'backupWords'
   )
     return state;

@@ -48,6 +48,17 @@ export type Overlay =
   | { readonly kind: 'revealPassword'; readonly input: TextInputState; readonly checking: boolean }
   /** The 24 recovery words: held here only while shown, gone with the overlay. */
   | { readonly kind: 'recoveryWords'; readonly words: readonly string[] }
+  /**
+   * A new account password (/password): the current one, then the new one twice. `entered` holds the
+   * answers of the stages already passed, only until they go to the engine; `working` while it runs.
+   */
+  | {
+      readonly kind: 'changePassword';
+      readonly stage: PasswordStage;
+      readonly entered: readonly string[];
+      readonly input: TextInputState;
+      readonly working: boolean;
+    }
   /** The recovery words a backup import (or an export from a profile that keeps none) needs. */
   | {
       readonly kind: 'backupWords';
@@ -56,6 +67,9 @@ export type Overlay =
       readonly input: TextInputState;
       readonly working: boolean;
     };
+
+/** The fields of /password, in the order they are asked. */
+export type PasswordStage = 'current' | 'new' | 'again';
 
 export type OverlayKind = Overlay['kind'];
 

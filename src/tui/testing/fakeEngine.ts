@@ -92,7 +92,7 @@ export class FakeEngine implements EngineApi {
     fingerprintGroups: fakeFingerprint('carol').match(/.{4}/gu) ?? [],
   };
   outbox = 0;
-  /** The account password revealRecoveryWords accepts, and the words it then gives. */
+  /** The account password revealRecoveryWords and changePassword accept, and the words it then gives. */
   accountPassword = 'correct horse';
   recoveryWords = Array.from({ length: 24 }, (_unused, index) => `word${index + 1}`).join(' ');
   /** What the next exportBackup / importBackup resolves with (a failure comes from failNext). */
@@ -303,6 +303,16 @@ export class FakeEngine implements EngineApi {
         throw new AuthError(WireErrorCode.AuthFailed, 'wrong username or password');
       }
       return this.recoveryWords;
+    });
+  }
+
+  changePassword(oldPassword: string, newPassword: string): Promise<{ readonly sessionsEnded: number }> {
+    return this.record('changePassword', [oldPassword, newPassword], () => {
+      if (oldPassword !== this.accountPassword) {
+        throw new AuthError(WireErrorCode.AuthFailed, 'wrong username or password');
+      }
+      this.accountPassword = newPassword;
+      return { sessionsEnded: 1 };
     });
   }
 
