@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../lib/clock.js';
 import { generateIdentityMnemonic } from '../identity/index.js';
+import { mnemonicToIdentitySeed } from '../identity/mnemonic.js';
+import { identityAtIndex } from '../identity/rotationStatement.js';
 import { createProfileIdentity } from '../client/localIdentity.js';
 import { saveTrust, allTrust } from '../client/contactTrust.js';
 import { openProfileStore } from '../store/profileStore.js';
@@ -160,6 +162,31 @@ describe('encrypted backup', () => {
     expect(() =>
       createBackup(source.store, { clock: systemClock, words: generateIdentityMnemonic(24) }),
     ).toThrow(expect.objectContaining({ code: BackupErrorCode.wordsMismatch }));
+  });
+
+  it('keeps working for an account that rotated its identity key: export, and import on either side', () => {
+    const source = filledProfile();
+    const before = createBackup(source.store, { clock: systemClock }).bytes;
+    // What a rotation to index 2 leaves in the profile: the key of the same words at that index.
+    const seed = mnemonicToIdentitySeed(source.words);
+    const rotated = identityAtIndex(seed, 2);
+    seed.fill(0);
+    const record = source.store.identity.load();
+    if (record === undefined) throw new Error('no identity');
+    source.store.identity.save({
+      ...record,
+      signingPrivateKey: rotated.privateKey,
+      signingPublicKey: rotated.publicKey,
+    });
+    const after = createBackup(source.store, { clock: systemClock });
+    expect(after.summary.messages).toBe(50);
+    // A backup from before the rotation is the same account's: it imports without replacing the key.
+    const result = importBackupBytes(source.store, before, source.words, systemClock);
+    expect(result.identityRestored).toBe(false);
+    expect(source.store.identity.load()?.signingPublicKey).toEqual(rotated.publicKey);
+    // The one from after opens on a fresh profile with the same words.
+    const fresh = createStore();
+    expect(importBackupBytes(fresh.store, after.bytes, source.words, systemClock).messages).toBe(50);
   });
 
   it('asks for the words when the profile does not keep them', () => {

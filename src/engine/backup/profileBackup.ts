@@ -7,12 +7,13 @@
  * when they are back in it (the group id is the same).
  */
 import { closeSync, fchmodSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { constantTimeEqual, toHex, wipe } from '../../lib/bytes.js';
+import { fromHex, toHex, wipe } from '../../lib/bytes.js';
 import { EngineErrorCode } from '../engineErrors.js';
 import { StoreErrorCode } from '../store/storageErrors.js';
 import type { Clock } from '../../lib/clock.js';
 import { StorageError, ValidationError } from '../../lib/errors.js';
-import { identityFromMnemonic, validateIdentityMnemonic } from '../identity/index.js';
+import { validateIdentityMnemonic } from '../identity/index.js';
+import { keyIndexOfWords } from '../identity/keyIndexOfWords.js';
 import { keepRecoveryWords, keptRecoveryWords } from '../account/recoveryWords.js';
 import { restoreProfileIdentity } from '../client/localIdentity.js';
 import { databaseOf } from '../store/profileStore.js';
@@ -66,10 +67,9 @@ function openDatabase(store: ClientProfileStore) {
   return db;
 }
 
-function identityKeyOfWords(words: string): Uint8Array {
-  const identity = identityFromMnemonic(words);
-  wipe(identity.privateKey);
-  return identity.publicKey;
+/** Whether the words derive `publicKey` at some index: the current key of an account that rotated too. */
+function wordsDeriveKey(words: string, publicKey: Uint8Array): boolean {
+  return keyIndexOfWords(words, publicKey) !== undefined;
 }
 
 /** The whole backup file's bytes for this profile. */
@@ -88,7 +88,7 @@ export function createBackup(
       hint: 'give the 24 words with --words-file FILE (or on stdin with --words-stdin)',
     });
   }
-  if (!constantTimeEqual(identityKeyOfWords(words), record.signingPublicKey)) {
+  if (!wordsDeriveKey(words, record.signingPublicKey)) {
     throw new ValidationError(
       BackupErrorCode.wordsMismatch,
       'these recovery words are not those of this profile',
@@ -167,7 +167,7 @@ export function readBackup(bytes: Uint8Array, wordsInput: string): BackupContent
   try {
     plaintext = openBackup(bytes, header, key);
     const contents = decodeBackupContents(plaintext);
-    if (contents.identityKey !== toHex(identityKeyOfWords(words))) {
+    if (!wordsDeriveKey(words, fromHex(contents.identityKey))) {
       throw new ValidationError(BackupErrorCode.otherIdentity, 'this backup belongs to another identity');
     }
     return contents;
@@ -191,7 +191,11 @@ export function importBackupBytes(
   const words = validateIdentityMnemonic(wordsInput);
   const record = store.identity.load();
   if (record !== undefined) wipe(record.signingPrivateKey, record.hybridPrivateKey);
-  const sameIdentity = record !== undefined && toHex(record.signingPublicKey) === contents.identityKey;
+  // The same account when the words derive the profile's key, whichever rotation either side is at.
+  const sameIdentity =
+    record !== undefined &&
+    (toHex(record.signingPublicKey) === contents.identityKey ||
+      wordsDeriveKey(words, record.signingPublicKey));
   if (record !== undefined && !sameIdentity && record.username !== null) {
     throw new ValidationError(
       BackupErrorCode.otherIdentity,

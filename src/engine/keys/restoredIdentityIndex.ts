@@ -11,6 +11,7 @@ import { AuthError } from '../../lib/errors.js';
 import type { LoadedIdentity } from '../client/clientContext.js';
 import { lookupUsername } from '../client/directory.js';
 import { HYBRID_KEY_UNPUBLISHED_SETTING, keptRecoveryWords } from '../client/localIdentity.js';
+import { WORDS_MAX_KEY_INDEX } from '../identity/keyIndexOfWords.js';
 import { mnemonicToIdentitySeed } from '../identity/mnemonic.js';
 import type { IdentityKeyPair } from '../identity/identityKey.js';
 import { encodeRotationStatement } from '../identity/rotationCodec.js';
@@ -20,8 +21,8 @@ import type { ClientProfileStore } from '../store/types.js';
 import { IdentitySettingKey } from './identityRotation.js';
 import { saveRotationChain } from './rotationChainStore.js';
 
-/** The last index tried: 64 rotations, far more than a person makes, and a quick search. */
-export const RESTORE_MAX_KEY_INDEX = 63;
+/** The last index tried: the same bound as every "do these words derive this key" search. */
+export const RESTORE_MAX_KEY_INDEX = WORDS_MAX_KEY_INDEX;
 
 export const RestoreIdentityErrorCode = {
   /** The words derive none of the keys 0..63, so not the account's current identity key. */
