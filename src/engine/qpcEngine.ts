@@ -28,8 +28,7 @@ import type {
   SelfIdentity,
 } from './client/engineTypes.js';
 import type { ConnectOptions, QpcEngineOptions } from './client/engineOptions.js';
-import { loginProfile, registerProfile, type AccountHost, type LoginOutcome } from './client/accountFlow.js';
-import { changeAccountPassword, type PasswordChange } from './account/passwordChange.js';
+import { EngineAccount, type LoginOutcome, type PasswordChange } from './account/engineAccount.js';
 import { EngineSession } from './client/engineSession.js';
 import { GroupActions } from './client/groupActions.js';
 import { GroupRegistry } from './client/groupRegistry.js';
@@ -65,17 +64,7 @@ import {
   type SafetyNumberView,
 } from './client/verification.js';
 
-export type * from './client/engineTypes.js';
-export type { QpcEngineOptions, ConnectOptions } from './client/engineOptions.js';
-export type { FlushResult } from './client/outboxSender.js';
-export type { InboxItem } from './client/views.js';
-export type { DeliveryProofReport } from './proofs/deliveryProofs.js';
-export type { LogoutResult } from './client/logout.js';
-export type { BackupSummary, ImportBackupResult } from './backup/profileBackup.js';
-export type { KeySchedule } from './keys/keySettings.js';
-export type { SafetyNumberView } from './client/verification.js';
-export type { CommitHooks } from './client/pendingCommits.js';
-export type { InvitePolicy } from './client/pendingInvites.js';
+export type * from './engineExports.js';
 export { SendHeldError, SEND_HELD_KEY_CHANGED } from './client/contactTrust.js';
 
 export class QpcEngine extends EngineKeyLifecycle {
@@ -94,6 +83,7 @@ export class QpcEngine extends EngineKeyLifecycle {
   protected readonly rotations: KeyRotations;
   private readonly session: EngineSession;
   private readonly actions: GroupActions;
+  private readonly account: EngineAccount;
 
   constructor(private readonly options: QpcEngineOptions) {
     super();
@@ -183,6 +173,12 @@ export class QpcEngine extends EngineKeyLifecycle {
       serverText: () => this.serverText(),
     });
     this.actions = new GroupActions({ ...parts, session: this.session });
+    const accountHost = {
+      store: this.store,
+      session: this.session,
+      freshIdentity: () => this.freshIdentity(),
+    };
+    this.account = new EngineAccount(accountHost, (event) => this.emit(event));
   }
 
   snapshot(): EngineSnapshot {
@@ -214,19 +210,15 @@ export class QpcEngine extends EngineKeyLifecycle {
   }
 
   register(usernameInput: string, password: string): Promise<void> {
-    return registerProfile(this.accountHost(), usernameInput, password);
+    return this.account.register(usernameInput, password);
   }
 
-  /** OPAQUE login; an account from before the server's OPAQUE setup re-registers in place first. */
-  async login(usernameInput: string, password: string): Promise<LoginOutcome> {
-    const outcome = await loginProfile(this.accountHost(), usernameInput, password);
-    if (outcome.reRegistered) this.emit({ type: 'accountReRegistered' });
-    return outcome;
+  login(usernameInput: string, password: string): Promise<LoginOutcome> {
+    return this.account.login(usernameInput, password);
   }
 
-  /** A new account password (the old one is checked by a login); the account's other sessions end. */
   changePassword(oldPassword: string, newPassword: string): Promise<PasswordChange> {
-    return changeAccountPassword(this.accountHost(), oldPassword, newPassword);
+    return this.account.changePassword(oldPassword, newPassword);
   }
 
   createGroup(name: string): Promise<GroupSummary> {
@@ -396,10 +388,6 @@ export class QpcEngine extends EngineKeyLifecycle {
       this.identity = undefined;
     }
     return this.requireIdentity();
-  }
-
-  private accountHost(): AccountHost {
-    return { store: this.store, session: this.session, freshIdentity: () => this.freshIdentity() };
   }
 
   private emit(event: EngineEvent): void {
