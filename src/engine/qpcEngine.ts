@@ -30,6 +30,7 @@ import type {
 import type { ConnectOptions, QpcEngineOptions } from './client/engineOptions.js';
 import { EngineAccount, type LoginOutcome, type PasswordChange } from './account/engineAccount.js';
 import { EngineSession } from './client/engineSession.js';
+import { wireSealedReports } from './client/sealedReportWiring.js';
 import { GroupActions } from './client/groupActions.js';
 import { GroupRegistry } from './client/groupRegistry.js';
 import { loadIdentity, wipeLoadedIdentity } from './client/localIdentity.js';
@@ -110,6 +111,7 @@ export class QpcEngine extends EngineKeyLifecycle {
       identity: () => this.requireIdentity(),
       connection: () => this.session.connection,
       emit: (event) => this.emit(event),
+      logger: this.background.logger,
       announceGroup: (groupId) => announceGroup(this.context, groupId),
       retryPendingCommits: (afterMs) => this.session.retryPendingCommits(afterMs),
       ...(options.commitHooks === undefined ? {} : { commitHooks: options.commitHooks }),
@@ -133,6 +135,7 @@ export class QpcEngine extends EngineKeyLifecycle {
     this.sealedChannel = new SealedSendChannel(this.context, options.connection);
     if (options.sealedSender !== undefined) setSealedSenderEnabled(this.context, options.sealedSender);
     this.outbox.sealed = this.sealedChannel.outboxRoute();
+    wireSealedReports(this.context, this.incoming, this.sealedChannel, this.background, this.outbox);
     const share = (groupId: string): void => {
       queueAccessKeyShare(this.context, groupId);
       this.background.run(BackgroundTask.flushOutbox, () => this.outbox.flush());
