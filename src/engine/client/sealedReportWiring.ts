@@ -25,5 +25,7 @@ export function wireSealedReports(
         return;
       }
       await noteUnopened(context, outcome);
+      // Marked failed above; the background report shows why the re-seal did not go out.
+      if (outcome.failure !== undefined) throw outcome.failure;
     });
 }

@@ -135,6 +135,8 @@ export interface UnopenedOutcome {
   code: string;
   /** The same ciphertext went out again, sealed to the recipient's current key. */
   resealed: boolean;
+  /** Why the re-seal did not go out, when it was tried and failed. */
+  failure?: Error;
 }
 
 /** Records the outcome in the group's timeline (kind 'membership', event 'unopened') and announces it. */

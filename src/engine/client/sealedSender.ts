@@ -230,10 +230,15 @@ export class SealedSendChannel {
     if (accessKey === undefined) return { ...outcome, resealed: false };
     try {
       await this.send(reporter, accessKey, entry.ciphertext, { ...outcome, resealed: true });
+      return { ...outcome, resealed: true };
+    } catch (error) {
+      // The second envelope did not go out (offline, refused): the message is marked failed, and the
+      // error reaches the caller's background report with the outcome.
+      const failure = error instanceof Error ? error : new Error(String(error));
+      return { ...outcome, resealed: false, failure };
     } finally {
       wipe(accessKey);
     }
-    return { ...outcome, resealed: true };
   }
 
   /** The outbox's way to send sealed: while the setting is on, to members whose access key we hold. */
