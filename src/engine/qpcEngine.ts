@@ -28,9 +28,9 @@ import type {
   SelfIdentity,
 } from './client/engineTypes.js';
 import type { ConnectOptions, QpcEngineOptions } from './client/engineOptions.js';
-import { loginProfile, registerProfile, type AccountHost, type LoginOutcome } from './client/accountFlow.js';
-import { changeAccountPassword, type PasswordChange } from './account/passwordChange.js';
+import { EngineAccount, type LoginOutcome, type PasswordChange } from './account/engineAccount.js';
 import { EngineSession } from './client/engineSession.js';
+import { wireSealedReports } from './client/sealedReportWiring.js';
 import { GroupActions } from './client/groupActions.js';
 import { GroupRegistry } from './client/groupRegistry.js';
 import { loadIdentity, wipeLoadedIdentity } from './client/localIdentity.js';
@@ -65,17 +65,7 @@ import {
   type SafetyNumberView,
 } from './client/verification.js';
 
-export type * from './client/engineTypes.js';
-export type { QpcEngineOptions, ConnectOptions } from './client/engineOptions.js';
-export type { FlushResult } from './client/outboxSender.js';
-export type { InboxItem } from './client/views.js';
-export type { DeliveryProofReport } from './proofs/deliveryProofs.js';
-export type { LogoutResult } from './client/logout.js';
-export type { BackupSummary, ImportBackupResult } from './backup/profileBackup.js';
-export type { KeySchedule } from './keys/keySettings.js';
-export type { SafetyNumberView } from './client/verification.js';
-export type { CommitHooks } from './client/pendingCommits.js';
-export type { InvitePolicy } from './client/pendingInvites.js';
+export type * from './engineExports.js';
 export { SendHeldError, SEND_HELD_KEY_CHANGED } from './client/contactTrust.js';
 
 export class QpcEngine extends EngineKeyLifecycle {
@@ -94,6 +84,7 @@ export class QpcEngine extends EngineKeyLifecycle {
   protected readonly rotations: KeyRotations;
   private readonly session: EngineSession;
   private readonly actions: GroupActions;
+  private readonly account: EngineAccount;
 
   constructor(private readonly options: QpcEngineOptions) {
     super();
@@ -120,6 +111,7 @@ export class QpcEngine extends EngineKeyLifecycle {
       identity: () => this.requireIdentity(),
       connection: () => this.session.connection,
       emit: (event) => this.emit(event),
+      logger: this.background.logger,
       announceGroup: (groupId) => announceGroup(this.context, groupId),
       retryPendingCommits: (afterMs) => this.session.retryPendingCommits(afterMs),
       ...(options.commitHooks === undefined ? {} : { commitHooks: options.commitHooks }),
@@ -143,6 +135,7 @@ export class QpcEngine extends EngineKeyLifecycle {
     this.sealedChannel = new SealedSendChannel(this.context, options.connection);
     if (options.sealedSender !== undefined) setSealedSenderEnabled(this.context, options.sealedSender);
     this.outbox.sealed = this.sealedChannel.outboxRoute();
+    wireSealedReports(this.context, this.incoming, this.sealedChannel, this.background, this.outbox);
     const share = (groupId: string): void => {
       queueAccessKeyShare(this.context, groupId);
       this.background.run(BackgroundTask.flushOutbox, () => this.outbox.flush());
@@ -183,6 +176,12 @@ export class QpcEngine extends EngineKeyLifecycle {
       serverText: () => this.serverText(),
     });
     this.actions = new GroupActions({ ...parts, session: this.session });
+    const accountHost = {
+      store: this.store,
+      session: this.session,
+      freshIdentity: () => this.freshIdentity(),
+    };
+    this.account = new EngineAccount(accountHost, (event) => this.emit(event));
   }
 
   snapshot(): EngineSnapshot {
@@ -214,19 +213,15 @@ export class QpcEngine extends EngineKeyLifecycle {
   }
 
   register(usernameInput: string, password: string): Promise<void> {
-    return registerProfile(this.accountHost(), usernameInput, password);
+    return this.account.register(usernameInput, password);
   }
 
-  /** OPAQUE login; an account from before the server's OPAQUE setup re-registers in place first. */
-  async login(usernameInput: string, password: string): Promise<LoginOutcome> {
-    const outcome = await loginProfile(this.accountHost(), usernameInput, password);
-    if (outcome.reRegistered) this.emit({ type: 'accountReRegistered' });
-    return outcome;
+  login(usernameInput: string, password: string): Promise<LoginOutcome> {
+    return this.account.login(usernameInput, password);
   }
 
-  /** A new account password (the old one is checked by a login); the account's other sessions end. */
   changePassword(oldPassword: string, newPassword: string): Promise<PasswordChange> {
-    return changeAccountPassword(this.accountHost(), oldPassword, newPassword);
+    return this.account.changePassword(oldPassword, newPassword);
   }
 
   createGroup(name: string): Promise<GroupSummary> {
@@ -396,10 +391,6 @@ export class QpcEngine extends EngineKeyLifecycle {
       this.identity = undefined;
     }
     return this.requireIdentity();
-  }
-
-  private accountHost(): AccountHost {
-    return { store: this.store, session: this.session, freshIdentity: () => this.freshIdentity() };
   }
 
   private emit(event: EngineEvent): void {

@@ -9,8 +9,9 @@ const PAGE = 500;
  * The JSON form of a received message (also a `"type":"message"` line of --follow): `kind` is "message",
  * "dropped" for a message that could never be read (its `code` says why; it has no sender or text), or
  * "membership" for a join, add, removal, leave or key update, or an invitee's answer to our invite
- * (`event` declined or refused, the latter with the client's `code`), with `actor` and `subjects`
- * by username.
+ * (`event` declined or refused, the latter with the client's `code`), or a recipient that could not
+ * open the sealed envelope of our message (`event` unopened, with `code`, `messageId` and `resealed`),
+ * with `actor` and `subjects` by username.
  */
 export function messageJson(item: InboxItem): object {
   const { groupName, message } = item;
@@ -24,6 +25,10 @@ export function messageJson(item: InboxItem): object {
       actor: message.membership.actor,
       subjects: message.membership.subjects,
       ...(message.membership.code === undefined ? {} : { code: message.membership.code }),
+      // 'unopened': which of our messages, and whether it was re-sealed to the recipient's current key.
+      ...(message.membership.messageId === undefined
+        ? {}
+        : { messageId: message.membership.messageId, resealed: message.membership.resealed }),
       text: message.text,
       time,
       id: message.id,

@@ -32,6 +32,8 @@ export const BackgroundTask = {
   identityMove: 'identityMove',
   /** Sending our answers to invites, or removing an invitee who declined ours (inviteNotices.ts). */
   inviteNotices: 'inviteNotices',
+  /** Reporting a sealed envelope we could not open, or acting on a member's report (sealedReports.ts). */
+  sealedReports: 'sealedReports',
   /** Closing the sealed-sender connection at shutdown. */
   closeSealedChannel: 'closeSealedChannel',
 } as const;
@@ -43,7 +45,7 @@ export const UNEXPECTED_BACKGROUND_ERROR = 'UNEXPECTED';
 
 export class BackgroundWork {
   constructor(
-    private readonly logger: Logger,
+    readonly logger: Logger,
     private readonly emit: (event: EngineEvent) => void,
   ) {}
 

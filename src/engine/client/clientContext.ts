@@ -1,5 +1,7 @@
 /** The shared state the client's flows (incoming, outbox, invite) work on; owned by QpcEngine. */
 import { toHex } from '../../lib/bytes.js';
+import type { Logger } from '../../lib/logger.js';
+import type { UnopenedReport } from './sealedReports.js';
 import type { HybridPrivateKey } from '../crypto/hybridKeys.js';
 import { fingerprintOf } from '../identity/index.js';
 import type { MlsIdentity } from '../mls/credentials.js';
@@ -25,8 +27,12 @@ export interface ClientContext {
   groups: GroupRegistry;
   connection(): ServerConnection | undefined;
   emit(event: EngineEvent): void;
+  /** Event names and codes only (docs/threat-model.md); absent in unit tests. */
+  logger?: Logger;
   /** Emits groupsChanged and, for one group, membersChanged. */
   announceGroup(groupId: string | undefined): Promise<void>;
+  /** A member reported a sealed envelope it could not open (sealedReports.ts); set by the engine. */
+  unopenedReportReceived?(reporter: Uint8Array, report: UnopenedReport): void;
   /** Test seams of the commit flow (pendingCommits.ts); absent in normal use. */
   commitHooks?: CommitHooks;
   /** Settle the pending commits again after `afterMs` (a Welcome the server rate-limited). */

@@ -57,10 +57,21 @@ export interface ChatMessage {
    */
   readonly membership?: {
     readonly event:
-      'joined' | 'added' | 'removed' | 'left' | 'keyUpdated' | 'declined' | 'refused' | 'identityRotated';
+      | 'joined'
+      | 'added'
+      | 'removed'
+      | 'left'
+      | 'keyUpdated'
+      | 'declined'
+      | 'refused'
+      | 'identityRotated'
+      | 'unopened';
     readonly actor: string;
     readonly subjects: readonly string[];
     readonly code?: string;
+    /** For 'unopened': the id of our message the recipient could not open, and whether it was re-sealed. */
+    readonly messageId?: string;
+    readonly resealed?: boolean;
   };
 }
 
@@ -104,6 +115,17 @@ export type EngineEvent =
    * was dropped and acknowledged; code says why. A timeline entry records it too (kind 'dropped').
    */
   | { readonly type: 'incomingDropped'; readonly code: string; readonly groupId?: string }
+  /**
+   * A recipient reported that it could not open the sealed envelope of our message `messageId` (code says
+   * why); `resealed`: the same MLS ciphertext went out again to its current key, else the message failed.
+   */
+  | {
+      readonly type: 'sealedUnopened';
+      readonly groupId: string;
+      readonly messageId: string;
+      readonly code: string;
+      readonly resealed: boolean;
+    }
   /**
    * An incoming message could not be processed for a reason on our side (disk, a bug): it was not
    * acknowledged and is fetched and tried again shortly; code says why.

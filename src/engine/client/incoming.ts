@@ -26,6 +26,8 @@ import {
   wasRemovedFrom,
 } from './incomingRecords.js';
 import { verdictOf } from './incomingVerdict.js';
+import { settleUnreadable } from './incomingExpected.js';
+import { queueUnopenedReports } from './sealedReports.js';
 import { membershipChanges, noteLeaveProposal, recordMembership } from './membershipTimeline.js';
 import { PAYLOAD_KIND_INVITE_NOTICE, PAYLOAD_KIND_SEALED_WELCOME } from './payloads.js';
 import { discardOutrunPendingCommit } from './pendingCommits.js';
@@ -72,6 +74,8 @@ export class IncomingProcessor {
   onMembersRemoved: (groupId: string) => void = () => undefined;
   /** Called when an answer to an inviter waits to be sent (we joined, or could not open a Welcome). */
   onInviteNoticeQueued: () => void = () => undefined;
+  /** Called when reports of an envelope we could not open wait in the outbox. */
+  onReportsQueued: () => void = () => undefined;
   /** Called (outside the lane) when an invitee answered an invite of ours. */
   onInviteAnswered: (answer: InviteAnswer) => void = () => undefined;
 
@@ -169,12 +173,15 @@ export class IncomingProcessor {
           return true;
         case 'drop':
           if (opened?.welcome === true) this.refuseWelcome(opened, verdict.code);
-          recordDrop(this.context, {
-            key: message.messageId.toString(),
-            groupId,
-            code: verdict.code,
-            cursor: message.messageId,
-          });
+          // A sealed envelope we cannot open: its unknown sender learns it from a report (sealedReports.ts).
+          if (opened === undefined && message.senderIdentityKey.length === 0) {
+            if (queueUnopenedReports(this.context, message.payload, verdict.code) > 0) this.onReportsQueued();
+          }
+          settleUnreadable(
+            this.context,
+            { key: message.messageId.toString(), groupId, code: verdict.code, cursor: message.messageId },
+            opened?.payload,
+          );
           return true;
         case 'duplicate':
           advanceCursor(this.context, message.messageId);
@@ -212,11 +219,8 @@ export class IncomingProcessor {
           }
           store.heldIncoming.delete(record.seq);
           if (verdict.kind === 'drop') {
-            recordDrop(this.context, {
-              key: `held:${record.seq}`,
-              groupId: record.groupId,
-              code: verdict.code,
-            });
+            const drop = { key: `held:${record.seq}`, groupId: record.groupId, code: verdict.code };
+            settleUnreadable(this.context, drop, record.payload);
           }
         }
       }

@@ -18,15 +18,20 @@ export type MembershipEvent =
   | 'declined'
   | 'refused'
   /** A member moved to a new identity key with a statement signed by the old one. */
-  | 'identityRotated';
+  | 'identityRotated'
+  /** A recipient could not open the sealed envelope of a message of ours (sealedReports.ts). */
+  | 'unopened';
 
 /** What a membership entry's `text` holds: identity keys in hex. */
 export interface MembershipChange {
   event: MembershipEvent;
   actor: string;
   subjects: string[];
-  /** For 'refused': the error code that stopped the invitee's client. */
+  /** For 'refused' and 'unopened': the error code that stopped the other client. */
   code?: string;
+  /** For 'unopened': our message it was, and whether it went out again sealed to the current key. */
+  messageId?: string;
+  resealed?: boolean;
 }
 
 /** Settings key prefix: a member asked to leave (its remove proposal arrived); the commit says 'left'. */
@@ -133,7 +138,9 @@ export function parseMembership(record: MessageRecord): MembershipChange {
       const { event, actor } = value;
       const reason = value.code;
       const withReason = typeof reason === 'string' ? { code: reason } : {};
-      return { event, actor, subjects: value.subjects.map(String), ...withReason };
+      const { messageId, resealed } = value;
+      const about = typeof messageId === 'string' ? { messageId, resealed: resealed === true } : {};
+      return { event, actor, subjects: value.subjects.map(String), ...withReason, ...about };
     }
   } catch {
     // Written by this module only; a damaged row still shows, as below.

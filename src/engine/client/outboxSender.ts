@@ -17,6 +17,7 @@ import { encodeApplicationContent, messageIdFor } from './payloads.js';
 import { padToBucket } from '../privacy/padding.js';
 import { traceHop } from '../../lib/trace.js';
 import { recordDeliveryProofs } from '../proofs/deliveryProofs.js';
+import { isControlPayload } from './sealedReports.js';
 
 export interface SealedSending {
   enabled(): boolean;
@@ -27,6 +28,7 @@ export interface SealedSending {
     recipient: Uint8Array,
     accessKey: Uint8Array,
     mlsMessage: Uint8Array,
+    about?: { messageId: string; groupId: string },
   ): Promise<{ envelope: Uint8Array; receipt: DeliveryReceipt | undefined }>;
 }
 
@@ -75,7 +77,7 @@ export class OutboxSender {
   private async sendSealed(
     recipients: Uint8Array[],
     ciphertext: Uint8Array,
-    message: { messageId: string; groupId: string },
+    message: { messageId: string; groupId: string; chat: boolean },
   ): Promise<{ plain: Uint8Array[]; proven: number }> {
     const sealed = this.sealed;
     if (sealed === undefined || !sealed.enabled()) return { plain: recipients, proven: 0 };
@@ -88,7 +90,12 @@ export class OutboxSender {
         continue;
       }
       try {
-        const { envelope, receipt } = await sealed.send(recipient, accessKey, ciphertext);
+        const { envelope, receipt } = await sealed.send(
+          recipient,
+          accessKey,
+          ciphertext,
+          message.chat ? message : undefined,
+        );
         if (receipt !== undefined) {
           proven += await this.keepProofs({
             ...message,
@@ -171,6 +178,7 @@ export class OutboxSender {
           const sealedOutcome = await this.sendSealed(recipients, ciphertext, {
             messageId,
             groupId: entry.groupId,
+            chat: !isControlPayload(entry.payload),
           });
           const { plain } = sealedOutcome;
           proven = sealedOutcome.proven;

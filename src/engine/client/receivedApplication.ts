@@ -7,6 +7,7 @@ import { usernameOf } from './directory.js';
 import { traceHop } from '../../lib/trace.js';
 import { decodeApplicationContent, decodeControl, messageIdFor } from './payloads.js';
 import { rememberPeerAccessKey } from './sealedSender.js';
+import { decodeUnopenedReport } from './sealedReports.js';
 
 /** Synchronous store writes for a received application message; returns the new chat record. */
 export function writeApplication(
@@ -16,6 +17,12 @@ export function writeApplication(
   plaintext: Uint8Array,
   epoch: bigint,
 ): MessageRecord | undefined {
+  const report = decodeUnopenedReport(plaintext);
+  if (report !== undefined) {
+    // Handled outside the transaction that stores the MLS state: it may send (sealedReports.ts).
+    queueMicrotask(() => context.unopenedReportReceived?.(sender, report));
+    return undefined;
+  }
   const control = decodeControl(plaintext);
   if (control !== undefined) {
     // A member's sealed-sender access key: kept, never shown as a message.

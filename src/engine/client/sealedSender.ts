@@ -28,6 +28,7 @@ import { encodeAccessKeyControl } from './payloads.js';
 import { SESSION_LIVENESS } from './engineConnection.js';
 import { ClientErrorCode } from './clientErrors.js';
 import { traceHop } from '../../lib/trace.js';
+import { envelopeHash, SealedSentLog, type UnopenedOutcome, type UnopenedReport } from './sealedReports.js';
 
 /** Authenticated with every sealed envelope, so no other kind of envelope opens as one. */
 export const SEALED_ENVELOPE_AAD = utf8('qpc/v1 sealed');
@@ -116,6 +117,8 @@ export class SealedSendChannel {
   private connection: ServerConnection | undefined;
   /** Recipients' directory hybrid keys, each looked up again after HYBRID_KEY_CACHE_MS. */
   private readonly hybridKeys = new Map<string, { key: HybridPublicKey; until: number; accessTag: string }>();
+  /** Envelopes sent for chat messages, by hash, for reports that one could not be opened. */
+  private readonly sentLog = new SealedSentLog();
 
   constructor(
     private readonly context: ClientContext,
@@ -170,11 +173,16 @@ export class SealedSendChannel {
     return key;
   }
 
-  /** Seals one MLS message to one recipient whose access key we know; returns the server's proof, if any. */
+  /**
+   * Seals one MLS message to one recipient whose access key we know; returns the server's proof, if any.
+   * With `about` (a chat message), the envelope's hash is logged so a report that it could not be opened
+   * finds it (sealedReports.ts).
+   */
   async send(
     recipient: Uint8Array,
     accessKey: Uint8Array,
     mlsMessage: Uint8Array,
+    about?: { messageId: string; groupId: string; resealed?: boolean },
   ): Promise<{ envelope: Uint8Array; receipt: DeliveryReceipt | undefined }> {
     const envelope = sealHybridEnvelope(
       await this.hybridKeyOf(recipient, accessKey),
@@ -188,7 +196,49 @@ export class SealedSendChannel {
       accessToken: accessKey,
       envelope,
     });
+    if (about !== undefined) {
+      this.sentLog.remember(envelopeHash(envelope), {
+        recipient: toHex(recipient),
+        groupId: about.groupId,
+        messageId: about.messageId,
+        ciphertext: mlsMessage,
+        resealed: about.resealed === true,
+      });
+    }
     return { envelope, receipt };
+  }
+
+  /**
+   * A member says it could not open an envelope: when it was the recipient of one we logged, its cached
+   * hybrid key goes and, the first time, the same MLS ciphertext is sealed again to its current
+   * directory key. Undefined when the report matches nothing of ours (it went to every member).
+   */
+  async handleUnopenedReport(
+    reporter: Uint8Array,
+    report: UnopenedReport,
+  ): Promise<UnopenedOutcome | undefined> {
+    const entry = this.sentLog.take(report.hash, toHex(reporter));
+    if (entry === undefined) return undefined;
+    this.hybridKeys.delete(entry.recipient);
+    const outcome = {
+      groupId: entry.groupId,
+      messageId: entry.messageId,
+      recipient: reporter,
+      code: report.code,
+    };
+    const accessKey = entry.resealed ? undefined : peerAccessKey(this.context, reporter);
+    if (accessKey === undefined) return { ...outcome, resealed: false };
+    try {
+      await this.send(reporter, accessKey, entry.ciphertext, { ...outcome, resealed: true });
+      return { ...outcome, resealed: true };
+    } catch (error) {
+      // The second envelope did not go out (offline, refused): the message is marked failed, and the
+      // error reaches the caller's background report with the outcome.
+      const failure = error instanceof Error ? error : new Error(String(error));
+      return { ...outcome, resealed: false, failure };
+    } finally {
+      wipe(accessKey);
+    }
   }
 
   /** The outbox's way to send sealed: while the setting is on, to members whose access key we hold. */
@@ -196,7 +246,7 @@ export class SealedSendChannel {
     return {
       enabled: () => sealedSenderEnabled(this.context),
       accessKeyOf: (identityKey) => peerAccessKey(this.context, identityKey),
-      send: (recipient, accessKey, message) => this.send(recipient, accessKey, message),
+      send: (recipient, accessKey, message, about) => this.send(recipient, accessKey, message, about),
     };
   }
 

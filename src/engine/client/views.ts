@@ -80,7 +80,13 @@ const MEMBERSHIP_VERBS: Record<MembershipEvent, string> = {
   declined: 'declined the invite',
   refused: 'could not open the invite',
   identityRotated: 'rotated their identity key',
+  unopened: 'could not open a message',
 };
+
+function unopenedSentence(actor: string, change: { code?: string; resealed?: boolean }): string {
+  const then = change.resealed === true ? 're-sent sealed to their current key' : 'not delivered';
+  return `✗ ${actor} could not open your message (${change.code ?? 'unknown'}); ${then}`;
+}
 
 async function membershipMessage(record: MessageRecord, context: ClientContext): Promise<ChatMessage> {
   const change = parseMembership(record);
@@ -89,11 +95,13 @@ async function membershipMessage(record: MessageRecord, context: ClientContext):
   for (const subject of change.subjects) subjects.push(await nameOf(subject, context));
   const named = change.event === 'added' || change.event === 'removed';
   const text =
-    change.event === 'refused'
-      ? `${actor}'s client could not open the invite (${change.code ?? 'unknown'})`
-      : change.event === 'identityRotated'
-        ? rotationSentence(context, actor, change.actor)
-        : `${actor} ${MEMBERSHIP_VERBS[change.event]}${named ? ` ${subjects.join(', ')}` : ''}`;
+    change.event === 'unopened'
+      ? unopenedSentence(actor, change)
+      : change.event === 'refused'
+        ? `${actor}'s client could not open the invite (${change.code ?? 'unknown'})`
+        : change.event === 'identityRotated'
+          ? rotationSentence(context, actor, change.actor)
+          : `${actor} ${MEMBERSHIP_VERBS[change.event]}${named ? ` ${subjects.join(', ')}` : ''}`;
   return {
     id: record.id,
     groupId: record.groupId,
@@ -108,6 +116,7 @@ async function membershipMessage(record: MessageRecord, context: ClientContext):
       actor,
       subjects,
       ...(change.code === undefined ? {} : { code: change.code }),
+      ...(change.messageId === undefined ? {} : { messageId: change.messageId, resealed: change.resealed }),
     },
   };
 }

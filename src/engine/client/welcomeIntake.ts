@@ -7,6 +7,7 @@ import { openWithOwnHybridKeys } from '../keys/retiredHybridKeys.js';
 import { MlsGroupSession } from '../mls/groupSession.js';
 import { ownIdentityHex, type ClientContext } from './clientContext.js';
 import { recordMembership } from './membershipTimeline.js';
+import { rememberJoinEpoch } from './incomingExpected.js';
 import { decodeWelcomeBundle, WELCOME_ENVELOPE_AAD } from './payloads.js';
 import { queueInviteNotice } from './inviteNotices.js';
 import { keepInvite, listInvites } from './pendingInvites.js';
@@ -46,6 +47,7 @@ export async function joinFromWelcome(
     name: bundle.groupName,
   });
   context.groups.adopt(session);
+  rememberJoinEpoch(context, session.groupId, session.info().epoch);
   const own = ownIdentityHex(context);
   const joined = recordMembership(context, session.groupId, session.info().epoch, [
     { event: 'joined', actor: own, subjects: [own] },

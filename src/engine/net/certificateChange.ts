@@ -105,6 +105,8 @@ async function ping(transport: QuicTransport): Promise<ResponseBody<typeof Metho
   const timeout = delay(ANNOUNCEMENT_TIMEOUT_MS, undefined, { signal: abort.signal, ref: false }).then(() => {
     throw new NetworkError(EngineErrorCode.requestTimeout, 'the server did not answer Ping');
   });
+  // Safe: the race below consumes the timeout's rejection when it wins; this handler only keeps the
+  // rejection from being reported as unhandled when the answer wins or the abort in `finally` ends the delay.
   timeout.catch(() => undefined);
   try {
     const response = decodeResponse(

@@ -149,6 +149,12 @@ export function applyEngineEvent(state: AppState, event: EngineEvent): AppState 
     }
     case 'invitesChanged':
       return withInvites(state, event.invites);
+    case 'sealedUnopened': {
+      // A recipient could not open our sealed message: the timeline entry says who; the status says what.
+      const then = event.resealed ? 're-sent to their current key' : 'not delivered';
+      const text = `✗ a recipient could not open your message (${event.code}); ${then}`;
+      return { ...state, status: { tone: event.resealed ? 'info' : 'error', text } };
+    }
     case 'incomingDropped':
       // The engine acked and dropped a message it could not use; say so without showing any content.
       return { ...state, status: { tone: 'error', text: `an incoming message was dropped (${event.code})` } };
