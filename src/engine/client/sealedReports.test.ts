@@ -7,8 +7,11 @@ import {
   envelopeHash,
   isControlPayload,
   MAX_LOGGED_SEALED,
+  queueUnopenedReports,
+  REPORT_BUDGET,
   SealedSentLog,
 } from './sealedReports.js';
+import type { ClientContext } from './clientContext.js';
 
 const entry = (recipient: string, messageId: string) => ({
   recipient,
@@ -53,5 +56,33 @@ describe('unopened envelope reports', () => {
     expect(log.size).toBe(MAX_LOGGED_SEALED);
     expect(log.take('x0', 'bob')).toBeUndefined();
     expect(log.take(`x${MAX_LOGGED_SEALED}`, 'bob')?.messageId).toBe(`m${MAX_LOGGED_SEALED}`);
+  });
+
+  it('reports at most REPORT_BUDGET envelopes a minute, so garbage envelopes are not amplified', () => {
+    let now = 0;
+    const queued: string[] = [];
+    const warnings: string[] = [];
+    const groups = () => [
+      { groupId: 'g1', state: new Uint8Array(4) },
+      { groupId: 'g2', state: new Uint8Array(4) },
+    ];
+    const context = {
+      mls: { clock: { now: () => now } },
+      store: {
+        groups: { list: groups },
+        transaction: (run: () => void) => run(),
+        outbox: { put: (entry: { groupId: string }) => queued.push(entry.groupId) },
+      },
+      logger: { warn: (fields: { event: string }) => warnings.push(fields.event), debug: () => undefined },
+    } as unknown as ClientContext;
+    const counts: number[] = [];
+    for (let index = 0; index <= REPORT_BUDGET; index += 1) {
+      counts.push(queueUnopenedReports(context, Uint8Array.of(index), 'ENVELOPE_AUTH_FAILED'));
+    }
+    expect(counts).toEqual([...Array<number>(REPORT_BUDGET).fill(2), 0]);
+    expect(queued).toHaveLength(REPORT_BUDGET * 2);
+    expect(warnings).toEqual(['unopenedReportsPaused']);
+    now += 60_000;
+    expect(queueUnopenedReports(context, Uint8Array.of(99), 'ENVELOPE_AUTH_FAILED')).toBe(2);
   });
 });

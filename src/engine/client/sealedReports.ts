@@ -67,13 +67,35 @@ export function isControlPayload(bytes: Uint8Array): boolean {
   }
 }
 
+/** At most this many envelopes are reported per REPORT_WINDOW_MS: a flood of garbage is not amplified. */
+export const REPORT_BUDGET = 10;
+const REPORT_WINDOW_MS = 60_000;
+const reportTimes = new WeakMap<ClientContext, number[]>();
+
+function withinReportBudget(context: ClientContext, now: number): boolean {
+  const recent = (reportTimes.get(context) ?? []).filter((time) => now - time < REPORT_WINDOW_MS);
+  const allowed = recent.length < REPORT_BUDGET;
+  if (allowed) recent.push(now);
+  reportTimes.set(context, recent);
+  return allowed;
+}
+
 /**
  * The recipient's side: one report per group we are in, through the outbox (MLS-encrypted, padded and
  * sealed like any message). Returns how many were queued.
  */
 export function queueUnopenedReports(context: ClientContext, envelope: Uint8Array, code: string): number {
-  const payload = encodeUnopenedReport({ hash: envelopeHash(envelope), code });
   const now = context.mls.clock.now();
+  if (!withinReportBudget(context, now)) {
+    // Anyone holding our access key can send envelopes we cannot open; each would make us write to every
+    // group. Past the budget the drop is still shown (incomingDropped); only the report is left out.
+    context.logger?.warn(
+      { event: 'unopenedReportsPaused', code },
+      'too many unopened envelopes: reports paused',
+    );
+    return 0;
+  }
+  const payload = encodeUnopenedReport({ hash: envelopeHash(envelope), code });
   const groups = context.store.groups.list();
   context.store.transaction(() => {
     for (const group of groups) {
