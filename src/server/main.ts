@@ -101,6 +101,7 @@ export async function startQpcServer(config: ServerConfig, deps: QpcServerDeps):
       },
       onRefused: (kind) => foundation.metrics.transportRefused(kind),
     });
+    foundation.rateLimits.onShutOut((ip, penaltyMs) => quic.shutOut(ip, penaltyMs));
     const pruneTimer = setInterval(() => {
       try {
         const pruned = { ...foundation.prune(), receipts: ledger.pruneReceipts() };

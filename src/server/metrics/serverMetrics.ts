@@ -156,7 +156,7 @@ export class ServerMetrics {
     this.writeBatchDuration.observe(durationMs / 1000);
   }
 
-  transportRefused(kind: 'connections' | 'handshakes' | 'streams'): void {
+  transportRefused(kind: 'connections' | 'handshakes' | 'streams' | 'shut_out'): void {
     this.transportRefusals.inc({ kind });
   }
 
