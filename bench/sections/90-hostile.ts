@@ -49,6 +49,15 @@ function sumMetric(text: string, pattern: RegExp): number {
   return [...text.matchAll(pattern)].reduce((sum, match) => sum + Number(match[1]), 0);
 }
 
+/** The server's memory by kind (qpc_process_memory_bytes), in MiB, as one note. */
+export function memoryBreakdown(metrics: string): string {
+  const mib = (kind: string): string => {
+    const match = new RegExp(`qpc_process_memory_bytes\\{kind="${kind}"\\} (\\d+)`).exec(metrics);
+    return match === null ? '?' : (Number(match[1]) / 1048576).toFixed(0);
+  };
+  return `heap ${mib('heap_used')}/${mib('heap_total')}, external ${mib('external')} (buffers ${mib('array_buffers')}), native ${mib('native')} MiB`;
+}
+
 function vmRssMiB(pid: number | undefined): number {
   if (pid === undefined) return Number.NaN;
   const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -227,6 +236,7 @@ export async function floodBesideHonest(server: ServerProcess, pinned = false): 
   const honest = await connectFrom('127.0.0.3', server.port, server.certSha256);
   try {
     const rssBefore = vmRssMiB(server.child.pid);
+    const memoryBefore = memoryBreakdown(await server.metrics());
     await honestPings(honest); // warm-up
     const baseline = await honestPings(honest);
     // The flood runs as long as a baseline run took, plus a margin, from another process and address.
@@ -250,7 +260,7 @@ export async function floodBesideHonest(server: ServerProcess, pinned = false): 
       '  flooder achieved (requests sent on streams)',
       flood.sent / flood.seconds,
       'req/s',
-      `${flood.notOffered} due while 32 were unanswered, not sent`,
+      `${flood.notOffered} due while 16 per connection were unanswered, not sent`,
     );
     figure('  of which served / RATE_LIMITED / reset', flood.served, `/ ${flood.limited} / ${flood.reset}`);
     figure(
@@ -275,8 +285,8 @@ export async function floodBesideHonest(server: ServerProcess, pinned = false): 
       'goal: at most 2',
     );
     figure('  honest requests not ok', baseline.failed + underFlood.failed, '', 'must be 0');
-    figure(`server RSS before the flood${label}`, rssBefore, 'MiB');
-    figure(`server RSS after the flood${label}`, rssAfter, 'MiB');
+    figure(`server RSS before the flood${label}`, rssBefore, 'MiB', memoryBefore);
+    figure(`server RSS after the flood${label}`, rssAfter, 'MiB', memoryBreakdown(metrics));
   } finally {
     await honest.close().catch(() => undefined);
     if (didPin) {

@@ -99,7 +99,10 @@ export async function startQpcServer(config: ServerConfig, deps: QpcServerDeps):
         streamsPerIp: config.streamsPerIp,
         streamsPerConnection: config.streamsPerConnection,
       },
-      onRefused: (kind) => foundation.metrics.transportRefused(kind),
+      onRefused: (kind, host) => {
+        foundation.metrics.transportRefused(kind);
+        if (kind !== 'shut_out') foundation.rateLimits.noteRefused(host);
+      },
     });
     foundation.rateLimits.onShutOut((ip, penaltyMs) => quic.shutOut(ip, penaltyMs));
     const pruneTimer = setInterval(() => {

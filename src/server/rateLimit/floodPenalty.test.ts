@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../lib/clock.js';
 import { FloodPenalty } from './floodPenalty.js';
-import { RequestRateLimits } from './requestRateLimits.js';
+import { DEFAULT_SHUT_OUT_MS, RequestRateLimits } from './requestRateLimits.js';
 
 describe('FloodPenalty', () => {
   it('shuts an address out at the nth refusal within one second, for penaltyMs', () => {
@@ -73,5 +73,22 @@ describe('RequestRateLimits shut-out', () => {
     clock.advance(5_000);
     expect(limits.checkIp('192.0.2.1')).toBeUndefined();
     expect(shutOut).toHaveLength(1);
+  });
+
+  it('counts refusals the transport made (streams or handshakes over a share) towards the same shut-out', () => {
+    const clock = new ManualClock(0);
+    const shutOut: string[] = [];
+    const limits = new RequestRateLimits({
+      perIpPerSecond: 2,
+      perAccountPerSecond: 2,
+      shutOutAfterRefusals: 3,
+      clock,
+    });
+    limits.onShutOut((ip) => shutOut.push(ip));
+    expect(limits.noteRefused('192.0.2.9')).toBeUndefined();
+    expect(limits.noteRefused('192.0.2.9')).toBeUndefined();
+    expect(limits.noteRefused('192.0.2.9')).toBe(DEFAULT_SHUT_OUT_MS);
+    expect(shutOut).toEqual(['192.0.2.9']);
+    expect(limits.checkIp('192.0.2.9')?.retryAfterMs).toBe(DEFAULT_SHUT_OUT_MS);
   });
 });

@@ -7,7 +7,7 @@ import { RateLimitErrorCode, SlidingWindowLimiter } from './slidingWindowLimiter
 export const DEFAULT_REGISTRATIONS_PER_IP = 10;
 export const REGISTRATION_WINDOW_MS = 60_000;
 /** Refused requests per second, as a multiple of the per-IP limit, after which an address is shut out. */
-export const SHUT_OUT_AFTER_REFUSALS_FACTOR = 4;
+export const SHUT_OUT_AFTER_REFUSALS_FACTOR = 2;
 /** How long an address that kept sending while refused stays shut out. */
 export const DEFAULT_SHUT_OUT_MS = 10_000;
 
@@ -97,9 +97,16 @@ export class RequestRateLimits {
     const retryAfterMs = this.perIp.hit(ip);
     if (retryAfterMs === 0) return 0;
     this.options.onLimited?.('ip');
+    return this.noteRefused(ip) ?? retryAfterMs;
+  }
+
+  /**
+   * Counts one refusal of `ip` towards its shut-out: a refused request here, or a stream or handshake the
+   * transport refused for being over the address's share. The penalty in ms if this one shut it out.
+   */
+  noteRefused(ip: string): number | undefined {
     const penaltyMs = this.penalty.noteRefused(ip);
-    if (penaltyMs === undefined) return retryAfterMs;
-    this.shutOutListener?.(ip, penaltyMs);
+    if (penaltyMs !== undefined) this.shutOutListener?.(ip, penaltyMs);
     return penaltyMs;
   }
 

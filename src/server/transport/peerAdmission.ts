@@ -49,7 +49,7 @@ export class PeerAdmission {
 
   constructor(
     private readonly limits: PeerLimits,
-    private readonly deps: { now: () => number; onRefused?: (kind: AdmissionRefusal) => void },
+    private readonly deps: { now: () => number; onRefused?: (kind: AdmissionRefusal, host: string) => void },
   ) {}
 
   /** A validated handshake from `host` wants to start: admit it, or refuse (the packet is dropped). */
@@ -137,7 +137,7 @@ export class PeerAdmission {
   }
 
   private refuse(host: string, kind: AdmissionRefusal): false {
-    this.deps.onRefused?.(kind);
+    this.deps.onRefused?.(kind, host);
     const peer = this.peers.get(host);
     if (peer !== undefined) this.forgetIfIdle(host, peer);
     return false;

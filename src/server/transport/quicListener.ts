@@ -55,8 +55,11 @@ export interface QuicListenerOptions {
   logger: PinoLogger;
   /** Per-IP shares of handshakes, connections and streams (DEFAULT_PEER_LIMITS when absent). */
   limits?: PeerLimits;
-  /** Called for every handshake or stream refused for being over a per-IP share (for a metric). */
-  onRefused?: (kind: AdmissionRefusal) => void;
+  /**
+   * Called for every handshake or stream refused for being over a per-IP share (for a metric, and so
+   * that refusals at the transport count towards the address's shut-out like refused requests do).
+   */
+  onRefused?: (kind: AdmissionRefusal, host: string) => void;
   /** Transport settings beyond the defaults (the bench varies them). */
   tuning?: QuicTuning;
 }
