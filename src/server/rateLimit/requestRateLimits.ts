@@ -7,7 +7,7 @@ import { RateLimitErrorCode, SlidingWindowLimiter } from './slidingWindowLimiter
 export const DEFAULT_REGISTRATIONS_PER_IP = 10;
 export const REGISTRATION_WINDOW_MS = 60_000;
 /** Refused requests per second, as a multiple of the per-IP limit, after which an address is shut out. */
-export const SHUT_OUT_AFTER_REFUSALS_FACTOR = 2;
+export const SHUT_OUT_AFTER_REFUSALS_FACTOR = 4;
 /** How long an address that kept sending while refused stays shut out. */
 export const DEFAULT_SHUT_OUT_MS = 10_000;
 
