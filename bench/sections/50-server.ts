@@ -14,6 +14,7 @@ import { loadavg } from 'node:os';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { figure, heading, type BenchSection } from '../report.js';
+import { memoryBreakdown } from './90-hostile.js';
 import { connectQuic, type QuicTransport } from '../../src/engine/net/quicTransport.js';
 import { silentLogger } from '../../src/lib/logger.js';
 import { systemClock } from '../../src/lib/clock.js';
@@ -164,6 +165,7 @@ async function run(): Promise<void> {
     await setup.close();
     const pid = server.child.pid ?? 0;
     const freshRss = vmRssMiB(pid);
+    const freshMemory = memoryBreakdown(await server.metrics());
 
     const echo = await startEchoChild();
     const echoRss = vmRssMiB(echo.child.pid ?? 0);
@@ -200,9 +202,9 @@ async function run(): Promise<void> {
       'server RSS, just started (no client)',
       freshRss,
       'MiB',
-      `echo process: ${echoRss.toFixed(0)} MiB`,
+      `${freshMemory}; echo process: ${echoRss.toFixed(0)} MiB`,
     );
-    figure('server RSS, idle after the run', idleRss, 'MiB');
+    figure('server RSS, idle after the run', idleRss, 'MiB', memoryBreakdown(await server.metrics()));
     const ping = encodeCall(Method.Ping, 1, {});
     for (const count of IDLE_CLIENT_COUNTS) {
       const before = vmRssMiB(pid);
@@ -216,7 +218,12 @@ async function run(): Promise<void> {
       }
       await Promise.all(clients.map((client) => client.request(ping)));
       const loadedRss = vmRssMiB(pid);
-      figure(`server RSS, ${count} connected idle clients`, loadedRss, 'MiB');
+      figure(
+        `server RSS, ${count} connected idle clients`,
+        loadedRss,
+        'MiB',
+        memoryBreakdown(await server.metrics()),
+      );
       figure(`per connected client at ${count}`, ((loadedRss - before) * 1024) / count, 'KiB');
       await Promise.all(clients.map((client) => client.close()));
     }

@@ -5,7 +5,7 @@
  * - an honest client's Ping latency (p50/p99) from 127.0.0.3, alone and then while 127.0.0.2 sends ten
  *   times its per-IP request limit open-loop, side by side, with the server's RSS before and after.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -47,6 +47,15 @@ const FLOOD_CONNECTIONS = 10;
 
 function sumMetric(text: string, pattern: RegExp): number {
   return [...text.matchAll(pattern)].reduce((sum, match) => sum + Number(match[1]), 0);
+}
+
+/** The server's memory by kind (qpc_process_memory_bytes), in MiB, as one note. */
+export function memoryBreakdown(metrics: string): string {
+  const mib = (kind: string): string => {
+    const match = new RegExp(`qpc_process_memory_bytes\\{kind="${kind}"\\} (\\d+)`).exec(metrics);
+    return match === null ? '?' : (Number(match[1]) / 1048576).toFixed(0);
+  };
+  return `heap ${mib('heap_used')}/${mib('heap_total')}, external ${mib('external')} (buffers ${mib('array_buffers')}), native ${mib('native')} MiB`;
 }
 
 function vmRssMiB(pid: number | undefined): number {
@@ -154,29 +163,46 @@ async function honestPings(
   return { sorted: samples.sort((a, b) => a - b), failed, elapsedMs: performance.now() - began };
 }
 
-/** Starts bench/hostileFlooder.ts in its own process; resolves once its connections are up. */
+interface FloodCounts {
+  sent: number;
+  served: number;
+  limited: number;
+  reset: number;
+  notOffered: number;
+  closedByServer: number;
+  closeReasons: string[];
+  handshakesRefused: number;
+  seconds: number;
+}
+
+/** `taskset` pins processes to cores; absent (or not allowed) on some machines, then nothing is pinned. */
+function taskset(args: string[]): boolean {
+  return spawnSync('taskset', args, { stdio: 'ignore' }).status === 0;
+}
+
+/** Starts bench/hostileFlooder.ts in its own process (on `core` when given); resolves once it is up. */
 async function startFlooder(
   server: ServerProcess,
   seconds: number,
-): Promise<{
-  done: Promise<{ sent: number; served: number; limited: number; reset: number; seconds: number }>;
-}> {
+  core: number | undefined,
+): Promise<{ done: Promise<FloodCounts> }> {
   const script = fileURLToPath(new URL('../hostileFlooder.ts', import.meta.url));
   const rate = PER_IP_LIMIT * FLOOD_FACTOR;
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      script,
-      String(server.port),
-      server.certSha256,
-      String(rate),
-      String(FLOOD_CONNECTIONS),
-      String(seconds),
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
+  const nodeArgs = [
+    '--import',
+    'tsx',
+    script,
+    String(server.port),
+    server.certSha256,
+    String(rate),
+    String(FLOOD_CONNECTIONS),
+    String(seconds),
+  ];
+  const [command, args] =
+    core === undefined
+      ? [process.execPath, nodeArgs]
+      : ['taskset', ['-c', String(core), process.execPath, ...nodeArgs]];
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   const first = await lines.next();
   if (first.done === true || first.value !== 'ready') throw new Error('the flooder did not start');
@@ -184,47 +210,74 @@ async function startFlooder(
     done: (async () => {
       const last = await lines.next();
       if (last.done === true) throw new Error('the flooder ended without its counts');
-      return JSON.parse(last.value) as {
-        sent: number;
-        served: number;
-        limited: number;
-        reset: number;
-        seconds: number;
-      };
+      return JSON.parse(last.value) as FloodCounts;
     })(),
   };
 }
 
-export async function floodBesideHonest(server: ServerProcess): Promise<void> {
+/**
+ * The honest client's Ping latency alone and then beside a flood from 127.0.0.2 at FLOOD_FACTOR x its
+ * limit. `pinned`: the flooder runs on core 1 and the server and this process (the honest client) on
+ * core 0, so the flooder's own CPU does not count against the server (on a 2-core box it otherwise
+ * takes half the machine the server and the honest client share).
+ */
+export async function floodBesideHonest(server: ServerProcess, pinned = false): Promise<void> {
+  const label = pinned ? ' [pinned]' : '';
+  const serverPid = server.child.pid ?? 0;
+  const restore = pinned ? ['-a', '-p', '-c', '0-1'] : [];
+  const didPin =
+    pinned &&
+    taskset(['-a', '-p', '-c', '0', String(serverPid)]) &&
+    taskset(['-a', '-p', '-c', '0', String(process.pid)]);
+  if (pinned && !didPin) {
+    figure('flood with pinned cores', Number.NaN, '', 'taskset unavailable: not measured');
+    return;
+  }
   const honest = await connectFrom('127.0.0.3', server.port, server.certSha256);
   try {
     const rssBefore = vmRssMiB(server.child.pid);
+    const memoryBefore = memoryBreakdown(await server.metrics());
     await honestPings(honest); // warm-up
     const baseline = await honestPings(honest);
     // The flood runs as long as a baseline run took, plus a margin, from another process and address.
     const floodSeconds = Math.ceil((baseline.elapsedMs * 1.5) / 1000) + 2;
-    const flooder = await startFlooder(server, floodSeconds);
+    const flooder = await startFlooder(server, floodSeconds, pinned ? 1 : undefined);
     const underFlood = await honestPings(honest);
     const flood = await flooder.done;
     const rssAfter = vmRssMiB(server.child.pid);
     const metrics = await server.metrics();
 
-    figure('honest Ping p50, alone', percentile(baseline.sorted, 50), 'ms', '127.0.0.3, 25 req/s');
-    figure('honest Ping p99, alone', percentile(baseline.sorted, 99), 'ms');
+    if (pinned) console.log('  pinned with taskset: flooder on core 1, server and honest client on core 0');
+    figure(`honest Ping p50, alone${label}`, percentile(baseline.sorted, 50), 'ms', '127.0.0.3, 25 req/s');
+    figure(`honest Ping p99, alone${label}`, percentile(baseline.sorted, 99), 'ms');
     figure(
-      'flood offered from 127.0.0.2',
+      `flood asked from 127.0.0.2${label}`,
+      PER_IP_LIMIT * FLOOD_FACTOR,
+      'req/s',
+      `${FLOOD_FACTOR}x the ${PER_IP_LIMIT}/s limit, open loop, own process`,
+    );
+    figure(
+      '  flooder achieved (requests sent on streams)',
       flood.sent / flood.seconds,
       'req/s',
-      `${FLOOD_FACTOR}x the ${PER_IP_LIMIT}/s limit asked, own process`,
+      `${flood.notOffered} due while 16 per connection were unanswered, not sent`,
     );
     figure('  of which served / RATE_LIMITED / reset', flood.served, `/ ${flood.limited} / ${flood.reset}`);
+    figure(
+      '  connections the server closed (shut-out)',
+      flood.closedByServer,
+      '',
+      flood.closeReasons.length > 0 ? `code:reason ${[...new Set(flood.closeReasons)].join(', ')}` : 'none',
+    );
+    figure('  handshakes refused while shut out', flood.handshakesRefused, '', 'reconnects that timed out');
     figure(
       '  server: refused before reading (RATE_LIMITED)',
       sumMetric(metrics, /qpc_requests_total\{method="unknown",result="RATE_LIMITED"\} (\d+)/g),
       '',
     );
-    figure('honest Ping p50, under flood', percentile(underFlood.sorted, 50), 'ms');
-    figure('honest Ping p99, under flood', percentile(underFlood.sorted, 99), 'ms');
+    figure('  server: handshakes dropped (shut out)', sumMetric(metrics, /kind="shut_out"\} (\d+)/g), '');
+    figure(`honest Ping p50, under flood${label}`, percentile(underFlood.sorted, 50), 'ms');
+    figure(`honest Ping p99, under flood${label}`, percentile(underFlood.sorted, 99), 'ms');
     figure(
       '  p99 under flood / p99 alone',
       percentile(underFlood.sorted, 99) / percentile(baseline.sorted, 99),
@@ -232,10 +285,14 @@ export async function floodBesideHonest(server: ServerProcess): Promise<void> {
       'goal: at most 2',
     );
     figure('  honest requests not ok', baseline.failed + underFlood.failed, '', 'must be 0');
-    figure('server RSS before the flood', rssBefore, 'MiB');
-    figure('server RSS after the flood', rssAfter, 'MiB');
+    figure(`server RSS before the flood${label}`, rssBefore, 'MiB', memoryBefore);
+    figure(`server RSS after the flood${label}`, rssAfter, 'MiB', memoryBreakdown(metrics));
   } finally {
     await honest.close().catch(() => undefined);
+    if (didPin) {
+      taskset([...restore, String(serverPid)]);
+      taskset([...restore, String(process.pid)]);
+    }
   }
 }
 
@@ -251,12 +308,15 @@ export const section: BenchSection = {
       await open.kill('SIGTERM');
       removeDataDir(open.dataDir);
     }
-    const limited = await startServerProcess(makeDataDir());
-    try {
-      await floodBesideHonest(limited);
-    } finally {
-      await limited.kill('SIGTERM');
-      removeDataDir(limited.dataDir);
+    for (const pinned of [false, true]) {
+      // A fresh server each time: the first flood's shut-out must not meet the second.
+      const limited = await startServerProcess(makeDataDir());
+      try {
+        await floodBesideHonest(limited, pinned);
+      } finally {
+        await limited.kill('SIGTERM');
+        removeDataDir(limited.dataDir);
+      }
     }
   },
 };

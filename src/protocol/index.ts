@@ -1,6 +1,7 @@
 // The public face of src/protocol: the server and the engine import from here.
 export * from './bodies.js';
 export * from './codecErrors.js';
+export * from './connectionClose.js';
 export * from './envelope.js';
 export * from './errorCodes.js';
 export * from './frame.js';

@@ -108,7 +108,10 @@ export async function startQpcServer(config: ServerConfig, deps: QpcServerDeps):
         streamsPerIp: config.streamsPerIp,
         streamsPerConnection: config.streamsPerConnection,
       },
-      onRefused: (kind) => foundation.metrics.transportRefused(kind),
+      onRefused: (kind, host) => {
+        foundation.metrics.transportRefused(kind);
+        if (kind !== 'shut_out') foundation.rateLimits.noteRefused(host);
+      },
     });
     const reloadNow = (): Promise<boolean> =>
       reloadCertificates({
@@ -119,6 +122,7 @@ export async function startQpcServer(config: ServerConfig, deps: QpcServerDeps):
         logger,
       });
     reloader.reload = reloadNow;
+    foundation.rateLimits.onShutOut((ip, penaltyMs) => quic.shutOut(ip, penaltyMs));
     const pruneTimer = setInterval(() => {
       try {
         const pruned = { ...foundation.prune(), receipts: ledger.pruneReceipts() };

@@ -12,13 +12,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/lib/clock.js';
 import { silentLogger } from '../../src/lib/logger.js';
 import {
+  ConnectionCloseCode,
   decodeResponse,
   encodeCall,
   encodeFrame,
   isWireErrorCode,
   Method,
+  parseCloseReason,
   WireErrorCode,
 } from '../../src/protocol/index.js';
+import {
+  DEFAULT_SHUT_OUT_MS,
+  SHUT_OUT_AFTER_REFUSALS_FACTOR,
+} from '../../src/server/rateLimit/requestRateLimits.js';
 import { DeliveryLedger } from '../../src/server/app/deliveryLedger.js';
 import { HybridKeyStore } from '../../src/server/app/hybridKeyStore.js';
 import { RequestRouter } from '../../src/server/app/requestRouter.js';
@@ -175,9 +181,11 @@ describe('hostile peers over the wire', () => {
 
 /**
  * The server runs in this process with a clock that stands still, so the per-IP window (one second)
- * never slides: what the flood meets depends on how many requests it sent, not on how fast the machine
- * answers. The flooder's window is full before the honest address sends its first request and stays
- * full to the end, so every honest request is served while the flooder is refused.
+ * never slides and a shut-out never ends: what the flood meets depends on how many requests it sent,
+ * not on how fast the machine answers. The flooder's window is full before the honest address sends its
+ * first request and stays full to the end, so every honest request is served while the flooder is
+ * refused; once it has been refused SHUT_OUT_AFTER_REFUSALS_FACTOR x its limit in that second, its
+ * connections are closed with a typed reason and its handshakes dropped.
  */
 describe('a flood from one address beside an honest one', () => {
   let dir: string;
@@ -208,11 +216,11 @@ describe('a flood from one address beside an honest one', () => {
   });
 
   it(
-    'serves an honest address in full while another sends 10x its request limit',
+    'serves an honest address in full while another sends 10x its limit, then shuts the flooder out',
     { timeout: 120_000 },
     async () => {
-      const connect = async (host: string): Promise<LoopbackPeer> => {
-        const connected = await connectFrom(host, server.port, server.certSha256);
+      const connect = async (host: string, timeoutMs?: number): Promise<LoopbackPeer> => {
+        const connected = await connectFrom(host, server.port, server.certSha256, timeoutMs);
         peers.push(connected);
         return connected;
       };
@@ -240,12 +248,33 @@ describe('a flood from one address beside an honest one', () => {
       await flood;
 
       expect(honestCodes).toEqual(Array.from({ length: 30 }, () => 'ok'));
-      // Exactly the limit passed for the flooder; everything else was refused, typed, never INTERNAL.
+      // Exactly the limit passed for the flooder; the rest was refused, typed, until the shut-out closed
+      // its connections (then its streams find no connection: 'closed').
       expect(floodCodes).toHaveLength(total);
       expect(floodCodes.filter((code) => code === 'ok')).toHaveLength(limit);
-      expect(floodCodes.filter((code) => code === WireErrorCode.RateLimited)).toHaveLength(total - limit);
+      const refused = floodCodes.filter((code) => code === WireErrorCode.RateLimited).length;
+      expect(refused).toBeGreaterThanOrEqual(limit * SHUT_OUT_AFTER_REFUSALS_FACTOR);
+      expect(floodCodes.filter((code) => code === 'closed').length).toBeGreaterThan(0);
+      expect(
+        floodCodes.filter((code) => !['ok', WireErrorCode.RateLimited, 'closed'].includes(code)),
+      ).toEqual([]);
+      // Every flooding connection was closed with the typed reason and the penalty as its retry hint.
+      for (const flooder of flooders) {
+        const closed = flooder.closedWith();
+        expect(closed?.errorCode).toBe(ConnectionCloseCode.RateLimited);
+        expect(parseCloseReason(closed?.reason)).toEqual({
+          code: WireErrorCode.RateLimited,
+          retryAfterMs: DEFAULT_SHUT_OUT_MS,
+        });
+      }
+      // Its handshakes are dropped while the penalty lasts (the clock stands still: all test long).
+      await expect(connect('127.0.0.6', 1_500)).rejects.toThrow();
+      // The honest address still connects and is served.
+      expect(outcome(await (await connect('127.0.0.7')).exchange(ping))).toBe('ok');
       const metrics = await (await fetch(`http://127.0.0.1:${server.adminPort}/metrics`)).text();
-      expect(metrics).toMatch(new RegExp(`rate_limit_hit_total\\{scope="ip"\\} ${total - limit}\\b`));
+      const ipHits = Number(/rate_limit_hit_total\{scope="ip"\} (\d+)/.exec(metrics)?.[1]);
+      expect(ipHits).toBeGreaterThanOrEqual(refused);
+      expect(metrics).toMatch(/qpc_transport_refused_total\{kind="shut_out"\} [1-9]/);
       expect(metrics).not.toMatch(/result="INTERNAL"/);
     },
   );

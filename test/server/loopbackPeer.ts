@@ -11,6 +11,8 @@ export interface LoopbackPeer {
   /** Send `bytes` (already framed, or deliberately broken) on a new stream; the answer frame or 'closed'. */
   exchange(bytes: Uint8Array): Promise<Uint8Array | 'closed'>;
   close(): Promise<void>;
+  /** How the server closed the connection (QUIC application code and reason), once it has. */
+  closedWith(): { errorCode: number; reason: Uint8Array } | undefined;
 }
 
 export async function connectFrom(
@@ -49,7 +51,13 @@ export async function connectFrom(
     },
     { timer: connectTimeoutMs },
   );
-  client.addEventListener(events.EventQUICClientError.name, () => undefined);
+  let closedWith: { errorCode: number; reason: Uint8Array } | undefined;
+  client.addEventListener(events.EventQUICClientError.name, (evt: Event) => {
+    const data = ((evt as events.EventQUICClientError).detail as { data?: unknown }).data as
+      { errorCode?: number; reason?: Uint8Array } | undefined;
+    if (data?.errorCode !== undefined)
+      closedWith = { errorCode: data.errorCode, reason: data.reason ?? new Uint8Array() };
+  });
   return {
     exchange: async (bytes) => {
       try {
@@ -67,5 +75,6 @@ export async function connectFrom(
       }
     },
     close: () => client.destroy({ isApp: true, errorCode: 0, force: true }),
+    closedWith: () => closedWith,
   };
 }

@@ -67,19 +67,15 @@ export class RequestRouter {
    * passes `ipChecked` to route().
    */
   refuseEarly(peer: PeerInfo): Uint8Array | undefined {
-    const started = performance.now();
-    let refusal: WireError | undefined;
     if (!this.accepting) {
-      refusal = new WireError(WireErrorCode.Unavailable, 'the server is shutting down', 1000);
-    } else {
-      const limited = this.services.foundation.rateLimits.checkIp(peer.remoteHost);
-      if (limited !== undefined) {
-        refusal = new WireError(WireErrorCode.RateLimited, limited.message, limited.retryAfterMs);
-      }
+      this.record(undefined, WireErrorCode.Unavailable, performance.now());
+      return encodeErrorResponse(0, WireErrorCode.Unavailable, 'the server is shutting down', 1000);
     }
-    if (refusal === undefined) return undefined;
-    this.record(undefined, refusal.code, started);
-    return encodeErrorResponse(0, refusal.code, refusal.message, refusal.retryAfterMs);
+    // No error object on this path: a flood of refusals costs a counter and one small encode each.
+    const retryAfterMs = this.services.foundation.rateLimits.ipRetryAfterMs(peer.remoteHost);
+    if (retryAfterMs === 0) return undefined;
+    this.record(undefined, WireErrorCode.RateLimited, performance.now());
+    return encodeErrorResponse(0, WireErrorCode.RateLimited, 'too many requests', retryAfterMs);
   }
 
   /**

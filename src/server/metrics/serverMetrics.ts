@@ -1,6 +1,7 @@
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { OperationsMetrics } from './operationsMetrics.js';
+import { registerProcessMemory } from './processMemory.js';
 
 /** Label values must come from small fixed sets: never a username, key, address or message content. */
 const LABEL_VALUE = /^[A-Za-z0-9_]{1,48}$/;
@@ -48,6 +49,7 @@ export class ServerMetrics {
   /** `queueDepth` is read at scrape time (e.g. DeliveryQueues.totalDepth). */
   constructor(options: { queueDepth?: () => number; now?: () => number } = {}) {
     const registers = [this.registry];
+    registerProcessMemory(registers);
     this.operations = new OperationsMetrics(this.registry, options.now ?? Date.now);
     this.connectionsOpen = new Gauge({
       name: 'qpc_connections_open',
@@ -156,7 +158,7 @@ export class ServerMetrics {
     this.writeBatchDuration.observe(durationMs / 1000);
   }
 
-  transportRefused(kind: 'connections' | 'handshakes' | 'streams'): void {
+  transportRefused(kind: 'connections' | 'handshakes' | 'streams' | 'shut_out'): void {
     this.transportRefusals.inc({ kind });
   }
 

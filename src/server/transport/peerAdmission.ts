@@ -26,10 +26,14 @@ export const DEFAULT_PEER_LIMITS: PeerLimits = {
   streamsPerConnection: 32,
 };
 
+/** Most addresses shut out at once: bounds memory under a flood from many addresses. */
+const MAX_SHUT_OUT = 100_000;
+
 /** A handshake that never completes gives its slot back after this long. */
 export const HANDSHAKE_SLOT_MS = 5_000;
 
-export type AdmissionRefusal = 'connections' | 'handshakes' | 'streams';
+/** `shut_out`: a handshake from an address serving a penalty for flooding (see shutOut). */
+export type AdmissionRefusal = 'connections' | 'handshakes' | 'streams' | 'shut_out';
 
 interface PeerState {
   connections: number;
@@ -40,16 +44,19 @@ interface PeerState {
 
 export class PeerAdmission {
   private readonly peers = new Map<string, PeerState>();
+  /** Addresses whose handshakes are dropped until the time given (kept apart: they hold no connection). */
+  private readonly shutOutUntil = new Map<string, number>();
 
   constructor(
     private readonly limits: PeerLimits,
-    private readonly deps: { now: () => number; onRefused?: (kind: AdmissionRefusal) => void },
+    private readonly deps: { now: () => number; onRefused?: (kind: AdmissionRefusal, host: string) => void },
   ) {}
 
   /** A validated handshake from `host` wants to start: admit it, or refuse (the packet is dropped). */
   admitHandshake(host: string): boolean {
-    const peer = this.peer(host);
+    if (this.isShutOut(host)) return this.refuse(host, 'shut_out');
     const now = this.deps.now();
+    const peer = this.peer(host);
     peer.handshakes = peer.handshakes.filter((started) => started > now - HANDSHAKE_SLOT_MS);
     if (peer.handshakes.length >= this.limits.handshakesPerIp) return this.refuse(host, 'handshakes');
     if (peer.connections + peer.handshakes.length >= this.limits.connectionsPerIp) {
@@ -57,6 +64,31 @@ export class PeerAdmission {
     }
     peer.handshakes.push(now);
     return true;
+  }
+
+  /**
+   * Drop every handshake from `host` for `penaltyMs` (its connections are closed by the listener). At
+   * most MAX_SHUT_OUT addresses are held; past it the oldest penalty is forgotten first.
+   */
+  shutOut(host: string, penaltyMs: number): void {
+    const now = this.deps.now();
+    if (this.shutOutUntil.size >= MAX_SHUT_OUT) {
+      for (const [address, until] of this.shutOutUntil) if (until <= now) this.shutOutUntil.delete(address);
+      const oldest = this.shutOutUntil.keys().next();
+      if (this.shutOutUntil.size >= MAX_SHUT_OUT && oldest.done !== true)
+        this.shutOutUntil.delete(oldest.value);
+    }
+    this.shutOutUntil.delete(host); // re-inserted last, so eviction order stays oldest first
+    this.shutOutUntil.set(host, now + penaltyMs);
+  }
+
+  /** True while `host` serves a penalty given by shutOut(). */
+  isShutOut(host: string): boolean {
+    const until = this.shutOutUntil.get(host);
+    if (until === undefined) return false;
+    if (until > this.deps.now()) return true;
+    this.shutOutUntil.delete(host);
+    return false;
   }
 
   /** The handshake finished: its slot becomes an open connection. */
@@ -75,6 +107,8 @@ export class PeerAdmission {
 
   /** A stream wants serving: true to serve it (then call streamFinished), false to reset it unread. */
   admitStream(host: string): boolean {
+    // A shut-out address's connections are closing with a typed reason: its streams get no answer of their own.
+    if (this.isShutOut(host)) return this.refuse(host, 'shut_out');
     const peer = this.peer(host);
     if (peer.streams >= this.limits.streamsPerIp) return this.refuse(host, 'streams');
     peer.streams += 1;
@@ -103,7 +137,7 @@ export class PeerAdmission {
   }
 
   private refuse(host: string, kind: AdmissionRefusal): false {
-    this.deps.onRefused?.(kind);
+    this.deps.onRefused?.(kind, host);
     const peer = this.peers.get(host);
     if (peer !== undefined) this.forgetIfIdle(host, peer);
     return false;

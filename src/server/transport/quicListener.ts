@@ -2,7 +2,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { QUICServer, events, type QUICConnection, type QUICStream } from '@matrixai/quic';
 import Logger, { LogLevel } from '@matrixai/logger';
 import type { Logger as PinoLogger } from '../../lib/logger.js';
-import type { QuicTuning } from '../../protocol/index.js';
+import { ConnectionCloseCode, rateLimitedCloseReason, type QuicTuning } from '../../protocol/index.js';
 import {
   DEFAULT_PEER_LIMITS,
   PeerAdmission,
@@ -55,8 +55,11 @@ export interface QuicListenerOptions {
   logger: PinoLogger;
   /** Per-IP shares of handshakes, connections and streams (DEFAULT_PEER_LIMITS when absent). */
   limits?: PeerLimits;
-  /** Called for every handshake or stream refused for being over a per-IP share (for a metric). */
-  onRefused?: (kind: AdmissionRefusal) => void;
+  /**
+   * Called for every handshake or stream refused for being over a per-IP share (for a metric, and so
+   * that refusals at the transport count towards the address's shut-out like refused requests do).
+   */
+  onRefused?: (kind: AdmissionRefusal, host: string) => void;
   /** Transport settings beyond the defaults (the bench varies them). */
   tuning?: QuicTuning;
 }
@@ -65,6 +68,11 @@ export interface QuicListener {
   readonly host: string;
   readonly port: number;
   connectionCount(): number;
+  /**
+   * Shut `host` out for `penaltyMs`: its open connections are closed with ConnectionCloseCode.RateLimited
+   * and a `RATE_LIMITED retry_after_ms=` reason, and its handshakes are dropped until the penalty ends.
+   */
+  shutOut(host: string, penaltyMs: number): void;
   /** New connections get this certificate and key; open connections keep theirs (nothing is dropped). */
   replaceCertificate(certPem: string, keyPem: string): void;
   /** Stops accepting, closes every connection; `force` resets streams still open. */
@@ -141,7 +149,8 @@ export async function startQuicListener(options: QuicListenerOptions): Promise<Q
     logger: quicLogger,
   });
   server.admit = (host) => admission.admitHandshake(host);
-  const connections = new Set<QUICConnection>();
+  /** Open connections and the address each came from (a shut-out closes all of an address's). */
+  const connections = new Map<QUICConnection, string>();
   let nextConnectionId = 1;
 
   server.addEventListener(events.EventQUICServerError.name, (evt: Event) => {
@@ -156,7 +165,7 @@ export async function startQuicListener(options: QuicListenerOptions): Promise<Q
       remoteHost: connection.remoteHost,
       remotePort: connection.remotePort,
     };
-    connections.add(connection);
+    connections.set(connection, peer.remoteHost);
     admission.connectionOpened(peer.remoteHost);
     const slots: PeerStreamSlots = {
       take: () => admission.admitStream(peer.remoteHost),
@@ -202,6 +211,26 @@ export async function startQuicListener(options: QuicListenerOptions): Promise<Q
     host: server.host,
     port: server.port,
     connectionCount: () => connections.size,
+    shutOut: (host, penaltyMs) => {
+      admission.shutOut(host, penaltyMs);
+      const reason = rateLimitedCloseReason(penaltyMs);
+      let closed = 0;
+      for (const [connection, address] of connections) {
+        if (address !== host) continue;
+        closed += 1;
+        connection
+          .stop({ isApp: true, errorCode: ConnectionCloseCode.RateLimited, reason, force: true })
+          .catch((error: unknown) => {
+            // The connection was closing already; it leaves the map through its Stopped event either way.
+            logger.debug({ event: 'shut_out_close_failed', err: (error as Error).name });
+          });
+      }
+      // Once per penalty, not per request; the address itself is personal data and stays out of the log.
+      logger.warn(
+        { event: 'address_shut_out', penaltyMs, connectionsClosed: closed },
+        'flooding address shut out',
+      );
+    },
     replaceCertificate: (certPem, keyPem) => server.updateConfig({ cert: certPem, key: keyPem }),
     stop: async ({ force = false } = {}) => {
       await server.stop({ isApp: true, errorCode: 0, force });
