@@ -26,9 +26,10 @@ const PROVIDERS: [string, CryptoProvider][] = [
 ];
 const PAYLOAD = new Uint8Array(100).fill(0x61);
 /** Per provider and suite; split into rounds that alternate providers, so a load spike from
- * another process on the shared machine hits all of them alike. */
-const MEASURE_MS = 1500;
-const ROUNDS = 3;
+ * another process on the shared machine hits all of them alike. At 1.5 s in 3 rounds the ratio of
+ * two runs on the loaded 2-core machine differed by 2x; QPC_BENCH_MLS_MESSAGES_MS lengthens it. */
+const MEASURE_MS = Number(process.env['QPC_BENCH_MLS_MESSAGES_MS'] ?? 3000);
+const ROUNDS = 6;
 const WARM_UP_MESSAGES = 50;
 
 interface Contender {

@@ -17,12 +17,15 @@ import { loadCiphersuite } from './ciphersuites.js';
 import { leafIdentityAt, membersOfTree } from './credentials.js';
 import { createGroupState, joinGroupState } from './groupCreation.js';
 import {
+  decodeStagedState,
   decodeStoredState,
   persistGroupState,
   wipeAll,
   wipeGroupState,
+  wipeReplacedState,
   type GroupMeta,
 } from './groupState.js';
+import { StagedStates } from './stagedStates.js';
 import { checkIncoming } from './incomingChecks.js';
 import { proposalsFor } from './commitProposals.js';
 import { stageIdentityResync } from './identityResync.js';
@@ -71,6 +74,7 @@ export type {
 export class MlsGroupSession {
   private queue: Promise<unknown> = Promise.resolve();
   private active = true;
+  private readonly staged = new StagedStates();
 
   private constructor(
     private readonly env: MlsEnv,
@@ -192,43 +196,51 @@ export class MlsGroupSession {
       const welcome = result.welcome === undefined ? undefined : encodeWelcomeMessage(result.welcome);
       if (withWelcome && welcome === undefined)
         throw new MlsInputError(mlsErrorCodes.badInput, 'the commit produced no Welcome');
+      const stagedState = encodeGroupState(result.newState);
+      this.staged.remember(stagedState, {
+        base: this.state,
+        next: result.newState,
+        consumed: result.consumed,
+      });
       return {
         commit: encodeMlsMessage(result.commit),
         ...(welcome === undefined ? {} : { welcome }),
-        stagedState: encodeGroupState(result.newState),
+        stagedState,
         epoch: this.state.groupContext.epoch,
       };
     });
   }
 
   /**
-   * Merges a commit staged by stageCommit (the server accepted it): decodes the staged state, checks it
-   * follows the current epoch of this group, and persists it together with `alsoWrite` in one
-   * transaction. The staged bytes become the state's memory (decoded keys are views into them): the
-   * caller must not wipe them.
+   * Merges a commit staged by stageCommit (the server accepted it): checks the staged state follows
+   * the current epoch of this group, and persists it together with `alsoWrite` in one transaction.
+   * The bytes are taken over: wiped once stored when the session still holds the state they encode
+   * (staged here, nothing processed since), otherwise decoded, and then the state's memory (decoded
+   * keys are views into them). Either way the caller must not wipe or reuse them.
    */
   mergeStaged(stagedState: Uint8Array, alsoWrite?: () => void): Promise<void> {
     return this.serialized(async () => {
       this.assertActive();
-      const next = decodeStoredState({
-        groupId: this.meta.groupId,
-        name: this.meta.name,
-        ciphersuite: this.meta.ciphersuite,
-        epoch: 0n,
-        state: stagedState,
-        updatedAt: 0,
-      });
+      const inMemory = this.staged.take(stagedState, this.state);
+      const next = inMemory?.next ?? decodeStagedState(stagedState, this.meta);
       if (
         toHex(next.groupContext.groupId) !== this.meta.groupId ||
         next.groupContext.epoch !== this.state.groupContext.epoch + 1n
       ) {
         throw new MlsInputError(mlsErrorCodes.badInput, 'the staged commit does not follow our epoch');
       }
-      persistGroupState(this.env.store, next, this.meta, this.env.clock, alsoWrite);
       const previous = this.state;
-      this.state = next;
-      // The decoded state shares no memory with the old one, which nobody else holds.
-      wipeGroupState(previous);
+      if (inMemory === undefined) {
+        persistGroupState(this.env.store, next, this.meta, this.env.clock, alsoWrite);
+        this.state = next;
+        // The decoded state shares no memory with the old one, which nobody else holds.
+        wipeGroupState(previous);
+      } else {
+        // The bytes are this state's encoding: stored as they are (and wiped once stored).
+        persistGroupState(this.env.store, next, this.meta, this.env.clock, alsoWrite, stagedState);
+        this.state = next;
+        wipeReplacedState(previous, next, inMemory.consumed);
+      }
       await Promise.resolve();
     });
   }

@@ -39,6 +39,21 @@ describe('staged commits', () => {
     expect(readAfter.kind === 'application' && readAfter.epoch).toBe(2n);
   });
 
+  it('merged at once, stores the staged bytes as they are, wipes them, and the stored state reopens', async () => {
+    const { alice, aliceGroup, bobGroup } = await pair();
+    const staged = await aliceGroup.stageCommit({ kind: 'selfUpdate' });
+    const stagedCopy = new Uint8Array(staged.stagedState);
+    await aliceGroup.mergeStaged(staged.stagedState);
+    expect(alice.env.store.groups.get(aliceGroup.groupId)?.state).toEqual(stagedCopy);
+    expect(staged.stagedState.every((byte) => byte === 0)).toBe(true);
+    await bobGroup.receive(staged.commit);
+    const fromMemory = await bobGroup.receive(await aliceGroup.sendMessage(utf8Text('from memory')));
+    expect(fromMemory.kind === 'application' && fromMemory.epoch).toBe(2n);
+    const reopened = await MlsGroupSession.open(alice.env, aliceGroup.groupId);
+    const fromDisk = await bobGroup.receive(await reopened.sendMessage(utf8Text('from disk')));
+    expect(fromDisk.kind === 'application' && textOfBytes(fromDisk.plaintext)).toBe('from disk');
+  });
+
   it('refuses to merge a staged commit that no longer follows the epoch (another commit won)', async () => {
     const { aliceGroup, bobGroup } = await pair();
     const ours = await aliceGroup.stageCommit({ kind: 'selfUpdate' });

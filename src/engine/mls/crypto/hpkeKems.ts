@@ -6,7 +6,14 @@
  * (64 for ML-KEM-768 KeyGen, 32 for X25519); public key = pkM || pkX; ciphertext = ctM || ctX.
  * @noble/post-quantum's own XWing export is not used: its encapsulate zeroes the caller's public key.
  */
-import { createHash, createPublicKey, diffieHellman, generateKeyPairSync, randomBytes } from 'node:crypto';
+import {
+  createHash,
+  createPublicKey,
+  diffieHellman,
+  generateKeyPairSync,
+  randomBytes,
+  type KeyObject,
+} from 'node:crypto';
 import { ml_kem768 } from '@noble/post-quantum/ml-kem.js';
 import { CryptoError } from '../../../lib/errors.js';
 import { concatBytes, utf8, wipe } from '../../../lib/bytes.js';
@@ -31,15 +38,16 @@ export interface HpkeKem {
 
 const X25519_BYTES = 32;
 
-/** X25519(sk, pk) through OpenSSL, which refuses an all-zero result (a low-order point). */
-function x25519(privateKey: Uint8Array, publicKey: Uint8Array): Uint8Array {
+/**
+ * X25519(sk, pk) through OpenSSL, which refuses an all-zero result (a low-order point). The private
+ * side is a KeyObject: an ephemeral key is used as generated, and a raw key is imported once by the
+ * caller (a PKCS#8 import costs far more than the DH itself).
+ */
+function x25519(privateKey: KeyObject, publicKey: Uint8Array): Uint8Array {
   if (publicKey.length !== X25519_BYTES)
     throw new CryptoError(cryptoProviderErrorCodes.kemPublicKey, 'X25519 key must be 32 bytes');
   try {
-    const shared = diffieHellman({
-      privateKey: importRawPrivateKey('x25519', privateKey),
-      publicKey: importRawPublicKey('x25519', publicKey),
-    });
+    const shared = diffieHellman({ privateKey, publicKey: importRawPublicKey('x25519', publicKey) });
     const out = new Uint8Array(shared);
     shared.fill(0);
     return out;
@@ -48,8 +56,14 @@ function x25519(privateKey: Uint8Array, publicKey: Uint8Array): Uint8Array {
   }
 }
 
-function x25519PublicKey(privateKey: Uint8Array): Uint8Array {
-  return exportRawPublicKey(createPublicKey(importRawPrivateKey('x25519', privateKey)));
+function importX25519PrivateKey(privateKey: Uint8Array): KeyObject {
+  if (privateKey.length !== X25519_BYTES)
+    throw new CryptoError(cryptoProviderErrorCodes.kemPrivateKey, 'X25519 key must be 32 bytes');
+  return importRawPrivateKey('x25519', privateKey);
+}
+
+function x25519PublicKeyOf(privateKey: KeyObject): Uint8Array {
+  return exportRawPublicKey(createPublicKey(privateKey));
 }
 
 function x25519KeyPair(): { privateKey: Uint8Array; publicKey: Uint8Array } {
@@ -77,18 +91,19 @@ export const dhkemX25519: HpkeKem = {
     const dkpPrk = labeledExtract('sha256', DHKEM_SUITE_ID, new Uint8Array(0), 'dkp_prk', ikm);
     const privateKey = labeledExpand('sha256', DHKEM_SUITE_ID, dkpPrk, 'sk', new Uint8Array(0), X25519_BYTES);
     wipe(dkpPrk);
-    return { privateKey, publicKey: x25519PublicKey(privateKey) };
+    return { privateKey, publicKey: x25519PublicKeyOf(importX25519PrivateKey(privateKey)) };
   },
   encap(publicKey) {
-    const ephemeral = x25519KeyPair();
+    // The ephemeral private key never leaves OpenSSL: no export, no re-import.
+    const ephemeral = generateKeyPairSync('x25519');
     const dh = x25519(ephemeral.privateKey, publicKey);
-    wipe(ephemeral.privateKey);
-    const enc = ephemeral.publicKey;
+    const enc = exportRawPublicKey(ephemeral.publicKey);
     return { sharedSecret: dhkemSharedSecret(dh, concatBytes(enc, publicKey)), enc };
   },
   decap(enc, privateKey) {
-    const dh = x25519(privateKey, enc);
-    return dhkemSharedSecret(dh, concatBytes(enc, x25519PublicKey(privateKey)));
+    const key = importX25519PrivateKey(privateKey);
+    const dh = x25519(key, enc);
+    return dhkemSharedSecret(dh, concatBytes(enc, x25519PublicKeyOf(key)));
   },
 };
 
@@ -97,7 +112,6 @@ const MLKEM768_PUBLIC_BYTES = 1184;
 const MLKEM768_CIPHERTEXT_BYTES = 1088;
 /** The X-Wing label, the six ASCII characters \.//^\ . */
 const XWING_LABEL = Uint8Array.from([0x5c, 0x2e, 0x2f, 0x2f, 0x5e, 0x5c]);
-const X25519_BASE_POINT = Uint8Array.from({ length: 32 }, (_, i) => (i === 0 ? 9 : 0));
 
 function shake256(data: Uint8Array, outputLength: number): Uint8Array {
   return new Uint8Array(createHash('shake256', { outputLength }).update(data).digest());
@@ -110,7 +124,7 @@ function xwingCombiner(ssM: Uint8Array, ssX: Uint8Array, ctX: Uint8Array, pkX: U
 
 interface XWingExpanded {
   skM: Uint8Array;
-  skX: Uint8Array;
+  skX: KeyObject;
   pkM: Uint8Array;
   pkX: Uint8Array;
 }
@@ -120,14 +134,15 @@ function xwingExpand(seed: Uint8Array): XWingExpanded {
     throw new CryptoError(cryptoProviderErrorCodes.kemPrivateKey, 'X-Wing private key must be 32 bytes');
   const expanded = shake256(seed, 96);
   const mlkem = ml_kem768.keygen(expanded.slice(0, 64));
-  const skX = expanded.slice(64, 96);
+  const skX = importX25519PrivateKey(expanded.subarray(64, 96));
   wipe(expanded);
-  return { skM: mlkem.secretKey, skX, pkM: mlkem.publicKey, pkX: x25519(skX, X25519_BASE_POINT) };
+  // pkX = X25519(skX, 9): the public half of the same key.
+  return { skM: mlkem.secretKey, skX, pkM: mlkem.publicKey, pkX: x25519PublicKeyOf(skX) };
 }
 
 function xwingKeyPairFromSeed(seed: Uint8Array): { privateKey: Uint8Array; publicKey: Uint8Array } {
-  const { skM, skX, pkM, pkX } = xwingExpand(seed);
-  wipe(skM, skX);
+  const { skM, pkM, pkX } = xwingExpand(seed);
+  wipe(skM);
   return { privateKey: seed, publicKey: concatBytes(pkM, pkX) };
 }
 
@@ -144,12 +159,13 @@ export const xwing: HpkeKem = {
     }
     const pkM = publicKey.slice(0, MLKEM768_PUBLIC_BYTES);
     const pkX = publicKey.slice(MLKEM768_PUBLIC_BYTES);
-    const ekX = new Uint8Array(randomBytes(32));
-    const ctX = x25519(ekX, X25519_BASE_POINT);
-    const ssX = x25519(ekX, pkX);
+    // ekX is generated inside OpenSSL and never exported: ctX = X25519(ekX, 9) is its public half.
+    const ekX = generateKeyPairSync('x25519');
+    const ctX = exportRawPublicKey(ekX.publicKey);
+    const ssX = x25519(ekX.privateKey, pkX);
     const { cipherText: ctM, sharedSecret: ssM } = ml_kem768.encapsulate(pkM);
     const sharedSecret = xwingCombiner(ssM, ssX, ctX, pkX);
-    wipe(ekX, ssX, ssM);
+    wipe(ssX, ssM);
     return { sharedSecret, enc: concatBytes(ctM, ctX) };
   },
   decap(enc, privateKey) {
@@ -165,7 +181,7 @@ export const xwing: HpkeKem = {
       wipe(ssM, ssX);
       return sharedSecret;
     } finally {
-      wipe(skM, skX);
+      wipe(skM);
     }
   },
 };

@@ -12,7 +12,7 @@ import { createPrivateKey, createPublicKey, timingSafeEqual, type KeyObject } fr
 
 export type OkpCurve = 'ed25519' | 'x25519';
 
-/** DER prefixes of PKCS#8 and SPKI for a bare 32-byte Ed25519 or X25519 key (RFC 8410). */
+/** DER prefix of PKCS#8 for a bare 32-byte Ed25519 or X25519 private key (RFC 8410). */
 const PKCS8_PREFIX: Record<OkpCurve, Uint8Array> = {
   ed25519: Uint8Array.from([
     0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20,
@@ -20,10 +20,6 @@ const PKCS8_PREFIX: Record<OkpCurve, Uint8Array> = {
   x25519: Uint8Array.from([
     0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x6e, 0x04, 0x22, 0x04, 0x20,
   ]),
-};
-const SPKI_PREFIX: Record<OkpCurve, Uint8Array> = {
-  ed25519: Uint8Array.from([0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00]),
-  x25519: Uint8Array.from([0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x6e, 0x03, 0x21, 0x00]),
 };
 const RAW_KEY_BYTES = 32;
 const PUBLIC_CACHE_LIMIT = 1024;
@@ -47,26 +43,20 @@ export function importRawPrivateKey(curve: OkpCurve, raw: Uint8Array): KeyObject
   }
 }
 
-/** JWK names of the curves: a public key is imported from its JWK (see importRawPublicKey). */
+/**
+ * Public keys go through JWK, not SPKI DER: OpenSSL 3's DER decoder and encoder search its provider
+ * tables on every call and cost 10-50 times more than the raw-key calls JWK maps to. A public key is
+ * no secret, so its base64url string is harmless. (Private keys stay on DER: as JWK they would become
+ * strings nobody can wipe.)
+ */
 const JWK_CURVE: Record<OkpCurve, string> = { ed25519: 'Ed25519', x25519: 'X25519' };
 
-/**
- * Imports a raw public key. A 32-byte key goes through its JWK: OpenSSL 3 looks up a decoder for every
- * DER import, which makes SPKI about 10x slower (an HPKE seal imports its recipient's key each time).
- * Public keys only: a secret must not end up in a string.
- */
 export function importRawPublicKey(curve: OkpCurve, raw: Uint8Array): KeyObject {
-  if (raw.length === RAW_KEY_BYTES) {
-    const x = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('base64url');
-    return createPublicKey({ key: { kty: 'OKP', crv: JWK_CURVE[curve], x }, format: 'jwk' });
-  }
-  const der = Buffer.alloc(SPKI_PREFIX[curve].length + raw.length);
-  der.set(SPKI_PREFIX[curve], 0);
-  der.set(raw, SPKI_PREFIX[curve].length);
-  return createPublicKey({ key: der, format: 'der', type: 'spki' });
+  const x = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('base64url');
+  return createPublicKey({ key: { kty: 'OKP', crv: JWK_CURVE[curve], x }, format: 'jwk' });
 }
 
-/** The 32 raw bytes of an Ed25519/X25519 public KeyObject, from its JWK (a DER export costs ~50x more). */
+/** The 32 raw bytes of an Ed25519/X25519 public KeyObject (the `x` of its JWK). */
 export function exportRawPublicKey(key: KeyObject): Uint8Array {
   const { x } = key.export({ format: 'jwk' });
   return new Uint8Array(Buffer.from(x ?? '', 'base64url'));

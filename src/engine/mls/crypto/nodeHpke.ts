@@ -71,11 +71,24 @@ export function makeNodeHpke(kem: HpkeKem, hash: NodeHashName, aead: NodeAeadNam
   );
   const empty = new Uint8Array(0);
 
+  // key_schedule_context holds no secret: psk_id_hash is a constant of the suite, info_hash depends
+  // on `info` only, and a commit seals its path secrets to hundreds of members under the same info
+  // (the group context). So the context of the last info is kept and reused.
+  const pskIdHash = labeledExtract(hash, suiteId, empty, 'psk_id_hash', empty);
+  let lastInfo: Buffer | undefined;
+  let lastContext: Uint8Array = empty;
+
+  function contextFor(info: Uint8Array): Uint8Array {
+    if (lastInfo !== undefined && lastInfo.equals(info)) return lastContext;
+    const infoHash = labeledExtract(hash, suiteId, empty, 'info_hash', info);
+    lastContext = concatBytes(Uint8Array.of(MODE_BASE), pskIdHash, infoHash);
+    lastInfo = Buffer.from(info);
+    return lastContext;
+  }
+
   /** RFC 9180 section 5.1 KeySchedule for mode_base (no PSK). Wipes the shared secret it is given. */
   function keySchedule(sharedSecret: Uint8Array, info: Uint8Array): KeySchedule {
-    const pskIdHash = labeledExtract(hash, suiteId, empty, 'psk_id_hash', empty);
-    const infoHash = labeledExtract(hash, suiteId, empty, 'info_hash', info);
-    const context = concatBytes(Uint8Array.of(MODE_BASE), pskIdHash, infoHash);
+    const context = contextFor(info);
     const secret = labeledExtract(hash, suiteId, sharedSecret, 'secret', empty);
     const schedule = {
       key: labeledExpand(hash, suiteId, secret, 'key', context, aeadKeyBytes(aead)),

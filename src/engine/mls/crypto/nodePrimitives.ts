@@ -38,8 +38,15 @@ export function hashOutputBytes(hash: NodeHashName): number {
   return hash === 'sha256' ? 32 : hash === 'sha384' ? 48 : 64;
 }
 
-/** Node Buffers are Uint8Array subclasses; copy into a plain Uint8Array so callers get what WebCrypto gives. */
+/**
+ * Node Buffers are Uint8Array subclasses; callers get a plain Uint8Array, as WebCrypto gives. A digest
+ * owns its whole ArrayBuffer, so a view is enough; a Buffer inside Node's shared pool is copied out
+ * (a view would keep the pool alive and let a wipe of it reach other buffers).
+ */
 function plain(buffer: Buffer): Uint8Array {
+  if (buffer.byteOffset === 0 && buffer.byteLength === buffer.buffer.byteLength) {
+    return new Uint8Array(buffer.buffer, 0, buffer.byteLength);
+  }
   return new Uint8Array(buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength));
 }
 
@@ -68,6 +75,7 @@ export function hkdfExpand(
   if (!Number.isInteger(length) || length < 0 || length > 255 * hashLen) {
     throw new CryptoError(cryptoProviderErrorCodes.hkdfLength, `HKDF-Expand length ${length} out of range`);
   }
+  if (length <= hashLen) return expandOneBlock(hash, prk, info, length);
   const blocks = Math.ceil(length / hashLen);
   const out = new Uint8Array(blocks * hashLen);
   const counter = new Uint8Array(1);
@@ -87,6 +95,17 @@ export function hkdfExpand(
   const trimmed = out.slice(0, length);
   out.fill(0);
   return trimmed;
+}
+
+const FIRST_BLOCK = Uint8Array.of(1);
+
+/** The common case of the MLS key schedule (keys, nonces, secrets): T(1) alone, trimmed in place. */
+function expandOneBlock(hash: NodeHashName, prk: Uint8Array, info: Uint8Array, length: number): Uint8Array {
+  const block = createHmac(hash, prk).update(info).update(FIRST_BLOCK).digest();
+  if (length === block.length) return plain(block);
+  const out = new Uint8Array(block.subarray(0, length));
+  block.fill(0);
+  return out;
 }
 
 export function aeadKeyBytes(aead: NodeAeadName): number {
