@@ -186,6 +186,24 @@ describe('repositories', () => {
     expect(store.messages.count('cc03')).toBe(1);
   });
 
+  it('pages before a message id without skipping messages of the same millisecond', () => {
+    const store = openStore(join(dir, 'p.db'), key());
+    for (let i = 1; i <= 5; i++) store.messages.append(message(`m${i}`, { receivedAt: 10 }));
+    store.messages.append(message('other', { groupId: 'cc03', receivedAt: 10 }));
+    expect(store.messages.list('aa01', { limit: 2, beforeId: 'm4' }).map((m) => m.id)).toEqual(['m2', 'm3']);
+    expect(store.messages.list('aa01', { beforeId: 'm2' }).map((m) => m.id)).toEqual(['m1']);
+    expect(store.messages.list('aa01', { beforeId: 'unknown' })).toEqual([]);
+  });
+
+  it('lists only the membership entries of a group, oldest first', () => {
+    const store = openStore(join(dir, 'p.db'), key());
+    store.messages.append(message('t1', { receivedAt: 10 }));
+    store.messages.append(message('j2', { receivedAt: 20, kind: 'membership' }));
+    store.messages.append(message('j1', { receivedAt: 15, kind: 'membership' }));
+    store.messages.append(message('x', { groupId: 'cc03', kind: 'membership' }));
+    expect(store.messages.listMembership('aa01').map((m) => m.id)).toEqual(['j1', 'j2']);
+  });
+
   it('round-trips epochs past 2^53 and up to 2^64-1', () => {
     const store = openStore(join(dir, 'p.db'), key());
     const big = 2n ** 64n - 1n;
