@@ -122,16 +122,17 @@ export interface OutgoingFacts {
   readonly noRecipients: NoRecipientsCheck;
 }
 
-async function outgoingFacts(
+function outgoingFacts(
   context: ClientContext,
   groupId: string,
+  oldest: MessageRecord,
   records: readonly MessageRecord[],
-): Promise<OutgoingFacts> {
+): OutgoingFacts {
   const outgoingIds = records.filter((record) => record.direction === 'out').map((record) => record.id);
   return {
     pendingGroups: new Set(context.store.outbox.list().map((entry) => entry.groupId)),
     proven: outgoingIds.length === 0 ? new Set() : context.store.deliveryProofs.proven(outgoingIds),
-    noRecipients: outgoingIds.length === 0 ? () => false : await noRecipientsCheck(context, groupId),
+    noRecipients: noRecipientsCheck(context, groupId, oldest),
   };
 }
 
@@ -160,11 +161,11 @@ export async function chatMessageFromRecord(
     ? (context.identity().username ?? '')
     : await usernameOf(senderKey, context.store, context.connection());
   if (!outgoing) return chatMessageOf(record, { username, identityKey: senderKey }, false, 'delivered');
-  const known = facts ?? (await outgoingFacts(context, record.groupId, [record]));
+  const known = facts ?? outgoingFacts(context, record.groupId, record, [record]);
   const pending = known.pendingGroups.has(record.groupId);
   const state = pending ? 'pending' : known.proven.has(record.id) ? 'sent' : 'accepted';
   // Without a proof: sent to members whose copies carry none, or to nobody (recipientsAtSend.ts).
-  const shown = state === 'accepted' && known.noRecipients(record) ? 'noRecipients' : state;
+  const shown = state === 'accepted' && (await known.noRecipients(record)) ? 'noRecipients' : state;
   return chatMessageOf(record, { username, identityKey: senderKey }, true, shown);
 }
 
@@ -179,7 +180,9 @@ export async function loadMessagePage(
   });
   const hasMore = records.length > options.limit;
   const page = hasMore ? records.slice(records.length - options.limit) : records;
-  const facts = await outgoingFacts(context, groupId, page);
+  const oldest = page[0];
+  if (oldest === undefined) return { messages: [], hasMore };
+  const facts = outgoingFacts(context, groupId, oldest, page);
   const messages: ChatMessage[] = [];
   for (const record of page) messages.push(await chatMessageFromRecord(record, context, facts));
   return { messages, hasMore };

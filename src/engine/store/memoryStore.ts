@@ -124,11 +124,14 @@ export function createMemoryStore(from?: MemoryStoreSnapshot): MemoryProfileStor
         const limit = options?.limit ?? matching.length;
         return matching.slice(Math.max(0, matching.length - limit)).map((m) => ({ ...m }));
       },
-      listMembership: (groupId) =>
-        [...open().messages.values()]
+      listMembership: (groupId, options) => {
+        const stored = [...open().messages.values()];
+        const from = stored.findIndex((m) => m.id === options?.fromId);
+        return stored
+          .slice(Math.max(0, from))
           .filter((m) => m.groupId === groupId && m.kind === 'membership')
-          .sort((a, b) => a.receivedAt - b.receivedAt)
-          .map((m) => ({ ...m })),
+          .map((m) => ({ ...m }));
+      },
       count: (groupId) =>
         groupId === undefined
           ? open().messages.size

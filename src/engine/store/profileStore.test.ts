@@ -195,13 +195,18 @@ describe('repositories', () => {
     expect(store.messages.list('aa01', { beforeId: 'unknown' })).toEqual([]);
   });
 
-  it('lists only the membership entries of a group, oldest first', () => {
+  it('lists the membership entries of a group in the order stored, from a message on', () => {
     const store = openStore(join(dir, 'p.db'), key());
+    store.messages.append(message('j0', { receivedAt: 5, kind: 'membership' }));
     store.messages.append(message('t1', { receivedAt: 10 }));
     store.messages.append(message('j2', { receivedAt: 20, kind: 'membership' }));
+    // A clock that went back: stored later, so listed later.
     store.messages.append(message('j1', { receivedAt: 15, kind: 'membership' }));
     store.messages.append(message('x', { groupId: 'cc03', kind: 'membership' }));
-    expect(store.messages.listMembership('aa01').map((m) => m.id)).toEqual(['j1', 'j2']);
+    expect(store.messages.listMembership('aa01').map((m) => m.id)).toEqual(['j0', 'j2', 'j1']);
+    expect(store.messages.listMembership('aa01', { fromId: 't1' }).map((m) => m.id)).toEqual(['j2', 'j1']);
+    expect(store.messages.listMembership('aa01', { fromId: 'j1' }).map((m) => m.id)).toEqual(['j1']);
+    expect(store.messages.listMembership('aa01', { fromId: 'unknown' })).toHaveLength(3);
   });
 
   it('round-trips epochs past 2^53 and up to 2^64-1', () => {

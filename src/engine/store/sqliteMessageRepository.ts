@@ -2,8 +2,8 @@
  * Messages of the profile database. `id` is a hash of the MLS message, so appending the same message twice
  * (a redelivery after a reconnect) stores it once. `list` returns the newest `limit` messages of a group
  * received before `beforeReceivedAt` (or before the message `beforeId`), oldest first, which is what a
- * scrolling view pages through; `listMembership` only the membership entries, which the history's
- * delivery states are worked out from.
+ * scrolling view pages through; `listMembership` only the membership entries (from a message on), which
+ * the history's delivery states are worked out from.
  */
 import type Sqlite from 'better-sqlite3-multiple-ciphers';
 import { CodecError } from '../../lib/errors.js';
@@ -83,8 +83,14 @@ export class SqliteMessageRepository implements MessageRepository {
          ORDER BY received_at DESC, seq DESC LIMIT ?
        ) ORDER BY received_at ASC, seq ASC`,
     );
-    this.#membership = db.prepare<[string], MessageRow>(
-      `SELECT * FROM messages WHERE group_id = ? AND kind = 'membership' ORDER BY received_at ASC, seq ASC`,
+    // From a message's place on (seq: the order things were stored, whatever the clock did). The `+`
+    // keeps SQLite off the group index, which would read every row of the group (and, cold, decrypt
+    // every page of its history): the rowid range reads only what was stored since.
+    this.#membership = db.prepare<[string, string], MessageRow>(
+      `SELECT * FROM messages
+        WHERE seq >= COALESCE((SELECT seq FROM messages WHERE id = ?), 0)
+          AND +group_id = ? AND kind = 'membership'
+        ORDER BY seq ASC`,
     );
     this.#countGroup = db
       .prepare<[string], number>('SELECT count(*) FROM messages WHERE group_id = ?')
@@ -122,8 +128,10 @@ export class SqliteMessageRepository implements MessageRepository {
     return withStorageErrors(this.#file, () => this.#list.all(groupId, before, limit)).map(messageFromRow);
   }
 
-  listMembership(groupId: string): MessageRecord[] {
-    return withStorageErrors(this.#file, () => this.#membership.all(groupId)).map(messageFromRow);
+  listMembership(groupId: string, options: { fromId?: string } = {}): MessageRecord[] {
+    return withStorageErrors(this.#file, () => this.#membership.all(options.fromId ?? '', groupId)).map(
+      messageFromRow,
+    );
   }
 
   count(groupId?: string): number {

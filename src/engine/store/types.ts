@@ -101,8 +101,11 @@ export interface MessageRepository {
   append(message: MessageRecord): boolean;
   /** The newest `limit` messages (all when absent) of a group before the cursor, oldest first. */
   list(groupId: string, options?: MessageListOptions): MessageRecord[];
-  /** The group's membership entries (kind `membership`), oldest first. */
-  listMembership(groupId: string): MessageRecord[];
+  /**
+   * The group's membership entries (kind `membership`) in the order they were stored, from the message
+   * `fromId` on (all when absent or unknown).
+   */
+  listMembership(groupId: string, options?: { fromId?: string }): MessageRecord[];
   count(groupId?: string): number;
 }
 
