@@ -47,6 +47,9 @@ function expectWrongKey(fn: () => unknown): void {
   expect(caught).toBeInstanceOf(StorageError);
   expect((caught as StorageError).code).toBe('STORE_WRONG_KEY');
   expect((caught as StorageError).hint).toMatch(/passphrase|keychain/);
+  // Every error about the store key names both variables a script can set.
+  expect((caught as StorageError).hint).toContain('QPC_PASSPHRASE');
+  expect((caught as StorageError).hint).toContain('QPC_STORE_KEY');
 }
 
 beforeEach(() => {
