@@ -43,7 +43,7 @@ function demoEngine(): FakeEngine {
       sentAt: at(5),
       outgoing: true,
       text: 'yes, 42 now',
-      state: 'delivered',
+      state: 'accepted',
     }),
     makeMessage('general', 3, { sender: bob, sentAt: at(6), decryptFailed: true, text: '' }),
     makeMessage('general', 4, {

@@ -34,8 +34,16 @@ import {
 import { submitPasswordStage } from './controller/passwordCommand.js';
 import { runSlashCommand } from './controller/slashCommandRunner.js';
 
-/** Messages fetched per page: a few screens' worth, so scrolling rarely waits. */
-export const messagePageSize = 200;
+/**
+ * Messages fetched per page: three panes' worth at least (a message takes one row or more), so the first
+ * frame of a long history costs what the pane shows, and the next page is asked for a pane ahead.
+ */
+export function messagePageSize(rows: number): number {
+  return Math.max(50, rows * 3);
+}
+
+/** Unread messages the first page also brings, so the "new messages" line lands on the right one. */
+export const maxUnreadPrefetch = 1000;
 
 export interface TuiController {
   readonly store: TuiStore;
@@ -79,12 +87,11 @@ export function createTuiController(engine: EngineApi, options: TuiControllerOpt
     // Read now: opening the group marks it read, and the page needs the count from before that.
     const unread = store.getState().groups.find((group) => group.id === groupId)?.unread ?? 0;
     store.dispatch({ type: 'messagesLoading', groupId });
+    const pageSize = messagePageSize(store.getState().size.rows);
+    const limit = before === undefined ? pageSize + Math.min(unread, maxUnreadPrefetch) : pageSize;
     fire(
       engine
-        .loadMessages(
-          groupId,
-          before === undefined ? { limit: messagePageSize } : { before, limit: messagePageSize },
-        )
+        .loadMessages(groupId, before === undefined ? { limit } : { before, limit })
         .then((page) =>
           dispatch({ type: 'messagesLoaded', groupId, page, older: before !== undefined, unread }),
         ),

@@ -28,6 +28,8 @@ w() {
 }
 
 tmux -L "$SOCK" new-session -d -s a -x 80 -y 24 "env $ENV QPC_STORE_KEY=$KA node bin/qpc.js --profile $ROOT/alice; sleep 600"
+# The first run opens on a choice: register a new account (selected) or log in with recovery words.
+w a "> register a new account"; k a Enter
 w a "Server "; k a Enter
 w a "> Username"; k a -l alice; k a Enter
 w a "> Password "; k a -l 'alice password'; k a Enter
@@ -45,6 +47,11 @@ k a Enter; w a "Groups (0)"
 echo "bob password" | env XDG_DATA_HOME="$ROOT/xdg" QPC_STORE_KEY="$KB" node bin/qpc.js account register bob \
   --password-stdin --server "127.0.0.1:$PORT" --profile "$ROOT/bob" >/dev/null
 tmux -L "$SOCK" new-session -d -s b -x 80 -y 24 "env $ENV QPC_STORE_KEY=$KB node bin/qpc.js --profile $ROOT/bob; sleep 600"
+# Registered from the CLI, bob has not seen his words yet: the TUI shows them and checks one first.
+w b "Your recovery phrase"; shot b > "$ROOT/bobWords.txt"; k b Enter; w b "type word number"
+n=$(shot b | grep -o 'word number [0-9]*' | grep -o '[0-9]*$')
+word=$(grep -o "\b$n\. [a-z]*" "$ROOT/bobWords.txt" | head -1 | cut -d' ' -f2)
+k b -l "$word"; w b "Word $n: $word"; k b Enter
 w b "· bob"
 k a -l '/create book club'; k a Enter; w a "# book club"
 k a -l '/invite bob'; k a Enter; w a "invited bob"; w b ">book club"

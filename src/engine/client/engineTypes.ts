@@ -150,7 +150,9 @@ export type EngineEvent =
       readonly hint?: string;
     };
 
+/** A page of history: the newest `limit` messages, or those stored before the message with id `before`. */
 export interface LoadMessagesOptions {
+  /** A message id; an id the profile does not hold gives an empty page. */
   readonly before?: string;
   readonly limit: number;
 }

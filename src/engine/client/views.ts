@@ -4,7 +4,7 @@ import { fingerprintOf } from '../identity/index.js';
 import type { MessageRecord } from '../store/types.js';
 import { chatMessageOf, ownIdentityHex, type ClientContext, type LoadedIdentity } from './clientContext.js';
 import { usernameOf } from './directory.js';
-import { sentWithNoRecipients } from './recipientsAtSend.js';
+import { noRecipientsCheck, type NoRecipientsCheck } from './recipientsAtSend.js';
 import { verificationOfKey } from './contactTrust.js';
 import { rotationSentence } from '../keys/identityRotationIntake.js';
 import { formerGroupName, parseMembership, type MembershipEvent } from './membershipTimeline.js';
@@ -121,9 +121,34 @@ async function membershipMessage(record: MessageRecord, context: ClientContext):
   };
 }
 
+/**
+ * What the delivery state of our own messages is read from, gathered once per page of history: per
+ * message it was a scan of the outbox, a proof lookup and a full read of the group's history.
+ */
+export interface OutgoingFacts {
+  readonly pendingGroups: ReadonlySet<string>;
+  readonly proven: ReadonlySet<string>;
+  readonly noRecipients: NoRecipientsCheck;
+}
+
+function outgoingFacts(
+  context: ClientContext,
+  groupId: string,
+  oldest: MessageRecord,
+  records: readonly MessageRecord[],
+): OutgoingFacts {
+  const outgoingIds = records.filter((record) => record.direction === 'out').map((record) => record.id);
+  return {
+    pendingGroups: new Set(context.store.outbox.list().map((entry) => entry.groupId)),
+    proven: outgoingIds.length === 0 ? new Set() : context.store.deliveryProofs.proven(outgoingIds),
+    noRecipients: noRecipientsCheck(context, groupId, oldest),
+  };
+}
+
 export async function chatMessageFromRecord(
   record: MessageRecord,
   context: ClientContext,
+  facts?: OutgoingFacts,
 ): Promise<ChatMessage> {
   if (record.kind === 'membership') return membershipMessage(record, context);
   if (record.kind === 'dropped') {
@@ -144,13 +169,13 @@ export async function chatMessageFromRecord(
   const username = outgoing
     ? (context.identity().username ?? '')
     : await usernameOf(senderKey, context.store, context.connection());
-  const pending = outgoing && context.store.outbox.list().some((entry) => entry.groupId === record.groupId);
-  const proven = outgoing && !pending && context.store.deliveryProofs.proven([record.id]).size > 0;
-  const state = outgoing ? (pending ? 'pending' : proven ? 'sent' : 'accepted') : 'delivered';
+  if (!outgoing) return chatMessageOf(record, { username, identityKey: senderKey }, false, 'delivered');
+  const known = facts ?? outgoingFacts(context, record.groupId, record, [record]);
+  const pending = known.pendingGroups.has(record.groupId);
+  const state = pending ? 'pending' : known.proven.has(record.id) ? 'sent' : 'accepted';
   // Without a proof: sent to members whose copies carry none, or to nobody (recipientsAtSend.ts).
-  const shown =
-    state === 'accepted' && (await sentWithNoRecipients(record, context)) ? 'noRecipients' : state;
-  return chatMessageOf(record, { username, identityKey: senderKey }, outgoing, shown);
+  const shown = state === 'accepted' && (await known.noRecipients(record)) ? 'noRecipients' : state;
+  return chatMessageOf(record, { username, identityKey: senderKey }, true, shown);
 }
 
 export async function loadMessagePage(
@@ -158,19 +183,17 @@ export async function loadMessagePage(
   groupId: string,
   options: LoadMessagesOptions,
 ): Promise<MessagePage> {
-  let beforeReceivedAt: number | undefined;
-  if (options.before !== undefined) {
-    const all = context.store.messages.list(groupId);
-    beforeReceivedAt = all.find((message) => message.id === options.before)?.receivedAt;
-  }
   const records = context.store.messages.list(groupId, {
     limit: options.limit + 1,
-    ...(beforeReceivedAt === undefined ? {} : { beforeReceivedAt }),
+    ...(options.before === undefined ? {} : { beforeId: options.before }),
   });
   const hasMore = records.length > options.limit;
   const page = hasMore ? records.slice(records.length - options.limit) : records;
+  const oldest = page[0];
+  if (oldest === undefined) return { messages: [], hasMore };
+  const facts = outgoingFacts(context, groupId, oldest, page);
   const messages: ChatMessage[] = [];
-  for (const record of page) messages.push(await chatMessageFromRecord(record, context));
+  for (const record of page) messages.push(await chatMessageFromRecord(record, context, facts));
   return { messages, hasMore };
 }
 

@@ -106,11 +106,31 @@ export function createMemoryStore(from?: MemoryStoreSnapshot): MemoryProfileStor
       },
       list: (groupId, options) => {
         const before = options?.beforeReceivedAt ?? Number.POSITIVE_INFINITY;
-        const matching = [...open().messages.values()]
-          .filter((m) => m.groupId === groupId && m.receivedAt < before)
+        // Map order is insertion order, the memory twin of the seq column; the sort is stable.
+        const inGroup = [...open().messages.values()]
+          .filter((m) => m.groupId === groupId)
           .sort((a, b) => a.receivedAt - b.receivedAt);
+        const cursor = options?.beforeId;
+        const matching =
+          cursor === undefined
+            ? inGroup.filter((m) => m.receivedAt < before)
+            : inGroup.slice(
+                0,
+                Math.max(
+                  0,
+                  inGroup.findIndex((m) => m.id === cursor),
+                ),
+              );
         const limit = options?.limit ?? matching.length;
         return matching.slice(Math.max(0, matching.length - limit)).map((m) => ({ ...m }));
+      },
+      listMembership: (groupId, options) => {
+        const stored = [...open().messages.values()];
+        const from = stored.findIndex((m) => m.id === options?.fromId);
+        return stored
+          .slice(Math.max(0, from))
+          .filter((m) => m.groupId === groupId && m.kind === 'membership')
+          .map((m) => ({ ...m }));
       },
       count: (groupId) =>
         groupId === undefined

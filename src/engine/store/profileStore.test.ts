@@ -47,6 +47,9 @@ function expectWrongKey(fn: () => unknown): void {
   expect(caught).toBeInstanceOf(StorageError);
   expect((caught as StorageError).code).toBe('STORE_WRONG_KEY');
   expect((caught as StorageError).hint).toMatch(/passphrase|keychain/);
+  // Every error about the store key names both variables a script can set.
+  expect((caught as StorageError).hint).toContain('QPC_PASSPHRASE');
+  expect((caught as StorageError).hint).toContain('QPC_STORE_KEY');
 }
 
 beforeEach(() => {
@@ -184,6 +187,29 @@ describe('repositories', () => {
     ]);
     expect(store.messages.count()).toBe(6);
     expect(store.messages.count('cc03')).toBe(1);
+  });
+
+  it('pages before a message id without skipping messages of the same millisecond', () => {
+    const store = openStore(join(dir, 'p.db'), key());
+    for (let i = 1; i <= 5; i++) store.messages.append(message(`m${i}`, { receivedAt: 10 }));
+    store.messages.append(message('other', { groupId: 'cc03', receivedAt: 10 }));
+    expect(store.messages.list('aa01', { limit: 2, beforeId: 'm4' }).map((m) => m.id)).toEqual(['m2', 'm3']);
+    expect(store.messages.list('aa01', { beforeId: 'm2' }).map((m) => m.id)).toEqual(['m1']);
+    expect(store.messages.list('aa01', { beforeId: 'unknown' })).toEqual([]);
+  });
+
+  it('lists the membership entries of a group in the order stored, from a message on', () => {
+    const store = openStore(join(dir, 'p.db'), key());
+    store.messages.append(message('j0', { receivedAt: 5, kind: 'membership' }));
+    store.messages.append(message('t1', { receivedAt: 10 }));
+    store.messages.append(message('j2', { receivedAt: 20, kind: 'membership' }));
+    // A clock that went back: stored later, so listed later.
+    store.messages.append(message('j1', { receivedAt: 15, kind: 'membership' }));
+    store.messages.append(message('x', { groupId: 'cc03', kind: 'membership' }));
+    expect(store.messages.listMembership('aa01').map((m) => m.id)).toEqual(['j0', 'j2', 'j1']);
+    expect(store.messages.listMembership('aa01', { fromId: 't1' }).map((m) => m.id)).toEqual(['j2', 'j1']);
+    expect(store.messages.listMembership('aa01', { fromId: 'j1' }).map((m) => m.id)).toEqual(['j1']);
+    expect(store.messages.listMembership('aa01', { fromId: 'unknown' })).toHaveLength(3);
   });
 
   it('round-trips epochs past 2^53 and up to 2^64-1', () => {

@@ -53,7 +53,7 @@ export const StoreErrorCode = {
 export class StoreWrongKeyError extends StorageError {
   constructor(file: string, cause?: unknown) {
     super(STORE_WRONG_KEY, `the key does not open the profile database ${file}`, {
-      hint: 'Check the passphrase or the keychain entry for this profile; if the file is not a quicprochat profile, move it away.',
+      hint: 'Check the passphrase (QPC_PASSPHRASE when set), the raw key (QPC_STORE_KEY when set) or the keychain entry for this profile; if the file is not a quicprochat profile, move it away.',
       cause,
     });
   }

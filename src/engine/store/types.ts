@@ -89,10 +89,23 @@ export interface KeyPackageRepository {
   count(): number;
 }
 
+/** `beforeId` wins over `beforeReceivedAt`: the messages stored before that one (none when unknown). */
+export interface MessageListOptions {
+  limit?: number;
+  beforeReceivedAt?: number;
+  beforeId?: string;
+}
+
 export interface MessageRepository {
   /** Returns false when a message with this id is already stored (dedupe). */
   append(message: MessageRecord): boolean;
-  list(groupId: string, options?: { limit?: number; beforeReceivedAt?: number }): MessageRecord[];
+  /** The newest `limit` messages (all when absent) of a group before the cursor, oldest first. */
+  list(groupId: string, options?: MessageListOptions): MessageRecord[];
+  /**
+   * The group's membership entries (kind `membership`) in the order they were stored, from the message
+   * `fromId` on (all when absent or unknown).
+   */
+  listMembership(groupId: string, options?: { fromId?: string }): MessageRecord[];
   count(groupId?: string): number;
 }
 

@@ -4,6 +4,7 @@ import { FakeEngine, makeGroup, makeMessage } from '../testing/fakeEngine.js';
 import { renderApp } from '../testing/renderApp.js';
 import { keys, press, waitForText } from '../testing/waitForFrame.js';
 import { MessageList } from './MessageList.js';
+import { messagePageSize } from '../tuiController.js';
 
 process.env.TZ = 'UTC';
 afterEach(() => cleanup());
@@ -96,22 +97,51 @@ describe('MessageList with 10,000 messages', () => {
     expect(shownNumbers(frame)).toHaveLength(16);
   });
 
-  it('loads older pages when scrolled to the top of what is loaded', async () => {
+  it('loads what the pane shows plus a margin, and the page before a pane ahead of the top', async () => {
     const engine = new FakeEngine();
     engine.groups = [makeGroup('big', { name: 'big' })];
     engine.messages.set('big', tenThousand);
     const app = await renderApp(engine);
     await waitForText(app, 'message number 9999');
+    const pageSize = messagePageSize(24);
+    expect(engine.callsTo('loadMessages')[0]?.args).toEqual(['big', { limit: pageSize }]);
+    const firstLoaded = 10_000 - pageSize;
     await press(app, keys.tab, (f) => f.includes('▶ Groups'));
     await press(app, keys.tab, (f) => f.includes('▶ # big'));
-    // 200 loaded, 15 per page: about 13 pages reach the top, which asks for the page before 9800.
     let presses = 0;
     while (engine.callsTo('loadMessages').length < 2 && presses < 20) {
       const before = Math.min(...shownNumbers(app.lastFrame() ?? ''));
       await press(app, keys.pageUp, (f) => Math.min(...shownNumbers(f)) < before, 'an older page');
       presses += 1;
     }
-    expect(presses).toBe(13);
-    expect(engine.callsTo('loadMessages')[1]?.args).toEqual(['big', { before: 'big-m9800', limit: 200 }]);
+    // Asked for while a pane of loaded messages was still above: the top was never reached.
+    expect(Math.min(...shownNumbers(app.lastFrame() ?? ''))).toBeGreaterThan(firstLoaded);
+    expect(presses).toBeLessThan(pageSize / 15);
+    expect(engine.callsTo('loadMessages')[1]?.args).toEqual([
+      'big',
+      { before: `big-m${firstLoaded}`, limit: pageSize },
+    ]);
+    // PgUp goes on into the older page.
+    while (Math.min(...shownNumbers(app.lastFrame() ?? '')) >= firstLoaded && presses < 20) {
+      const before = Math.min(...shownNumbers(app.lastFrame() ?? ''));
+      await press(app, keys.pageUp, (f) => Math.min(...shownNumbers(f)) < before, 'an older page');
+      presses += 1;
+    }
+    expect(Math.min(...shownNumbers(app.lastFrame() ?? ''))).toBeLessThan(firstLoaded);
+  });
+
+  it('brings every unread message with the first page, so u lands on the first of them', async () => {
+    const engine = new FakeEngine();
+    engine.groups = [makeGroup('big', { name: 'big', unread: 300 })];
+    engine.messages.set('big', tenThousand);
+    const app = await renderApp(engine);
+    await waitForText(app, 'message number 9999');
+    expect(engine.callsTo('loadMessages')[0]?.args).toEqual(['big', { limit: messagePageSize(24) + 300 }]);
+    await press(app, keys.tab, (f) => f.includes('▶ Groups'));
+    await press(app, keys.tab, (f) => f.includes('▶ # big'));
+    const frame = await press(app, 'u', (f) => f.includes('new messages'));
+    const lines = frame.split('\n');
+    const marker = lines.findIndex((line) => line.includes('new messages'));
+    expect(lines[marker + 1]).toContain('message number 9700');
   });
 });

@@ -1,7 +1,7 @@
 /** The launch screens until the engine is ready, then the main App, in one Ink instance. */
 import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
-import { Box, useApp, useStdout } from 'ink';
-import { readTerminalSize } from '../App.js';
+import { Box, useApp } from 'ink';
+import { useTerminalSize } from '../useTerminalSize.js';
 import { SessionRoot } from '../lock/SessionRoot.js';
 import type { LockApi } from '../lock/lockApi.js';
 import { createTheme, noColorRequested, ThemeContext } from '../components/theme.js';
@@ -45,7 +45,8 @@ function LaunchFlow({
   autoLockMinutes,
 }: LaunchRootProps) {
   const { exit } = useApp();
-  const { stdout } = useStdout();
+  // The launch screens follow resizes as the main screen does.
+  const size = useTerminalSize();
   const [session, setSession] = useState<{ engine: EngineApi; lock: LockApi | undefined } | undefined>(
     undefined,
   );
@@ -74,7 +75,6 @@ function LaunchFlow({
       />
     );
   }
-  const size = readTerminalSize(stdout);
   return (
     <ThemeContext.Provider value={theme}>
       <Box width={size.columns} height={size.rows}>

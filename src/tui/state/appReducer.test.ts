@@ -160,25 +160,29 @@ describe('messages', () => {
     expect(state.messages['new']?.items.at(-1)?.state).toBe('delivered');
   });
 
-  it('prepends an older page without duplicates and asks for more only at the top', () => {
-    const all = Array.from({ length: 30 }, (_, index) => makeMessage('new', index));
+  it('prepends an older page without duplicates and asks for more a pane ahead of the top', () => {
+    const all = Array.from({ length: 80 }, (_, index) => makeMessage('new', index));
     let state = run(
       initialAppState(),
       { type: 'engineEvent', event: { type: 'groupsChanged', groups } },
       {
         type: 'messagesLoaded',
         groupId: 'new',
-        page: { messages: all.slice(10), hasMore: true },
+        page: { messages: all.slice(20), hasMore: true },
         older: false,
       },
+      { type: 'focus', pane: 'messages' },
     );
+    // 60 loaded, one row each: at the bottom and one page up, more than a pane is left above.
     expect(needsOlderMessages(state)).toBe(false);
-    state = run(state, { type: 'focus', pane: 'messages' }, { type: 'page', direction: -1 });
+    state = run(state, { type: 'page', direction: -1 });
+    expect(needsOlderMessages(state)).toBe(false);
+    state = run(state, { type: 'page', direction: -1 });
     expect(needsOlderMessages(state)).toBe(true);
     state = run(state, {
       type: 'messagesLoaded',
       groupId: 'new',
-      page: { messages: all.slice(0, 11), hasMore: false },
+      page: { messages: all.slice(0, 21), hasMore: false },
       older: true,
     });
     expect(state.messages['new']?.items.map((message) => message.id)).toEqual(

@@ -187,7 +187,10 @@ function applyVerification(state: AppState, username: string, verification: Veri
   return { ...state, members, overlay };
 }
 
-/** Whether the messages pane is at the top of what is loaded and older messages exist. */
+/**
+ * Whether older messages exist and fewer than a pane's height of loaded ones are left above the pane:
+ * the next page is asked for ahead, so PgUp rarely reaches the top of what is loaded.
+ */
 export function needsOlderMessages(state: AppState): boolean {
   const group = selectedGroup(state);
   if (group === undefined) return false;
@@ -205,5 +208,5 @@ export function needsOlderMessages(state: AppState): boolean {
       timeFormat: state.timeFormat,
     },
   );
-  return window.start === 0;
+  return window.start < layout.messageRows;
 }

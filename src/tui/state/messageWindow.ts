@@ -71,7 +71,8 @@ const deliveryGlyphs: Record<DeliveryState, string> = {
   accepted: '↑',
   // Nobody else in the group: kept here, nothing sent. Not an arrow, which reads like a send in flight.
   noRecipients: '○ no recipients',
-  delivered: '✓✓',
+  // What every incoming message is; the engine never sets it on our own (it has no read receipts).
+  delivered: '',
   failed: '✗ not sent',
 };
 
