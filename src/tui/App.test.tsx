@@ -208,6 +208,8 @@ describe('slash commands and errors', () => {
     ['/invite Dave', 'invite', ['general', 'dave'], 'invited dave'],
     ['/kick bob', 'kick', ['general', 'bob'], 'removed bob'],
     ['/rotate', 'selfUpdate', ['general'], 'fresh keys in general'],
+    ['/rotate-hybrid', 'rotateHybridKey', [], 'new hybrid key published'],
+    ['/rotate-access', 'rotateAccessKey', [], 'new sealed-sender access key shared in every group'],
     ['/verify bob', 'markVerified', ['general', 'bob'], 'marked bob as verified'],
   ] as const)('runs %s against the engine', async (input, method, args, status) => {
     const engine = seeded();

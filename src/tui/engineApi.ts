@@ -57,6 +57,10 @@ export interface EngineApi {
   send(groupId: string, text: string): Promise<ChatMessage>;
   /** An MLS self-update commit (/rotate): fresh leaf keys, a new epoch. */
   selfUpdate(groupId: string): Promise<void>;
+  /** /rotate-hybrid: a new hybrid key published; the previous one opens what was sealed to it for a grace period. */
+  rotateHybridKey(): Promise<void>;
+  /** /rotate-access: a new sealed-sender access key, registered and shared in every group. */
+  rotateAccessKey(): Promise<void>;
   /** /rotate-identity: a new identity key everywhere (directory, every group). */
   rotateIdentity(): Promise<{
     readonly groupsUpdated: readonly string[];

@@ -98,6 +98,8 @@ describe('parseComposerInput', () => {
       'password',
       'quit',
       'rotate',
+      'rotate-access',
+      'rotate-hybrid',
       'rotate-identity',
       'safety',
       'verify',

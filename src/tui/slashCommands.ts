@@ -12,6 +12,8 @@ export type SlashCommand =
   | { readonly kind: 'safety'; readonly username: string }
   | { readonly kind: 'rotate' }
   | { readonly kind: 'rotate-identity' }
+  | { readonly kind: 'rotate-hybrid' }
+  | { readonly kind: 'rotate-access' }
   | { readonly kind: 'accept'; readonly invite: string }
   | { readonly kind: 'decline'; readonly invite: string }
   | { readonly kind: 'whoami' }
@@ -55,6 +57,18 @@ export const slashCommandSpecs: readonly SlashCommandSpec[] = [
     name: 'rotate-identity',
     usage: '/rotate-identity',
     description: 'a new identity key for you, signed by the current one, in every group',
+    argument: 'none',
+  },
+  {
+    name: 'rotate-hybrid',
+    usage: '/rotate-hybrid',
+    description: 'a new hybrid key for Welcomes and sealed messages (also every 30 days)',
+    argument: 'none',
+  },
+  {
+    name: 'rotate-access',
+    usage: '/rotate-access',
+    description: 'a new sealed-sender access key, shared in every group (also weekly)',
     argument: 'none',
   },
   {

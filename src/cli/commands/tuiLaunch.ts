@@ -338,6 +338,8 @@ export function engineForTui(
     leave: (groupId) => contract.leave(groupId),
     send: (groupId, text) => contract.send(groupId, text),
     selfUpdate: (groupId) => contract.selfUpdate(groupId),
+    rotateHybridKey: () => contract.rotateHybridKey(),
+    rotateAccessKey: () => contract.rotateAccessKey(),
     rotateIdentity: () => contract.rotateIdentity(),
     acceptInvite: (reference) => contract.acceptInvite(reference),
     declineInvite: (reference) => contract.declineInvite(reference),

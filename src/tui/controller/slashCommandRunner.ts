@@ -53,6 +53,20 @@ export function runSlashCommand(context: ControllerContext, command: SlashComman
             ),
           ),
       );
+    case 'rotate-hybrid':
+      showInfo('new hybrid key…');
+      return fire(
+        engine
+          .rotateHybridKey()
+          .then(() =>
+            showInfo('new hybrid key published; the previous one opens what is in flight for a while'),
+          ),
+      );
+    case 'rotate-access':
+      showInfo('new sealed-sender access key…');
+      return fire(
+        engine.rotateAccessKey().then(() => showInfo('new sealed-sender access key shared in every group')),
+      );
     case 'accept':
       showInfo(`joining ${command.invite}…`);
       return fire(engine.acceptInvite(command.invite).then(() => showInfo(`joined ${command.invite}`)));

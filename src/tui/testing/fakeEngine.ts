@@ -216,6 +216,14 @@ export class FakeEngine implements EngineApi {
     return this.record('selfUpdate', [groupId], () => undefined);
   }
 
+  rotateHybridKey(): Promise<void> {
+    return this.record('rotateHybridKey', [], () => undefined);
+  }
+
+  rotateAccessKey(): Promise<void> {
+    return this.record('rotateAccessKey', [], () => undefined);
+  }
+
   rotateIdentity(): Promise<{
     readonly groupsUpdated: readonly string[];
     readonly groupsDeferred: readonly string[];
