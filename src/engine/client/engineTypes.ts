@@ -4,6 +4,21 @@
  * engine as it is; they are declared here because the engine never imports the TUI.
  */
 
+/** What a membership timeline entry records (client/membershipTimeline.ts). */
+export type MembershipEvent =
+  | 'joined'
+  | 'added'
+  | 'removed'
+  | 'left'
+  | 'keyUpdated'
+  /** Answers to an invite we sent (inviteAnswers.ts), recorded at the inviter only. */
+  | 'declined'
+  | 'refused'
+  /** A member moved to a new identity key with a statement signed by the old one. */
+  | 'identityRotated'
+  /** A recipient could not open the sealed envelope of a message of ours (sealedReports.ts). */
+  | 'unopened';
+
 /** An invite waiting for the person to accept or decline it (see client/pendingInvites.ts). */
 export interface PendingInvite {
   readonly id: string;
@@ -56,16 +71,7 @@ export interface ChatMessage {
    * holds the same as a sentence. `code` says why a client refused an invite.
    */
   readonly membership?: {
-    readonly event:
-      | 'joined'
-      | 'added'
-      | 'removed'
-      | 'left'
-      | 'keyUpdated'
-      | 'declined'
-      | 'refused'
-      | 'identityRotated'
-      | 'unopened';
+    readonly event: MembershipEvent;
     readonly actor: string;
     readonly subjects: readonly string[];
     readonly code?: string;

@@ -7,20 +7,9 @@
 import { toHex } from '../../lib/bytes.js';
 import type { MessageRecord } from '../store/types.js';
 import type { ClientContext } from './clientContext.js';
+import type { MembershipEvent } from './engineTypes.js';
 
-export type MembershipEvent =
-  | 'joined'
-  | 'added'
-  | 'removed'
-  | 'left'
-  | 'keyUpdated'
-  /** Answers to an invite we sent (inviteAnswers.ts), recorded at the inviter only. */
-  | 'declined'
-  | 'refused'
-  /** A member moved to a new identity key with a statement signed by the old one. */
-  | 'identityRotated'
-  /** A recipient could not open the sealed envelope of a message of ours (sealedReports.ts). */
-  | 'unopened';
+export type { MembershipEvent };
 
 /** What a membership entry's `text` holds: identity keys in hex. */
 export interface MembershipChange {
