@@ -17,7 +17,6 @@ import { defaultKeyPackageEqualityConfig } from 'ts-mls/keyPackageEqualityConfig
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { constantTimeEqual, toHex } from '../../src/lib/bytes.js';
 import { Method } from '../../src/protocol/index.js';
-import type { ClientContext } from '../../src/engine/client/clientContext.js';
 import { fingerprintOf } from '../../src/engine/identity/index.js';
 import { encodeRotationStatement } from '../../src/engine/identity/rotationCodec.js';
 import { signRotation } from '../../src/engine/identity/rotationStatement.js';
@@ -28,70 +27,35 @@ import { newTestIdentity } from '../../src/engine/mls/testKit.js';
 import { padToBucket } from '../../src/engine/privacy/padding.js';
 import { OWNER_ROTATION_NOTE } from '../../src/engine/privacy/trust.js';
 import type { EngineEvent } from '../../src/engine/qpcEngine.js';
-import {
-  converged,
-  isJoined,
-  isMessage,
-  registeredClient,
-  removeDir,
-  startServer,
-  tempDir,
-  waitUntil,
-  type RunningServer,
-  type TestClient,
-} from './harness.js';
-
-const contextOf = (client: TestClient): ClientContext =>
-  (client.engine as unknown as { context: ClientContext }).context;
-const identityOf = (client: TestClient): Uint8Array => contextOf(client).identity().mls.signingPublicKey;
-
-async function memberFingerprints(client: TestClient, groupId: string): Promise<string[]> {
-  return (await client.engine.listMembers(groupId)).map((member) => member.fingerprint);
-}
+import { contextOf, identityKeyOf, memberFingerprints } from './engineProbes.js';
+import { converged, isMessage, waitUntil, withGroup, type GroupFixture, type TestClient } from './harness.js';
 
 describe('identity rotation over QUIC', () => {
-  const dirs: string[] = [];
-  let server: RunningServer;
+  let fixture: GroupFixture;
   let alice: TestClient;
   let bob: TestClient;
   let carol: TestClient;
   let groupId: string;
-  const dir = (name: string): string => {
-    const made = tempDir(name);
-    dirs.push(made);
-    return made;
-  };
 
   beforeAll(async () => {
-    server = await startServer(dir('server'));
-    alice = await registeredClient(dir('alice'), server.address, 'alice');
-    bob = await registeredClient(dir('bob'), server.address, 'bob');
-    carol = await registeredClient(dir('carol'), server.address, 'carol');
-    groupId = (await alice.engine.createGroup('rotation')).id;
-    await alice.engine.invite(groupId, 'bob');
-    await bob.waitFor(isJoined(groupId));
-    await alice.engine.invite(groupId, 'carol');
-    await carol.waitFor(isJoined(groupId));
-    await waitUntil(() => converged([alice, bob, carol], groupId, 3));
+    fixture = await withGroup(['alice', 'bob', 'carol'], 'rotation');
+    [alice, bob, carol] = fixture.clients as [TestClient, TestClient, TestClient];
+    groupId = fixture.groupId;
   }, 180_000);
 
-  afterAll(async () => {
-    await Promise.all([alice, bob, carol].map((client) => client?.close()));
-    await server?.kill('SIGTERM');
-    for (const made of dirs) removeDir(made);
-  });
+  afterAll(() => fixture?.close());
 
   it('moves Alice to her next key everywhere; Bob, who verified her, sees it signed by the verified key', async () => {
     await bob.engine.verifyContact('alice');
     const safetyBefore = await bob.engine.safetyNumber('alice');
     expect(safetyBefore.verification).toBe('verified');
-    const oldKey = new Uint8Array(identityOf(alice));
+    const oldKey = new Uint8Array(identityKeyOf(alice));
 
     const result = await alice.engine.rotateIdentity();
     expect(result.groupsUpdated).toEqual([groupId]);
     expect(result.groupsDeferred).toEqual([]);
     expect(result.statement.keyIndex).toBe(1);
-    const newKey = identityOf(alice);
+    const newKey = identityKeyOf(alice);
     expect(constantTimeEqual(newKey, oldKey)).toBe(false);
     expect(toHex(newKey)).toBe(toHex(result.statement.newKey));
     const newFingerprint = fingerprintOf(newKey).hex;
@@ -129,7 +93,7 @@ describe('identity rotation over QUIC', () => {
     const session = await contextOf(carol).groups.session(groupId);
     const state = (session as unknown as { state: ClientState }).state;
     const impl = await loadCiphersuite(session.info().ciphersuite, contextOf(carol).mls.provider);
-    const aliceKey = identityOf(alice);
+    const aliceKey = identityKeyOf(alice);
     const mallory = newTestIdentity();
     const marker = newTestIdentity();
     const statement = signRotation(
@@ -174,7 +138,7 @@ describe('identity rotation over QUIC', () => {
     await contextOf(carol)
       .connection()!
       .request(Method.Enqueue, {
-        recipientIdentityKeys: [identityOf(bob)],
+        recipientIdentityKeys: [identityKeyOf(bob)],
         payload: padToBucket(bytes),
       });
     const dropped = await bob.waitFor(

@@ -7,51 +7,30 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toHex } from '../../src/lib/bytes.js';
-import type { ClientContext } from '../../src/engine/client/clientContext.js';
 import { fingerprintOf } from '../../src/engine/identity/index.js';
 import { keptRotationChain, linksFrom } from '../../src/engine/keys/rotationChainStore.js';
+import { contextOf, memberFingerprints } from './engineProbes.js';
 import {
   converged,
   isJoined,
   isMessage,
-  registeredClient,
-  removeDir,
-  startServer,
-  tempDir,
   waitUntil,
-  type RunningServer,
+  withClients,
+  type ClientsFixture,
   type TestClient,
 } from './harness.js';
 
-const contextOf = (client: TestClient): ClientContext =>
-  (client.engine as unknown as { context: ClientContext }).context;
-
-async function memberFingerprints(client: TestClient, groupId: string): Promise<string[]> {
-  return (await client.engine.listMembers(groupId)).map((member) => member.fingerprint);
-}
-
 describe('identity rotation in a group where we are alone', () => {
-  const dirs: string[] = [];
-  let server: RunningServer;
+  let fixture: ClientsFixture;
   let alice: TestClient;
   let bob: TestClient;
-  const dir = (name: string): string => {
-    const made = tempDir(name);
-    dirs.push(made);
-    return made;
-  };
 
   beforeAll(async () => {
-    server = await startServer(dir('server'));
-    alice = await registeredClient(dir('alice'), server.address, 'alice');
-    bob = await registeredClient(dir('bob'), server.address, 'bob');
+    fixture = await withClients(['alice', 'bob']);
+    [alice, bob] = fixture.clients as [TestClient, TestClient];
   }, 180_000);
 
-  afterAll(async () => {
-    await Promise.all([alice, bob].map((client) => client?.close()));
-    await server?.kill('SIGTERM');
-    for (const made of dirs) removeDir(made);
-  });
+  afterAll(() => fixture?.close());
 
   it('defers the lone group, then moves Alice’s leaf when Bob joins', async () => {
     const groupId = (await alice.engine.createGroup('alone')).id;

@@ -9,9 +9,9 @@ import { constantTimeEqual, toHex, utf8 } from '../../src/lib/bytes.js';
 import { QpcError } from '../../src/lib/errors.js';
 import { Method, WireErrorCode, type MethodId } from '../../src/protocol/index.js';
 import { ServerConnection } from '../../src/engine/net/serverConnection.js';
-import type { ClientContext } from '../../src/engine/client/clientContext.js';
 import { SealedSendChannel, SealedSettingKey } from '../../src/engine/client/sealedSender.js';
 import type { EngineEvent } from '../../src/engine/qpcEngine.js';
+import { contextOf, identityKeyOf } from './engineProbes.js';
 import {
   FAST_CONNECTION,
   isJoined,
@@ -42,17 +42,12 @@ vi.spyOn(ServerConnection.prototype, 'request').mockImplementation(function (
   return realRequest.call(this, method as never, body as never) as never;
 });
 
-const contextOf = (client: TestClient): ClientContext =>
-  (client.engine as unknown as { context: ClientContext }).context;
-
-const identityOf = (client: TestClient): Uint8Array => contextOf(client).identity().mls.signingPublicKey;
-
 const ownAccessKeyHex = (client: TestClient): string | undefined =>
   client.store.settings.get(SealedSettingKey.accessKey);
 
 /** What `holder` learned as `peer`'s access key, hex. */
 const learnedKeyHex = (holder: TestClient, peer: TestClient): string | undefined => {
-  const key = holder.store.peerAccessKeys.get(toHex(identityOf(peer)));
+  const key = holder.store.peerAccessKeys.get(toHex(identityKeyOf(peer)));
   return key === undefined ? undefined : toHex(key);
 };
 
@@ -97,11 +92,11 @@ describe('key rotation over QUIC', () => {
 
   it("refuses a removed member's sealed send once the access keys rotated", async () => {
     const carolChannel = new SealedSendChannel(contextOf(carol), FAST_CONNECTION);
-    const bobKeyAtCarol = carol.store.peerAccessKeys.get(toHex(identityOf(bob)))!;
+    const bobKeyAtCarol = carol.store.peerAccessKeys.get(toHex(identityKeyOf(bob)))!;
     // Before the removal the key Carol learned works: a real group message, sealed, reaches Bob.
     const session = await contextOf(carol).groups.session(groupId);
     const before = await session.sendMessage(utf8('sealed by carol before removal'), { record: false });
-    await carolChannel.send(identityOf(bob), bobKeyAtCarol, before);
+    await carolChannel.send(identityKeyOf(bob), bobKeyAtCarol, before);
     await bob.waitFor(isMessage('sealed by carol before removal'));
 
     const bobKeyBefore = ownAccessKeyHex(bob);
@@ -120,7 +115,7 @@ describe('key rotation over QUIC', () => {
     expect(ownAccessKeyHex(bob)).not.toBe(bobKeyBefore);
     await waitUntil(() => ownAccessKeyHex(alice) !== aliceKeyBefore);
 
-    const refused = await carolChannel.send(identityOf(bob), bobKeyAtCarol, utf8('after removal')).then(
+    const refused = await carolChannel.send(identityKeyOf(bob), bobKeyAtCarol, utf8('after removal')).then(
       () => undefined,
       (error: unknown) => error,
     );
@@ -161,7 +156,7 @@ describe('key rotation over QUIC', () => {
     await alice.engine.invite(leavers, 'bob');
     await bob.waitFor(isJoined(leavers));
     await waitUntil(() => learnedKeyHex(bob, alice) === ownAccessKeyHex(alice));
-    const aliceKeyAtBob = bob.store.peerAccessKeys.get(toHex(identityOf(alice)))!;
+    const aliceKeyAtBob = bob.store.peerAccessKeys.get(toHex(identityKeyOf(alice)))!;
     const aliceKeyBefore = ownAccessKeyHex(alice);
     const hashBeforeLeave = alice.store.settings.get(SealedSettingKey.registeredHash);
     await bob.engine.leave(leavers);
@@ -174,7 +169,7 @@ describe('key rotation over QUIC', () => {
         alice.store.settings.get(SealedSettingKey.registeredHash) !== hashBeforeLeave,
     );
     const channel = new SealedSendChannel(contextOf(bob), FAST_CONNECTION);
-    const refused = await channel.send(identityOf(alice), aliceKeyAtBob, utf8('after leaving')).then(
+    const refused = await channel.send(identityKeyOf(alice), aliceKeyAtBob, utf8('after leaving')).then(
       () => undefined,
       (error: unknown) => error,
     );

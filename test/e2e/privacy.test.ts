@@ -11,7 +11,6 @@ import { HYBRID_ENVELOPE_OVERHEAD } from '../../src/engine/crypto/hybridEnvelope
 import { fingerprintOf } from '../../src/engine/identity/index.js';
 import { ServerConnection } from '../../src/engine/net/serverConnection.js';
 import { isPaddingBucket } from '../../src/engine/privacy/padding.js';
-import type { ClientContext } from '../../src/engine/client/clientContext.js';
 import { saveTrust } from '../../src/engine/client/contactTrust.js';
 import { PrivacySettingKey } from '../../src/engine/client/selfUpdateScheduler.js';
 import {
@@ -20,6 +19,7 @@ import {
   setSealedSenderEnabled,
 } from '../../src/engine/client/sealedSender.js';
 import { SEND_HELD_KEY_CHANGED, type EngineEvent } from '../../src/engine/qpcEngine.js';
+import { contextOf } from './engineProbes.js';
 import {
   FAST_CONNECTION,
   converged,
@@ -48,9 +48,6 @@ vi.spyOn(ServerConnection.prototype, 'request').mockImplementation(function (
   }
   return realRequest.call(this, method as never, body as never) as never;
 });
-
-const contextOf = (client: TestClient): ClientContext =>
-  (client.engine as unknown as { context: ClientContext }).context;
 
 const hasPeerKey = (client: TestClient, peer: TestClient) => (): boolean => {
   const key = contextOf(peer).identity().mls.signingPublicKey;

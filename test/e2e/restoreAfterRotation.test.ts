@@ -6,7 +6,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toHex } from '../../src/lib/bytes.js';
-import type { ClientContext } from '../../src/engine/client/clientContext.js';
 import { lookupUsername } from '../../src/engine/client/directory.js';
 import { fingerprintOf, identityFromMnemonic } from '../../src/engine/identity/index.js';
 import { verifyRotationChain } from '../../src/engine/identity/rotationChain.js';
@@ -14,6 +13,7 @@ import { IdentitySettingKey } from '../../src/engine/keys/identityRotation.js';
 import { keptRotationChain } from '../../src/engine/keys/rotationChainStore.js';
 import { RestoreIdentityErrorCode } from '../../src/engine/keys/restoredIdentityIndex.js';
 import { QpcEngine } from '../../src/engine/qpcEngine.js';
+import { contextOf } from './engineProbes.js';
 import {
   isJoined,
   isMessage,
@@ -25,9 +25,6 @@ import {
   type RunningServer,
   type TestClient,
 } from './harness.js';
-
-const contextOf = (client: TestClient): ClientContext =>
-  (client.engine as unknown as { context: ClientContext }).context;
 
 describe('restore from the words after identity rotations', () => {
   const dirs: string[] = [];

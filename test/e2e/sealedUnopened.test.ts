@@ -7,15 +7,10 @@
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { toHex } from '../../src/lib/bytes.js';
-import type { ClientContext } from '../../src/engine/client/clientContext.js';
 import { generateHybridKeyPair, type HybridPublicKey } from '../../src/engine/crypto/hybridKeys.js';
 import type { EngineEvent } from '../../src/engine/qpcEngine.js';
+import { contextOf, identityKeyOf } from './engineProbes.js';
 import { isMessage, waitUntil, withGroup, type GroupFixture, type TestClient } from './harness.js';
-
-const contextOf = (client: TestClient): ClientContext =>
-  (client.engine as unknown as { context: ClientContext }).context;
-
-const identityKeyOf = (client: TestClient): Uint8Array => contextOf(client).identity().mls.signingPublicKey;
 
 type Unopened = Extract<EngineEvent, { type: 'sealedUnopened' }>;
 const isUnopened =
