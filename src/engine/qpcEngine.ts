@@ -179,6 +179,7 @@ export class QpcEngine extends EngineKeyLifecycle {
     const accountHost = {
       store: this.store,
       session: this.session,
+      clock: this.mls.clock,
       freshIdentity: () => this.freshIdentity(),
     };
     this.account = new EngineAccount(accountHost, (event) => this.emit(event));

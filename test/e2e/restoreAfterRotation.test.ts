@@ -26,6 +26,9 @@ import {
   type TestClient,
 } from './harness.js';
 
+const DAY = 86_400_000;
+const dayBehind = { now: (): number => Date.now() - DAY };
+
 describe('restore from the words after identity rotations', () => {
   const dirs: string[] = [];
   const clients: TestClient[] = [];
@@ -65,7 +68,8 @@ describe('restore from the words after identity rotations', () => {
   });
 
   it('takes the key the directory holds, and is invited and reads', { timeout: 180_000 }, async () => {
-    const restored = await openClient(dir('alice-new'), server.address);
+    // The engine's clock runs a day behind: the statements the restore signs again carry its time.
+    const restored = await openClient(dir('alice-new'), server.address, { clock: dayBehind });
     clients.push(restored);
     const firstKey = QpcEngine.restoreIdentity(restored.store, aliceWords);
     const current = await directoryKey('alice');
@@ -83,6 +87,7 @@ describe('restore from the words after identity rotations', () => {
     expect(toHex(chain[0]!.previousKey)).toBe(toHex(firstKey));
     expect(toHex(chain[1]!.newKey)).toBe(current);
     expect(() => verifyRotationChain(chain)).not.toThrow();
+    for (const link of chain) expect(link.issuedAt).toBeLessThan(Date.now() - DAY / 2);
     expect((await restored.engine.whoami()).fingerprint).toBe(fingerprintOf(Buffer.from(current, 'hex')).hex);
     // Publishing the new hybrid key under that key went through: the directory still holds it.
     expect(await directoryKey('alice')).toBe(current);

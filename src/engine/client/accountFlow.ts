@@ -1,6 +1,7 @@
 /** Registering and logging in a profile's account (OPAQUE), then opening its session. */
 import { toHex, wipe } from '../../lib/bytes.js';
 import { AuthError, ValidationError } from '../../lib/errors.js';
+import type { Clock } from '../../lib/clock.js';
 import { EngineErrorCode } from '../engineErrors.js';
 import { loginAccount, normalizeUsername, registerAccount } from '../account/opaqueAccount.js';
 import { needsReRegistration, reRegisterAccount } from '../account/reRegistration.js';
@@ -13,6 +14,8 @@ import { adoptDirectoryIdentityKey, RestoreIdentityErrorCode } from '../keys/res
 export interface AccountHost {
   store: ClientProfileStore;
   session: EngineSession;
+  /** The engine's clock: a restore's re-derived rotation statements carry its time. */
+  clock: Clock;
   /**
    * The profile's identity; one with no account yet is reloaded first, since it may have been
    * replaced (prepareRegistration) or restored (again) since the engine loaded it.
@@ -100,7 +103,7 @@ export async function loginProfile(
   // again).
   session.loadSessionToken();
   try {
-    await adoptDirectoryIdentityKey(store, session.requireConnection(), username, identity);
+    await adoptDirectoryIdentityKey(store, session.requireConnection(), username, identity, host.clock.now());
     await publishPendingHybridKey(store, session.requireConnection(), username);
   } catch (error) {
     if (!(error instanceof AuthError)) throw error;

@@ -83,7 +83,7 @@ export async function adoptDirectoryIdentityKey(
   connection: ServerConnection,
   username: string,
   identity: LoadedIdentity,
-  now: number = Date.now(),
+  now: number,
 ): Promise<void> {
   if (store.settings.get(HYBRID_KEY_UNPUBLISHED_SETTING) === undefined) return;
   const words = keptRecoveryWords(store);
