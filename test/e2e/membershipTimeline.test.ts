@@ -56,6 +56,12 @@ describe('membership timeline', () => {
     expect(await timeline(alice, groupId)).toEqual(['added alice bob', 'added alice carol']);
     await waitUntil(() => hasEntries(bob, groupId, ['joined bob bob', 'added alice carol']));
     expect(await timeline(carol, groupId)).toEqual(['joined carol carol']);
+    // Unread: what others did is news, what we did ourselves is not (alice made both adds).
+    const unreadOf = (client: TestClient): number | undefined =>
+      client.engine.snapshot().groups.find((group) => group.id === groupId)?.unread;
+    expect(unreadOf(alice)).toBe(0);
+    expect(unreadOf(bob)).toBe(2);
+    expect(unreadOf(carol)).toBe(1);
 
     // A key rotation by bob: an entry at all three.
     await bob.engine.selfUpdate(groupId);

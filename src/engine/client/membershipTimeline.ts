@@ -6,7 +6,7 @@
  */
 import { toHex } from '../../lib/bytes.js';
 import type { MessageRecord } from '../store/types.js';
-import type { ClientContext } from './clientContext.js';
+import { ownIdentityHex, type ClientContext } from './clientContext.js';
 import type { MembershipEvent } from './engineTypes.js';
 
 export type { MembershipEvent };
@@ -90,15 +90,19 @@ export function recordMembership(
   changes: readonly MembershipChange[],
 ): MessageRecord[] {
   const now = context.mls.clock.now();
+  const own = ownIdentityHex(context);
   const written: MessageRecord[] = [];
   changes.forEach((change, index) => {
+    // A change we made (an invite, a kick, our own update) is not news to us, so it is not unread;
+    // joining is, although its entry names us: someone else's invite brought us in.
+    const ours = change.actor === own && change.event !== 'joined';
     const record: MessageRecord = {
       // The event is part of the id: a removal is recorded at the epoch it left, which an earlier
       // change may have reached.
       id: membershipEntryId(groupId, epoch, change, index),
       groupId,
       sender: change.actor,
-      direction: 'in',
+      direction: ours ? 'out' : 'in',
       text: JSON.stringify(change),
       epoch,
       sentAt: now,

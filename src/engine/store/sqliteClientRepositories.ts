@@ -203,7 +203,9 @@ export class SqliteInboxRepository implements InboxRepository {
   constructor(db: Database) {
     this.#file = db.name;
     this.#after = db.prepare<[number, number], InboxRow>(
-      "SELECT * FROM messages WHERE seq > ? AND direction = 'in' ORDER BY seq LIMIT ?",
+      // Every membership change, ours included (a bot reading the inbox learns its invite went through),
+      // and every message from others: our own are not news to us.
+      "SELECT * FROM messages WHERE seq > ? AND (direction = 'in' OR kind = 'membership') ORDER BY seq LIMIT ?",
     );
   }
 

@@ -177,7 +177,10 @@ export interface InboxEntry {
   message: MessageRecord;
 }
 
-/** Received messages in arrival order, for consumers that remember how far they read (qpc receive). */
+/**
+ * Received messages and every membership change (ours too) in arrival order, for consumers that remember
+ * how far they read (qpc receive).
+ */
 export interface InboxRepository {
   after(seq: number, limit: number): InboxEntry[];
 }
